@@ -1,0 +1,235 @@
+package authn
+
+import (
+	"context"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+	"supportdesk/core/secret"
+	"supportdesk/core/store"
+)
+
+// methodCount counts every MFA method: phones, auth apps, keys, cards and
+// the backup-code set.
+func methodCount(ctx context.Context, r store.Reader, accountID string) (phones []account.Phone, methods []account.Method, err error) {
+	if phones, err = r.Phones(ctx, accountID); err != nil {
+		return nil, nil, err
+	}
+	methods, err = r.Methods(ctx, accountID)
+	return phones, methods, err
+}
+
+// bound runs fn for a signed-in user and, on success, records the event,
+// the audit entry and the notification to every address of record.
+func (e *Engine) bound(ctx context.Context, s Session, kind account.EventKind, tmpl notify.Template, detail string,
+	fn func(tx store.Tx, a account.Account) error) error {
+	if err := e.checkSession(s); err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	return e.st.Write(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(ctx, s.accountID)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, a); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, a.ID, kind, now, detail); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, access.User(a.ID), now, "mfa."+string(kind), a.ID, detail); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, a, tmpl, now, map[string]string{"kind": detail})
+	})
+}
+
+// AddAuthApp binds a TOTP app once the user proves it with a current code.
+func (e *Engine) AddAuthApp(ctx context.Context, s Session, name, seed, code string) error {
+	now := e.clock.Now()
+	step, ok := MatchTOTP(seed, code, now)
+	if !ok {
+		return fault.Invalid("code", fault.CodeBadCredentials)
+	}
+	return e.bound(ctx, s, account.EventAuthenticatorAdded, notify.TemplateMethodAdded, string(account.KindAuthApp),
+		func(tx store.Tx, a account.Account) error {
+			_, methods, err := methodCount(ctx, tx, a.ID)
+			if err != nil {
+				return err
+			}
+			apps := 0
+			for _, m := range methods {
+				if m.Kind == account.KindAuthApp {
+					apps++
+				}
+			}
+			if apps >= account.MaxAuthApps {
+				return &fault.Error{Code: fault.CodeLimitReached, Limit: "auth_app", Max: account.MaxAuthApps}
+			}
+			return tx.InsertMethod(ctx, &account.Method{AccountID: a.ID, Kind: account.KindAuthApp, Name: name,
+				CreatedAt: now, Sealed: e.keys.Seal([]byte(seed), MethodAAD(a.ID)), LastStep: step})
+		})
+}
+
+// AddPhone binds another phone (confirmed by the caller of this function).
+func (e *Engine) AddPhone(ctx context.Context, s Session, phone string, d account.Delivery) error {
+	num, err := account.NormalizePhone(phone)
+	if err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	return e.bound(ctx, s, account.EventPhoneConfirmed, notify.TemplateMethodAdded, string(account.KindPhone),
+		func(tx store.Tx, a account.Account) error {
+			phones, _, err := methodCount(ctx, tx, a.ID)
+			if err != nil {
+				return err
+			}
+			if len(phones) >= account.MaxPhones {
+				return &fault.Error{Code: fault.CodeLimitReached, Limit: "phone", Max: account.MaxPhones}
+			}
+			return tx.InsertPhone(ctx, &account.Phone{AccountID: a.ID, Sealed: e.keys.Seal([]byte(num), ContactAAD(a.ID)),
+				FP: e.keys.Fingerprint("phone", num), Delivery: d, Default: len(phones) == 0, CreatedAt: now})
+		})
+}
+
+// RegenerateBackupCodes replaces the set with ten new codes and returns
+// them, the only time they exist in plaintext.
+func (e *Engine) RegenerateBackupCodes(ctx context.Context, s Session) ([]string, error) {
+	codes := make([]string, account.BackupCodeCount)
+	for i := range codes {
+		codes[i] = secret.RandomCrockford(account.BackupCodeLength)
+	}
+	now := e.clock.Now()
+	err := e.bound(ctx, s, account.EventBackupCodesAdded, notify.TemplateMethodAdded, string(account.KindBackupCodes),
+		func(tx store.Tx, a account.Account) error {
+			rows := make([]account.BackupCode, len(codes))
+			for i, c := range codes {
+				rows[i] = account.BackupCode{AccountID: a.ID, Index: i, Hash: e.keys.HashCode("backup:"+a.ID, c)}
+			}
+			if err := tx.PutBackupCodes(ctx, a.ID, rows); err != nil {
+				return err
+			}
+			_, methods, err := methodCount(ctx, tx, a.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range methods {
+				if m.Kind == account.KindBackupCodes {
+					return nil
+				}
+			}
+			return tx.InsertMethod(ctx, &account.Method{AccountID: a.ID, Kind: account.KindBackupCodes, CreatedAt: now})
+		})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// MethodRef names one MFA method of an account.
+type MethodRef struct {
+	Kind account.MethodKind // KindPhone for a phone
+	ID   int64
+}
+
+// RemoveMethod unbinds a method, never the last one.
+func (e *Engine) RemoveMethod(ctx context.Context, s Session, ref MethodRef) error {
+	kind := account.EventAuthenticatorRemoved
+	if ref.Kind == account.KindPhone {
+		kind = account.EventPhoneRemoved
+	}
+	return e.bound(ctx, s, kind, notify.TemplateMethodRemoved, string(ref.Kind),
+		func(tx store.Tx, a account.Account) error {
+			phones, methods, err := methodCount(ctx, tx, a.ID)
+			if err != nil {
+				return err
+			}
+			if len(phones)+len(methods) <= 1 {
+				return fault.ErrLastMethod
+			}
+			if ref.Kind == account.KindPhone {
+				return tx.DeletePhone(ctx, a.ID, ref.ID)
+			}
+			for _, m := range methods {
+				if m.ID == ref.ID && m.Kind == account.KindBackupCodes {
+					if err := tx.PutBackupCodes(ctx, a.ID, nil); err != nil {
+						return err
+					}
+				}
+			}
+			return tx.DeleteMethod(ctx, a.ID, ref.ID)
+		})
+}
+
+// personalKeyLimit is Login.gov's personal-key limiter: 5 tries in 15 min.
+const (
+	personalKeyMax    = 5
+	personalKeyWindow = 15 * time.Minute
+)
+
+// UsePersonalKey reactivates an IAL2 profile that a password reset
+// deactivated, and issues a new key: each key works once.
+func (e *Engine) UsePersonalKey(ctx context.Context, s Session, key string) (string, error) {
+	if err := e.checkSession(s); err != nil {
+		return "", err
+	}
+	now := e.clock.Now()
+	key = secret.NormalizeCrockford(key)
+	fresh := secret.RandomCrockford(account.PersonalKeyLength)
+	thrKey := "personal_key:" + s.accountID
+	var outcome error
+	err := e.st.Write(ctx, func(tx store.Tx) error {
+		outcome = nil
+		thr, err := tx.Throttle(ctx, thrKey)
+		if err != nil {
+			return err
+		}
+		window := store.Throttle{Key: thrKey, WindowStart: now}
+		if !thr.WindowStart.IsZero() && now.Sub(thr.WindowStart) < personalKeyWindow {
+			window = thr
+		}
+		if window.Count >= personalKeyMax {
+			outcome = fault.Limited("personal_key", personalKeyMax, window.WindowStart.Add(personalKeyWindow))
+			return nil
+		}
+		a, err := tx.Account(ctx, s.accountID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.Profile(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if p == nil || !e.keys.CodeMatches("personal_key:"+a.ID, key, p.PersonalKeyHash) {
+			window.Count++
+			outcome = fault.ErrBadCredentials
+			if err := tx.PutThrottle(ctx, window); err != nil {
+				return err
+			}
+			return record(ctx, tx, access.User(a.ID), now, "profile.personal_key_failed", a.ID, "")
+		}
+		p.State, p.DeactivationReason = account.ProfileActive, ""
+		p.PersonalKeyHash, p.PersonalKeyAt = e.keys.HashCode("personal_key:"+a.ID, fresh), now
+		if err := tx.PutProfile(ctx, *p); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, a.ID, account.EventPersonalKeyUsed, now, ""); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, access.User(a.ID), now, "profile.personal_key_used", a.ID, ""); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, a, notify.TemplatePersonalKeyUsed, now, nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	if outcome != nil {
+		return "", outcome
+	}
+	return secret.FormatPersonalKey(fresh), nil
+}

@@ -1,0 +1,193 @@
+package authn
+
+import (
+	"context"
+	"encoding/hex"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+	"supportdesk/core/secret"
+	"supportdesk/core/store"
+)
+
+// ResetTokenAAD binds a sealed deletion-link token to its account.
+func ResetTokenAAD(accountID string) []byte { return []byte("reset_token:" + accountID) }
+
+// RequestReset starts the account reset for a user who has lost every MFA
+// method. It needs the password step and notifies every address of record.
+func (e *Engine) RequestReset(ctx context.Context, p Pending) error {
+	if err := e.checkPending(p); err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	return e.st.Write(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(ctx, p.accountID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Reset(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if st := r.StageAt(now); st == account.StageWaiting || st == account.StageGranted {
+			return fault.ErrConflict
+		}
+		if err := tx.PutReset(ctx, account.Reset{AccountID: a.ID, RequestedAt: now}); err != nil {
+			return err
+		}
+		a.Status = account.StatusResetPending
+		if err := tx.UpdateAccount(ctx, &a); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, a.ID, account.EventResetRequested, now, ""); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, access.User(a.ID), now, "account_reset.request", a.ID, ""); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, a, notify.TemplateResetRequested, now, nil)
+	})
+}
+
+// GrantDue grants every request whose 24-hour wait has passed: it sets a
+// deletion token valid 24 hours and queues the "granted" notice carrying
+// it, sealed. It returns how many it granted.
+func (e *Engine) GrantDue(ctx context.Context) (int, error) {
+	now := e.clock.Now()
+	granted := 0
+	err := e.st.Write(ctx, func(tx store.Tx) error {
+		due, err := tx.ResetsDue(ctx, now.Add(-account.ResetWait), 500)
+		if err != nil {
+			return err
+		}
+		for _, r := range due {
+			if r.StageAt(now) != account.StageGranted {
+				continue // expired before the job ran: the user must ask again
+			}
+			a, err := tx.Account(ctx, r.AccountID)
+			if err != nil {
+				return err
+			}
+			token := secret.RandomCrockford(26)
+			r.GrantedAt, r.TokenHash = now, e.keys.HashCode("reset:"+a.ID, token)
+			if err := tx.PutReset(ctx, r); err != nil {
+				return err
+			}
+			if err := event(ctx, tx, a.ID, account.EventResetGranted, now, ""); err != nil {
+				return err
+			}
+			if err := record(ctx, tx, access.System, now, "account_reset.grant", a.ID, ""); err != nil {
+				return err
+			}
+			sealed := hex.EncodeToString(e.keys.Seal([]byte(token), ResetTokenAAD(a.ID)))
+			if err := notifyAll(ctx, tx, a, notify.TemplateResetGranted, now, map[string]string{"token_sealed": sealed}); err != nil {
+				return err
+			}
+			granted++
+		}
+		return nil
+	})
+	return granted, err
+}
+
+// DeleteWithToken deletes the account through the granted link. Addresses
+// are notified before the rows go; an IAL2 user proofs again afterwards.
+func (e *Engine) DeleteWithToken(ctx context.Context, accountID, token string) error {
+	now := e.clock.Now()
+	token = secret.NormalizeCrockford(token)
+	return e.st.Write(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Reset(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		switch r.StageAt(now) {
+		case account.StageGranted:
+		case account.StageExpired:
+			return fault.New(fault.CodeResetExpired)
+		case account.StageWaiting:
+			return fault.New(fault.CodeResetNotGranted)
+		default:
+			return fault.New(fault.CodeResetNotPending)
+		}
+		if len(r.TokenHash) == 0 || !e.keys.CodeMatches("reset:"+a.ID, token, r.TokenHash) {
+			return fault.ErrBadCredentials
+		}
+		if err := notifyAll(ctx, tx, a, notify.TemplateAccountDeleted, now, nil); err != nil {
+			return err
+		}
+		if err := tx.DeleteAccount(ctx, a.ID); err != nil {
+			return err
+		}
+		return record(ctx, tx, access.User(a.ID), now, "account_reset.delete", a.ID, "")
+	})
+}
+
+// CancelReason says why a reset was cancelled.
+type CancelReason string
+
+// The reasons.
+const (
+	CancelByUser         CancelReason = "user"            // the cancel link
+	CancelVerifiedCaller CancelReason = "verified_caller" // an agent, on a verified caller's word
+	CancelSuspectedFraud CancelReason = "fraud"           // an agent, as fraud
+)
+
+// CancelReset cancels a waiting or granted request. Users cancel their
+// own; agents need PermResetCancel and a reason, and are audited.
+func (e *Engine) CancelReset(ctx context.Context, actor access.Actor, accountID string, why CancelReason) error {
+	perm := access.PermResetCancel
+	if actor.Role == access.RoleUser {
+		perm = access.PermAccountSelf
+		if actor.ID != accountID {
+			return fault.ErrNotPermitted
+		}
+	}
+	if err := actor.Authorize(perm); err != nil {
+		return err
+	}
+	switch why {
+	case CancelByUser, CancelVerifiedCaller, CancelSuspectedFraud:
+	default:
+		return fault.Invalid("reason", fault.CodeInvalidInput)
+	}
+	now := e.clock.Now()
+	return e.st.Write(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Reset(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if st := r.StageAt(now); st != account.StageWaiting && st != account.StageGranted {
+			return fault.New(fault.CodeResetNotPending)
+		}
+		r.CancelledAt, r.CancelledBy, r.TokenHash = now, actor.ID, nil
+		if err := tx.PutReset(ctx, *r); err != nil {
+			return err
+		}
+		if a.Status == account.StatusResetPending {
+			a.Status = account.StatusActive
+		}
+		if why == CancelSuspectedFraud {
+			a.Status = account.StatusFraudReview
+		}
+		if err := tx.UpdateAccount(ctx, &a); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, a.ID, account.EventResetCancelled, now, string(why)); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, actor, now, "account_reset.cancel", a.ID, string(why)); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, a, notify.TemplateResetCancelled, now, nil)
+	})
+}

@@ -1,0 +1,59 @@
+// Package notify describes the messages the engine queues for users: one to
+// every address of record on each binding, removal or recovery. Rows go to
+// an outbox in the same transaction as the change; delivery is separate.
+package notify
+
+import "time"
+
+// Channel is how a notification travels.
+type Channel string
+
+// The channels.
+const (
+	ChannelEmail Channel = "email"
+	ChannelSMS   Channel = "sms"
+)
+
+// Template names the message; the text lives in the locales.
+type Template string
+
+// The templates.
+const (
+	TemplateMethodAdded     Template = "method_added"
+	TemplateMethodRemoved   Template = "method_removed"
+	TemplateBackupCodeUsed  Template = "backup_code_used"
+	TemplatePersonalKeyUsed Template = "personal_key_used"
+	TemplateResetRequested  Template = "account_reset_requested"
+	TemplateResetGranted    Template = "account_reset_granted"
+	TemplateResetCancelled  Template = "account_reset_cancelled"
+	TemplateAccountDeleted  Template = "account_deleted"
+	TemplateHardLocked      Template = "account_hard_locked"
+	TemplateNewDevice       Template = "new_device_sign_in"
+)
+
+// Status of an outbox row.
+type Status string
+
+// The statuses.
+const (
+	StatusQueued Status = "queued"
+	StatusSent   Status = "sent"
+	StatusFailed Status = "failed"
+)
+
+// Notification is one outbox row. The recipient is sealed; Data holds
+// template variables with no PII (a method kind, a date).
+type Notification struct {
+	ID          int64
+	CreatedAt   time.Time
+	AccountID   string
+	Channel     Channel
+	Template    Template
+	Language    string
+	ToSealed    []byte
+	Data        map[string]string
+	Status      Status
+	Attempts    int
+	NextAttempt time.Time
+	MessageID   string
+}

@@ -1,0 +1,155 @@
+// Package secret holds the cryptography of secrets at rest: the key file,
+// AES-256-GCM sealing of PII and TOTP seeds, keyed fingerprints for exact
+// look-up, Argon2id password hashes and random one-time codes.
+package secret
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/crypto/hkdf"
+)
+
+// keySize is the size of the master key in the key file.
+const keySize = 32
+
+// Keyring derives the working keys from one master key: one to seal, one to
+// fingerprint, one to pepper code hashes. Sub-keys are independent, so a
+// fingerprint never reveals anything about the sealing key.
+type Keyring struct {
+	aead     cipher.AEAD
+	finger   []byte
+	pepper   []byte
+	checkTag []byte
+}
+
+// ErrKeyFileMode is returned when a key file is readable by others.
+var ErrKeyFileMode = errors.New("key file must not be readable by group or others (want mode 0600)")
+
+// LoadOrCreate reads the key file at path, or creates it with mode 0600 and
+// a fresh random key when it does not exist. created tells which.
+func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		raw = make([]byte, keySize)
+		if _, err := rand.Read(raw); err != nil {
+			return nil, false, err
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, false, err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, false, err
+		}
+		if _, err := f.Write(raw); err != nil {
+			f.Close()
+			return nil, false, err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, false, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, false, err
+		}
+		k, err := New(raw)
+		return k, true, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, false, err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, false, ErrKeyFileMode
+	}
+	k, err = New(raw)
+	return k, false, err
+}
+
+// New builds a keyring from a 32-byte master key.
+func New(master []byte) (*Keyring, error) {
+	if len(master) != keySize {
+		return nil, fmt.Errorf("key file holds %d bytes, want %d", len(master), keySize)
+	}
+	derive := func(label string) []byte {
+		out := make([]byte, 32)
+		r := hkdf.New(sha256.New, master, nil, []byte("supportdesk/"+label))
+		if _, err := io.ReadFull(r, out); err != nil {
+			panic(err) // hkdf cannot fail for 32 bytes
+		}
+		return out
+	}
+	block, err := aes.NewCipher(derive("seal"))
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	k := &Keyring{aead: aead, finger: derive("fingerprint"), pepper: derive("pepper")}
+	k.checkTag = k.mac(derive("check"), []byte("supportdesk key check v1"))
+	return k, nil
+}
+
+// Seal encrypts plaintext; aad binds the ciphertext to its place (table,
+// column, row), so a ciphertext moved to another row does not open.
+func (k *Keyring) Seal(plaintext, aad []byte) []byte {
+	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(plaintext)+k.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return k.aead.Seal(nonce, nonce, plaintext, aad)
+}
+
+// Open decrypts what Seal produced with the same aad.
+func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
+	n := k.aead.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("sealed value too short")
+	}
+	return k.aead.Open(nil, sealed[:n], sealed[n:], aad)
+}
+
+// Fingerprint is the keyed HMAC-SHA-256 of a normalized value, under a
+// domain label ("email", "phone"), for exact look-up without plaintext.
+func (k *Keyring) Fingerprint(domain, normalized string) []byte {
+	return k.mac(k.finger, []byte(domain+"\x00"+normalized))
+}
+
+// HashCode hashes a high-entropy code (backup code, personal key, one-time
+// code) with the pepper. Codes carry 60 bits or more, or are guarded by
+// attempt limits, so a keyed fast hash is enough.
+func (k *Keyring) HashCode(domain, code string) []byte {
+	return k.mac(k.pepper, []byte(domain+"\x00"+code))
+}
+
+// CodeMatches compares a code with a stored hash in constant time.
+func (k *Keyring) CodeMatches(domain, code string, hash []byte) bool {
+	return subtle.ConstantTimeCompare(k.HashCode(domain, code), hash) == 1
+}
+
+// CheckTag is a value stored in the database when it is created, so that a
+// database opened with a different key file is refused rather than read as
+// garbage.
+func (k *Keyring) CheckTag() []byte { return append([]byte(nil), k.checkTag...) }
+
+func (k *Keyring) mac(key, msg []byte) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write(msg)
+	return h.Sum(nil)
+}

@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+
+	"supportdesk/core/audit"
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+)
+
+// headKey is the meta row that records the chain's head with each write, so
+// a deleted tail is noticed.
+const headKey = "audit_head"
+
+// AuditHead reads the recorded head.
+func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
+	v, err := c.Meta(ctx, headKey)
+	if fault.CodeOf(err) == fault.CodeNotFound {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(v) < 8 {
+		return 0, nil, fault.Storage(errCorruptHead)
+	}
+	return int64(binary.BigEndian.Uint64(v[:8])), v[8:], nil
+}
+
+var errCorruptHead = errors.New("audit head row is corrupt")
+
+// AppendAudit seals e after the head and stores it with the new head.
+func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
+	seq, hash, err := t.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	e.Seal(seq, hash)
+	if _, err := t.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action,
+		e.TargetType, e.TargetID, e.Detail, e.PrevHash, e.Hash); err != nil {
+		return err
+	}
+	head := binary.BigEndian.AppendUint64(nil, uint64(e.Seq))
+	return t.PutMeta(ctx, headKey, append(head, e.Hash...))
+}
+
+const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash`
+
+func scanEntry(s scanner) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	err := s.Scan(&e.Seq, &at, &e.ActorID, &e.ActorRole, &e.Session, &e.Action, &e.TargetType, &e.TargetID,
+		&e.Detail, &e.PrevHash, &e.Hash)
+	e.At = tm(at)
+	return e, err
+}
+
+// AuditScan walks the log in stored (rowid) order.
+func (c *conn) AuditScan(ctx context.Context, fn func(audit.Entry) error) error {
+	rs, err := c.rows(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY rowid`)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		e, err := scanEntry(rs)
+		if err != nil {
+			return fault.Storage(err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return storageErr(rs.Err())
+}
+
+// AuditTail returns the newest entries, newest first.
+func (c *conn) AuditTail(ctx context.Context, limit int) ([]audit.Entry, error) {
+	return collect(c, ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq DESC LIMIT ?`,
+		func(rs *sql.Rows) (audit.Entry, error) { return scanEntry(rs) }, limit)
+}
+
+// Enqueue adds a notification to the outbox and sets its ID.
+func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
+	data, err := json.Marshal(n.Data)
+	if err != nil {
+		return fault.Storage(err)
+	}
+	if n.Status == "" {
+		n.Status = notify.StatusQueued
+	}
+	res, err := t.exec(ctx, `INSERT INTO outbox (created_at, account_id, channel, template, language, to_sealed, data, status, attempts, next_attempt, message_id)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, ms(n.CreatedAt), n.AccountID, n.Channel, n.Template, n.Language, n.ToSealed,
+		string(data), n.Status, n.Attempts, ms(n.NextAttempt), n.MessageID)
+	if err != nil {
+		return err
+	}
+	n.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// Outbox lists an account's notifications, oldest first.
+func (c *conn) Outbox(ctx context.Context, accountID string) ([]notify.Notification, error) {
+	return collect(c, ctx, `SELECT id, created_at, account_id, channel, template, language, to_sealed, data, status, attempts, next_attempt, message_id
+		FROM outbox WHERE account_id = ? ORDER BY id`, func(rs *sql.Rows) (notify.Notification, error) {
+		var n notify.Notification
+		var cr, next int64
+		var data string
+		err := rs.Scan(&n.ID, &cr, &n.AccountID, &n.Channel, &n.Template, &n.Language, &n.ToSealed, &data,
+			&n.Status, &n.Attempts, &next, &n.MessageID)
+		if err == nil {
+			err = json.Unmarshal([]byte(data), &n.Data)
+		}
+		n.CreatedAt, n.NextAttempt = tm(cr), tm(next)
+		return n, err
+	}, accountID)
+}
+
+// OutboxCount counts every outbox row.
+func (c *conn) OutboxCount(ctx context.Context) (int64, error) {
+	var n int64
+	row, err := c.row(ctx, `SELECT count(*) FROM outbox`)
+	return n, scanOne(row, err, &n)
+}

@@ -1,0 +1,346 @@
+// Package sqlite is the SQLite backend of the store, through mattn/go-sqlite3.
+// Pragmas sit in the DSN so they apply to every pooled connection; writes go
+// through one connection with BEGIN IMMEDIATE, reads through a pool.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/store"
+	"supportdesk/data"
+)
+
+// Store is the SQLite store.
+type Store struct {
+	w     *sql.DB // one writer connection
+	r     *sql.DB // read pool
+	mu    sync.Mutex
+	stmts map[stmtKey]*sql.Stmt
+}
+
+type stmtKey struct {
+	write bool
+	query string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Options tune Open.
+type Options struct {
+	ReadConns int // read pool size; default GOMAXPROCS*2
+}
+
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_foreign_keys", "1")
+	q.Set("_busy_timeout", "10000")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Set("_query_only", "1")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies the
+// pending migrations in one transaction. A schema newer than this binary is
+// refused with fault.CodeSchemaTooNew.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	w, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if _, err := Migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fault.Storage(err)
+	}
+	n := opt.ReadConns
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0) * 2
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &Store{w: w, r: r, stmts: map[stmtKey]*sql.Stmt{}}, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Checkpoint folds the WAL into the database file.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	_, err := s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its first line.
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	return res, err
+}
+
+// prepared returns a statement prepared once on the pool it belongs to.
+func (s *Store) prepared(ctx context.Context, write bool, query string) (*sql.Stmt, error) {
+	k := stmtKey{write, query}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[k]; ok {
+		return st, nil
+	}
+	db := s.r
+	if write {
+		db = s.w
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.stmts[k] = st
+	return st, nil
+}
+
+// Write runs fn in a BEGIN IMMEDIATE transaction on the writer connection.
+func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fault.Storage(err)
+	}
+	t := &txn{conn{s: s, tx: tx, write: true}}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fault.Storage(err)
+	}
+	return nil
+}
+
+// Read runs fn in a read transaction on a pooled connection.
+func (s *Store) Read(ctx context.Context, fn func(store.Reader) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return fault.Storage(err)
+	}
+	defer tx.Rollback()
+	return fn(&conn{s: s, tx: tx})
+}
+
+// conn runs statements inside one transaction.
+type conn struct {
+	s     *Store
+	tx    *sql.Tx
+	write bool
+}
+
+func (c *conn) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	st, err := c.s.prepared(ctx, c.write, q)
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	return c.tx.StmtContext(ctx, st), nil
+}
+
+func (c *conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return res, nil
+}
+
+func (c *conn) row(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+func (c *conn) rows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	return rs, nil
+}
+
+// scanOne maps sql.ErrNoRows to fault.ErrNotFound.
+func scanOne(row *sql.Row, err error, dest ...any) error {
+	if err != nil {
+		return err
+	}
+	if err := row.Scan(dest...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.New(fault.CodeNotFound)
+		}
+		return fault.Storage(err)
+	}
+	return nil
+}
+
+func mapErr(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		return &fault.Error{Code: fault.CodeConflict, Err: err}
+	}
+	return fault.Storage(err)
+}
+
+// txn is a write transaction.
+type txn struct{ conn }
+
+var (
+	_ store.Tx     = (*txn)(nil)
+	_ store.Reader = (*conn)(nil)
+)
+
+// ms stores a time as unix milliseconds, the zero time as 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// tm reads unix milliseconds back; 0 is the zero time.
+func tm(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	var out []migration
+	err := fs.WalkDir(data.Migrations, "migrations", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		base := p[strings.LastIndexByte(p, '/')+1:]
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		b, err := data.Migrations.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, migration{n, base, string(b)})
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		}
+	}
+	return out, err
+}
+
+// LatestVersion is the schema version this binary knows.
+func LatestVersion() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
+// Migrate applies pending migrations in one transaction and returns the
+// resulting version.
+func Migrate(ctx context.Context, db *sql.DB) (int, error) {
+	all, err := migrations()
+	if err != nil {
+		return 0, fault.Storage(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fault.Storage(err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, fault.Storage(err)
+	}
+	if v > len(all) {
+		return v, &fault.Error{Code: fault.CodeSchemaTooNew, Max: len(all),
+			Err: fmt.Errorf("database schema is version %d, this binary knows up to %d", v, len(all))}
+	}
+	for _, m := range all[v:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return v, fault.Storage(fmt.Errorf("migration %s: %w", m.name, err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(all))); err != nil {
+		return v, fault.Storage(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return v, fault.Storage(err)
+	}
+	return len(all), nil
+}
+
+// SchemaVersion reports the database's schema version.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// Raw exposes the writer pool to tests that tamper with rows on purpose.
+func (s *Store) Raw() *sql.DB { return s.w }

@@ -1,0 +1,144 @@
+// Package store declares the persistence the core needs, as small
+// interfaces a backend implements. The SQLite backend is in store/sqlite;
+// store/storetest is the conformance suite every backend passes.
+package store
+
+import (
+	"context"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/audit"
+	"supportdesk/core/notify"
+)
+
+// Store opens transactions. Write runs fn in one serialized write
+// transaction and commits only if fn returns nil; Read runs fn on a
+// consistent snapshot.
+type Store interface {
+	Write(ctx context.Context, fn func(Tx) error) error
+	Read(ctx context.Context, fn func(Reader) error) error
+	Close() error
+}
+
+// Reader is what every transaction can read.
+type Reader interface {
+	AccountReader
+	AgentReader
+	AuditReader
+	OutboxReader
+	Meta(ctx context.Context, key string) ([]byte, error)
+}
+
+// Tx is a write transaction.
+type Tx interface {
+	Reader
+	AccountWriter
+	AgentWriter
+	// AppendAudit seals e after the current head and stores it.
+	AppendAudit(ctx context.Context, e *audit.Entry) error
+	Enqueue(ctx context.Context, n *notify.Notification) error
+	PutMeta(ctx context.Context, key string, value []byte) error
+	PutThrottle(ctx context.Context, t Throttle) error
+}
+
+// Throttle is a counter in a time window (sign-in failures per IP, OTP
+// sends per account).
+type Throttle struct {
+	Key         string
+	Count       int
+	WindowStart time.Time
+}
+
+// OneTimeCode is the pending SMS/voice code of an account, hashed.
+type OneTimeCode struct {
+	AccountID string
+	PhoneID   int64
+	Hash      []byte
+	ExpiresAt time.Time
+}
+
+// Agency is a partner agency.
+type Agency struct {
+	ID   string
+	Name string
+}
+
+// AccountReader reads the account model. Missing rows are fault.ErrNotFound.
+type AccountReader interface {
+	Account(ctx context.Context, id string) (account.Account, error)
+	AccountIDByEmail(ctx context.Context, fp []byte) (string, error)
+	AccountIDsByPhone(ctx context.Context, fp []byte) ([]string, error)
+	Emails(ctx context.Context, accountID string) ([]account.Email, error)
+	Phones(ctx context.Context, accountID string) ([]account.Phone, error)
+	Methods(ctx context.Context, accountID string) ([]account.Method, error)
+	BackupCodes(ctx context.Context, accountID string) ([]account.BackupCode, error)
+	Profile(ctx context.Context, accountID string) (*account.Profile, error) // nil when none
+	AgencyLinks(ctx context.Context, accountID string) ([]account.AgencyLink, error)
+	Devices(ctx context.Context, accountID string) ([]account.Device, error)
+	Events(ctx context.Context, accountID string, limit int) ([]account.Event, error) // newest first
+	Reset(ctx context.Context, accountID string) (*account.Reset, error)              // nil when none
+	// ResetsDue lists requests, not cancelled and not yet granted, made at
+	// or before requestedBefore, oldest first.
+	ResetsDue(ctx context.Context, requestedBefore time.Time, limit int) ([]account.Reset, error)
+	OneTimeCode(ctx context.Context, accountID string) (*OneTimeCode, error) // nil when none
+	Throttle(ctx context.Context, key string) (Throttle, error)              // zero when none
+	Agencies(ctx context.Context) ([]Agency, error)
+	CountAccounts(ctx context.Context) (int64, error)
+}
+
+// AccountWriter changes the account model.
+type AccountWriter interface {
+	InsertAccount(ctx context.Context, a account.Account) error
+	// UpdateAccount stores a if its Version is still the stored one, and
+	// bumps it; otherwise fault.ErrConflict.
+	UpdateAccount(ctx context.Context, a *account.Account) error
+	DeleteAccount(ctx context.Context, id string) error
+	InsertEmail(ctx context.Context, e *account.Email) error
+	TouchEmail(ctx context.Context, id int64, signIn time.Time) error
+	InsertPhone(ctx context.Context, p *account.Phone) error
+	DeletePhone(ctx context.Context, accountID string, id int64) error
+	InsertMethod(ctx context.Context, m *account.Method) error
+	UpdateMethod(ctx context.Context, m account.Method) error
+	DeleteMethod(ctx context.Context, accountID string, id int64) error
+	PutBackupCodes(ctx context.Context, accountID string, codes []account.BackupCode) error
+	UseBackupCode(ctx context.Context, accountID string, index int, at time.Time) error
+	PutProfile(ctx context.Context, p account.Profile) error
+	PutAgency(ctx context.Context, a Agency) error
+	PutAgencyLink(ctx context.Context, l account.AgencyLink) error
+	InsertDevice(ctx context.Context, d *account.Device) error
+	InsertEvent(ctx context.Context, e *account.Event) error
+	PutReset(ctx context.Context, r account.Reset) error
+	PutOneTimeCode(ctx context.Context, c *OneTimeCode) error // nil clears
+	ClearOneTimeCode(ctx context.Context, accountID string) error
+}
+
+// AgentReader reads staff records.
+type AgentReader interface {
+	AgentByEmail(ctx context.Context, fp []byte) (access.Agent, error)
+	Agent(ctx context.Context, id string) (access.Agent, error)
+	Agents(ctx context.Context) ([]access.Agent, error)
+}
+
+// AgentWriter changes staff records.
+type AgentWriter interface {
+	InsertAgent(ctx context.Context, a access.Agent) error
+	UpdateAgent(ctx context.Context, a access.Agent) error
+}
+
+// AuditReader reads the audit log.
+type AuditReader interface {
+	// AuditHead is the last entry's seq and hash as recorded with the last
+	// write (0, nil for an empty log).
+	AuditHead(ctx context.Context) (int64, []byte, error)
+	// AuditScan calls fn for every entry in stored order.
+	AuditScan(ctx context.Context, fn func(audit.Entry) error) error
+	AuditTail(ctx context.Context, limit int) ([]audit.Entry, error)
+}
+
+// OutboxReader reads queued notifications.
+type OutboxReader interface {
+	Outbox(ctx context.Context, accountID string) ([]notify.Notification, error)
+	OutboxCount(ctx context.Context) (int64, error)
+}
