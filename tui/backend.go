@@ -4,8 +4,11 @@ import (
 	"context"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
+	"supportdesk/i18n"
 )
 
 // Backend is what the console asks of the core. The console never reads the
@@ -41,4 +44,18 @@ type Options struct {
 	Lang    string           // language before sign-in: en, es or fr
 	Session string           // session id for the audit trail
 	Now     func() time.Time // injected clock; time.Now when nil
+
+	// Context ends the session's backend calls when the terminal or SSH
+	// session goes away; context.Background when nil.
+	Context context.Context
+	// Renderer is the session's lipgloss renderer (one per SSH session);
+	// lipgloss.DefaultRenderer when nil.
+	Renderer *lipgloss.Renderer
+	// LightBackground tells the styles the terminal is light. It is set up
+	// front because querying the terminal for its background can hang.
+	LightBackground bool
+	// Bundle holds the messages; loaded once per process when nil.
+	Bundle *i18n.Bundle
+	// Location is the zone dates are shown in; i18n.DefaultZone when nil.
+	Location *time.Location
 }

@@ -13,10 +13,16 @@ import (
 const MaxEmailLength = 254
 
 // NormalizeEmail trims and lower-cases an address and checks that it parses
-// as a single RFC 5322 addr-spec with a dotted domain.
+// as a single RFC 5322 addr-spec with a dotted domain name.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > MaxEmailLength || !utf8.ValidString(s) {
+	if !utf8.ValidString(s) {
+		return "", fault.Invalid("email", fault.CodeEmailMalformed)
+	}
+	// Lower-case before checking, so the checks see the output: some letters
+	// grow when lower-cased, and a normalized address must normalize to itself.
+	s = strings.ToLower(s)
+	if s == "" || len(s) > MaxEmailLength || strings.IndexFunc(s, hostile) >= 0 {
 		return "", fault.Invalid("email", fault.CodeEmailMalformed)
 	}
 	a, err := mail.ParseAddress(s)
@@ -24,10 +30,17 @@ func NormalizeEmail(s string) (string, error) {
 		return "", fault.Invalid("email", fault.CodeEmailMalformed)
 	}
 	at := strings.LastIndexByte(s, '@')
-	if at < 1 || !strings.Contains(s[at+1:], ".") {
+	if at < 1 || !strings.Contains(s[at+1:], ".") || s[at+1] == '[' {
 		return "", fault.Invalid("email", fault.CodeEmailMalformed)
 	}
-	return strings.ToLower(s), nil
+	return s, nil
+}
+
+// hostile reports control and format characters (C1 controls such as CSI,
+// bidi overrides, zero-width characters): net/mail accepts any non-ASCII
+// rune, no address needs these, and they can drive a terminal.
+func hostile(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 // NormalizePhone turns a typed phone number into E.164. It accepts "+" and a

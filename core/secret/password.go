@@ -25,6 +25,11 @@ var DefaultArgon2 = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 const (
 	saltLen = 16
 	hashLen = 32
+
+	// Bounds on parameters read from a stored hash: well above any OWASP
+	// option, well below what would take the process down.
+	maxArgon2Memory = 1 << 20 // KiB: 1 GiB
+	maxArgon2Time   = 32
 )
 
 // HashPassword returns a PHC-format Argon2id hash of password.
@@ -54,6 +59,11 @@ func VerifyPassword(password, encoded string) (bool, error) {
 	}
 	var p Argon2Params
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false, ErrHashFormat
+	}
+	// argon2 panics on t=0 or p=0, and a corrupt m or t would stall or
+	// exhaust the process.
+	if p.Time < 1 || p.Time > maxArgon2Time || p.Threads < 1 || p.Memory > maxArgon2Memory {
 		return false, ErrHashFormat
 	}
 	b64 := base64.RawStdEncoding

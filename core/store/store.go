@@ -110,7 +110,7 @@ type AccountWriter interface {
 	InsertDevice(ctx context.Context, d *account.Device) error
 	InsertEvent(ctx context.Context, e *account.Event) error
 	PutReset(ctx context.Context, r account.Reset) error
-	PutOneTimeCode(ctx context.Context, c *OneTimeCode) error // nil clears
+	PutOneTimeCode(ctx context.Context, c *OneTimeCode) error // replaces; ClearOneTimeCode removes
 	ClearOneTimeCode(ctx context.Context, accountID string) error
 }
 

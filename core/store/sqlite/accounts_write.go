@@ -182,6 +182,9 @@ func (t *txn) PutReset(ctx context.Context, r account.Reset) error {
 
 // PutOneTimeCode replaces the account's pending code.
 func (t *txn) PutOneTimeCode(ctx context.Context, c *store.OneTimeCode) error {
+	if c == nil { // a nil code names no account to clear: ClearOneTimeCode does that
+		return fault.Invalid("one_time_code", fault.CodeInvalidInput)
+	}
 	_, err := t.exec(ctx, `INSERT OR REPLACE INTO one_time_codes (account_id, phone_id, hash, expires_at) VALUES (?,?,?,?)`,
 		c.AccountID, c.PhoneID, c.Hash, ms(c.ExpiresAt))
 	return err

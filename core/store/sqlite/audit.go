@@ -40,9 +40,13 @@ func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		return err
 	}
 	e.Seal(seq, hash)
+	prev := e.PrevHash
+	if prev == nil {
+		prev = []byte{} // the first entry has no predecessor; a nil slice would bind NULL
+	}
 	if _, err := t.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action,
-		e.TargetType, e.TargetID, e.Detail, e.PrevHash, e.Hash); err != nil {
+		e.TargetType, e.TargetID, e.Detail, prev, e.Hash); err != nil {
 		return err
 	}
 	head := binary.BigEndian.AppendUint64(nil, uint64(e.Seq))

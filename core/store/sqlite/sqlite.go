@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -26,15 +25,8 @@ import (
 
 // Store is the SQLite store.
 type Store struct {
-	w     *sql.DB // one writer connection
-	r     *sql.DB // read pool
-	mu    sync.Mutex
-	stmts map[stmtKey]*sql.Stmt
-}
-
-type stmtKey struct {
-	write bool
-	query string
+	w *sql.DB // one writer connection
+	r *sql.DB // read pool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -84,17 +76,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, stmts: map[stmtKey]*sql.Stmt{}}, nil
+	return &Store{w: w, r: r}, nil
 }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	for _, st := range s.stmts {
-		st.Close()
-	}
-	s.stmts = nil
-	s.mu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -111,35 +97,17 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	return res, err
 }
 
-// prepared returns a statement prepared once on the pool it belongs to.
-func (s *Store) prepared(ctx context.Context, write bool, query string) (*sql.Stmt, error) {
-	k := stmtKey{write, query}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.stmts[k]; ok {
-		return st, nil
-	}
-	db := s.r
-	if write {
-		db = s.w
-	}
-	st, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	s.stmts[k] = st
-	return st, nil
-}
-
 // Write runs fn in a BEGIN IMMEDIATE transaction on the writer connection.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fault.Storage(err)
 	}
+	// Also runs when fn panics, so the only writer connection is never
+	// left inside a transaction; after Commit it is a no-op.
+	defer tx.Rollback()
 	t := &txn{conn{s: s, tx: tx, write: true}}
 	if err := fn(t); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -159,18 +127,30 @@ func (s *Store) Read(ctx context.Context, fn func(store.Reader) error) error {
 }
 
 // conn runs statements inside one transaction.
+// A transaction is used by one goroutine, so stmts needs no lock.
 type conn struct {
 	s     *Store
 	tx    *sql.Tx
 	write bool
+	stmts map[string]*sql.Stmt
 }
 
+// stmt prepares q on the transaction's own connection, once per
+// transaction. Preparing on the pool instead would wait for a second
+// connection that the single writer (or a busy read pool) never frees.
 func (c *conn) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	st, err := c.s.prepared(ctx, c.write, q)
+	if st, ok := c.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, fault.Storage(err)
 	}
-	return c.tx.StmtContext(ctx, st), nil
+	if c.stmts == nil {
+		c.stmts = map[string]*sql.Stmt{}
+	}
+	c.stmts[q] = st
+	return st, nil
 }
 
 func (c *conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

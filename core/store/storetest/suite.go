@@ -699,6 +699,9 @@ func testOneTimeCode(t *testing.T, s store.Store) {
 			return err
 		})
 	}
+	if err := s.Write(ctx, func(tx store.Tx) error { return tx.PutOneTimeCode(ctx, nil) }); err == nil {
+		t.Error("PutOneTimeCode(nil) succeeded; it names no account")
+	}
 	for range 2 { // clearing twice is fine
 		write(t, s, func(tx store.Tx) error { return tx.ClearOneTimeCode(ctx, "acct-1") })
 	}
@@ -860,7 +863,9 @@ func populate(ctx context.Context, tx store.Tx, id, label string) error {
 			return tx.InsertMethod(ctx, &account.Method{AccountID: id, Kind: account.KindAuthApp, CreatedAt: t0, Sealed: []byte("s")})
 		},
 		func() error { return tx.PutBackupCodes(ctx, id, backupCodes(id, label)) },
-		func() error { return tx.PutProfile(ctx, account.Profile{AccountID: id, State: account.ProfileActive, VerifiedAt: t0}) },
+		func() error {
+			return tx.PutProfile(ctx, account.Profile{AccountID: id, State: account.ProfileActive, VerifiedAt: t0})
+		},
 		func() error { return tx.PutAgency(ctx, store.Agency{ID: "ssa", Name: "SSA"}) },
 		func() error {
 			return tx.PutAgencyLink(ctx, account.AgencyLink{AccountID: id, AgencyID: "ssa", FirstAt: t0, LastAt: t0})
@@ -868,7 +873,9 @@ func populate(ctx context.Context, tx store.Tx, id, label string) error {
 		func() error {
 			return tx.InsertDevice(ctx, &account.Device{AccountID: id, Name: "Firefox", FirstAt: t0, LastAt: t0})
 		},
-		func() error { return tx.InsertEvent(ctx, &account.Event{AccountID: id, Kind: account.EventAccountCreated, At: t0}) },
+		func() error {
+			return tx.InsertEvent(ctx, &account.Event{AccountID: id, Kind: account.EventAccountCreated, At: t0})
+		},
 		func() error { return tx.PutReset(ctx, account.Reset{AccountID: id, RequestedAt: t0}) },
 		func() error {
 			return tx.PutOneTimeCode(ctx, &store.OneTimeCode{AccountID: id, PhoneID: 1, Hash: fp("otp"), ExpiresAt: t0})

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os/user"
+	"strings"
+
+	"supportdesk/core/access"
+	"supportdesk/core/desk"
+	"supportdesk/core/fault"
+	"supportdesk/core/secret"
+	"supportdesk/core/store/sqlite"
+)
+
+// operator is the actor of commands run by whoever holds the database and
+// key files: the audit trail names the OS user.
+func operator() access.Actor {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return access.Actor{ID: "cli:" + name, Role: access.RoleSystem, Session: "cli"}
+}
+
+func (a *app) migrate(args []string) int {
+	fs := a.flags("migrate", "cli.usage.migrate")
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	db := a.dbPath(false)
+	if err := ensureDir(db); err != nil {
+		return a.failErr(fault.Storage(err))
+	}
+	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer st.Close()
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return a.failErr(fault.Storage(err))
+	}
+	fmt.Fprintln(a.stdout, a.l.T("cli.migrate.done", map[string]any{"Version": v}))
+	return exitOK
+}
+
+func (a *app) audit(args []string) int {
+	fs := a.flags("audit", "cli.usage.audit")
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "verify" {
+		fs.Usage()
+		return exitUsage
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	svc, err := a.open(ctx, a.dbPath(false))
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	rep, err := svc.Desk.VerifyAudit(ctx, operator())
+	if err != nil {
+		return a.failErr(err)
+	}
+	if rep.Break != nil {
+		return a.fail(exitFail, a.l.T("cli.audit.broken", map[string]any{
+			"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": rep.Count}))
+	}
+	fmt.Fprintln(a.stdout, a.l.N("cli.audit.ok", int(rep.Count), map[string]any{"Count": a.l.Number(rep.Count)}))
+	return exitOK
+}
+
+func (a *app) agent(args []string) int {
+	if len(args) == 0 || args[0] != "add" {
+		fs := a.flags("agent", "cli.usage.agent")
+		if err := fs.Parse(args); err != nil {
+			return a.flagError(err)
+		}
+		fs.Usage()
+		return exitUsage
+	}
+	fs := a.flags("agent add", "cli.usage.agent")
+	email := fs.String("email", "", a.l.T("cli.flag.email"))
+	name := fs.String("name", "", a.l.T("cli.flag.name"))
+	role := fs.String("role", string(access.RoleAgent), a.l.T("cli.flag.role"))
+	langs := fs.String("languages", "en", a.l.T("cli.flag.languages"))
+	ui := fs.String("ui-lang", "", a.l.T("cli.flag.ui_lang"))
+	agencies := fs.String("agencies", "", a.l.T("cli.flag.agencies"))
+	pwStdin := fs.Bool("password-stdin", false, a.l.T("cli.flag.password_stdin"))
+	if err := fs.Parse(args[1:]); err != nil {
+		return a.flagError(err)
+	}
+	password := ""
+	generated := false
+	if *pwStdin {
+		line, err := bufio.NewReader(a.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return a.failErr(fault.Invalid("password", fault.CodePasswordLength))
+		}
+		password = strings.TrimRight(line, "\r\n")
+	} else {
+		password, generated = secret.RandomCrockford(20), true
+	}
+	in := desk.NewAgent{Email: *email, DisplayName: *name, Role: access.Role(*role), Languages: splitCSV(*langs),
+		UILanguage: *ui, Agencies: splitCSV(*agencies), Password: password}
+	if in.UILanguage == "" && len(in.Languages) > 0 {
+		in.UILanguage = in.Languages[0]
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	svc, err := a.open(ctx, a.dbPath(false))
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	p, err := svc.Desk.AddAgent(ctx, operator(), in)
+	if err != nil {
+		return a.failErr(err)
+	}
+	fmt.Fprintln(a.stdout, a.l.T("cli.agent.added", map[string]any{"ID": p.AgentID}))
+	fmt.Fprintln(a.stdout, a.l.T("cli.agent.uri", map[string]any{"URI": p.URI}))
+	if generated {
+		fmt.Fprintln(a.stdout, a.l.T("cli.agent.password", map[string]any{"Password": password}))
+	}
+	return exitOK
+}
+
+func splitCSV(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pquerna/otp/totp"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/seed"
+	"supportdesk/core/service"
+	"supportdesk/core/store"
+	"supportdesk/tui"
+)
+
+// demoAccounts is the size of the database `demo` creates.
+const demoAccounts = 5000
+
+// demoSeed is the seed `demo` uses.
+const demoSeed = 1
+
+func (a *app) seed(args []string) int {
+	fs := a.flags("seed", "cli.usage.seed")
+	n := fs.Int("accounts", 1000, a.l.T("cli.flag.accounts"))
+	s := fs.Uint64("seed", 1, a.l.T("cli.flag.seed"))
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	if *n < 0 || *n > 10_000_000 {
+		return a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(10_000_000)}))
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	svc, err := a.open(ctx, a.dbPath(false))
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	return a.runSeed(ctx, svc, *n, *s, true)
+}
+
+func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64, print bool) int {
+	var count int64
+	err := svc.Store.Read(ctx, func(r store.Reader) error {
+		var err error
+		count, err = r.CountAccounts(ctx)
+		return err
+	})
+	if err != nil {
+		return a.failErr(err)
+	}
+	if count > 0 && n > 0 {
+		return a.fail(exitFail, a.l.T("cli.seed.not_empty", map[string]any{"Count": a.l.Number(count)}))
+	}
+	start := time.Now()
+	res, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Desk, seed.Options{Accounts: n, Seed: s, Now: svc.Clock.Now(),
+		Progress: func(done int) {
+			if print {
+				fmt.Fprintf(a.stderr, "\r%s", a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
+			}
+		}})
+	if print && n > 0 {
+		fmt.Fprintln(a.stderr)
+	}
+	if err != nil {
+		return a.failErr(err)
+	}
+	if err := svc.Store.Checkpoint(ctx); err != nil {
+		return a.failErr(fault.Storage(err))
+	}
+	if !print {
+		return exitOK
+	}
+	secs := strconv.FormatFloat(time.Since(start).Seconds(), 'f', 1, 64)
+	fmt.Fprintln(a.stdout, a.l.N("cli.seed.done", res.Accounts, map[string]any{"Count": a.l.Number(int64(res.Accounts)), "Seconds": secs}))
+	fmt.Fprintln(a.stdout, a.l.T("cli.seed.agents"))
+	for _, ag := range res.Agents {
+		fmt.Fprintln(a.stdout, "  "+a.l.T("cli.seed.agent", map[string]any{"Role": a.l.T("role." + string(ag.Role)),
+			"Email": ag.Email, "Password": ag.Password, "Secret": ag.TOTPSecret}))
+	}
+	return exitOK
+}
+
+func (a *app) demo(args []string) int {
+	fs := a.flags("demo", "cli.usage.demo")
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	db := a.dbPath(true)
+	fresh := !service.Exists(db)
+	svc, err := a.open(ctx, db)
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	if fresh {
+		fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
+		if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
+			return st
+		}
+	}
+	var s uint64 = demoSeed
+	_ = svc.Store.Read(ctx, func(r store.Reader) error {
+		if v, err := r.Meta(ctx, "demo_seed"); err == nil {
+			s, _ = strconv.ParseUint(string(v), 10, 64)
+		}
+		return nil
+	})
+	var creds []tui.DemoCredential
+	for _, ag := range seed.DemoAgents(s) {
+		secret := ag.TOTPSecret
+		creds = append(creds, tui.DemoCredential{Role: ag.Role, Email: ag.Email, Password: ag.Password,
+			TOTP: func(now time.Time) string {
+				c, err := totp.GenerateCode(secret, now)
+				if err != nil {
+					return "------"
+				}
+				return c
+			}})
+	}
+	return a.runConsole(svc, creds)
+}
+
+func (a *app) console(args []string) int {
+	fs := a.flags("console", "cli.usage.console")
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	db := a.dbPath(false)
+	if !service.Exists(db) {
+		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": db}))
+	}
+	svc, err := a.open(ctx, db)
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	return a.runConsole(svc, nil)
+}
+
+func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential) int {
+	m := tui.New(tui.Options{Backend: svc.Desk, Demo: demo, Lang: a.l.Lang(), Session: "tty-" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		Now: svc.Clock.Now})
+	if _, err := tea.NewProgram(m, tea.WithAltScreen()).Run(); err != nil {
+		return a.fail(exitFail, a.l.T("cli.error.terminal"))
+	}
+	return exitOK
+}

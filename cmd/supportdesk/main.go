@@ -1,0 +1,200 @@
+// Command supportdesk is the support-desk console of the identity provider
+// and its tools: one binary, one subcommand per job.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"supportdesk/i18n"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// app is one run of the binary: where output goes and in which language.
+type app struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	l              *i18n.Localizer
+	dbFlag         string // --db as given, "" when not given
+	getenv         func(string) string
+}
+
+// command is a subcommand.
+type command struct {
+	name  string
+	short string // message id of the one-line description
+	run   func(a *app, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "cli.cmd.demo", (*app).demo},
+		{"console", "cli.cmd.console", (*app).console},
+		{"seed", "cli.cmd.seed", (*app).seed},
+		{"migrate", "cli.cmd.migrate", (*app).migrate},
+		{"audit", "cli.cmd.audit", (*app).audit},
+		{"agent", "cli.cmd.agent", (*app).agent},
+		{"bench", "cli.cmd.bench", (*app).bench},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	bundle, err := i18n.NewBundle()
+	if err != nil {
+		fmt.Fprintln(stderr, "supportdesk: locales:", err)
+		return exitFail
+	}
+	a := &app{stdout: stdout, stderr: stderr, stdin: stdin, getenv: getenv}
+	a.l = bundle.Localizer(i18n.FromEnv())
+	fs := a.flags("supportdesk", "cli.usage.main")
+	lang := fs.String("lang", "", a.l.T("cli.flag.lang"))
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	if *lang != "" {
+		if !i18n.Supported(*lang) {
+			return a.fail(exitUsage, a.l.T("cli.error.lang", map[string]any{"Lang": clean(*lang)}))
+		}
+		a.l = bundle.Localizer(*lang)
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	for _, c := range commands() {
+		if c.name == rest[0] {
+			return c.run(a, rest[1:])
+		}
+	}
+	return a.fail(exitUsage, a.l.T("cli.error.unknown_command", map[string]any{"Command": clean(rest[0])}))
+}
+
+// flags makes a flag set whose usage and errors are localized. Every set
+// takes --db.
+func (a *app) flags(name, usageID string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&a.dbFlag, "db", a.dbFlag, a.l.T("cli.flag.db", map[string]any{"Path": defaultDB(a.getenv, false)}))
+	fs.Usage = func() {
+		fmt.Fprintln(a.stderr, a.l.T(usageID))
+		if name == "supportdesk" {
+			fmt.Fprintln(a.stderr)
+			fmt.Fprintln(a.stderr, a.l.T("cli.commands"))
+			for _, c := range commands() {
+				fmt.Fprintf(a.stderr, "  %-9s %s\n", c.name, a.l.T(c.short))
+			}
+		}
+		fmt.Fprintln(a.stderr)
+		fmt.Fprintln(a.stderr, a.l.T("cli.options"))
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" {
+				def = " (" + a.l.T("cli.default", map[string]any{"Value": f.DefValue}) + ")"
+			}
+			fmt.Fprintf(a.stderr, "  --%-12s %s%s\n", f.Name, f.Usage, def)
+		})
+	}
+	return fs
+}
+
+// flagError reports a parse error in the user's language. --help is not an
+// error.
+func (a *app) flagError(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": clean(flagDetail(err))}))
+}
+
+// flagDetail keeps the flag name from the flag package's English message.
+func flagDetail(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// fail prints a localized error line and returns the status.
+func (a *app) fail(status int, msg string) int {
+	fmt.Fprintln(a.stderr, "supportdesk: "+msg)
+	return status
+}
+
+// failErr localizes a core error.
+func (a *app) failErr(err error) int {
+	return a.fail(exitFail, a.l.Err(err))
+}
+
+// defaultDB is $SUPPORTDESK_DB, else supportdesk.db (demo.db for the demo)
+// in the XDG data folder.
+func defaultDB(getenv func(string) string, demo bool) string {
+	if p := getenv("SUPPORTDESK_DB"); p != "" {
+		return p
+	}
+	name := "supportdesk.db"
+	if demo {
+		name = "demo.db"
+	}
+	return filepath.Join(dataDir(getenv), name)
+}
+
+// dbPath is --db, else the default.
+func (a *app) dbPath(demo bool) string {
+	if a.dbFlag != "" {
+		return a.dbFlag
+	}
+	return defaultDB(a.getenv, demo)
+}
+
+func dataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "supportdesk")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return filepath.Join(home, ".local", "share", "supportdesk")
+}
+
+// ensureDir creates the database's folder (mode 0700: it holds the key).
+func ensureDir(db string) error {
+	return os.MkdirAll(filepath.Dir(db), 0o700)
+}
+
+// clean strips control characters from text echoed back to a terminal.
+func clean(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// interruptible returns a context cancelled by Ctrl-C.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}

@@ -1,0 +1,62 @@
+// Package coretest opens a real core on a temporary database for tests:
+// fake clock, cheap Argon2 parameters, and a sender that keeps the codes.
+package coretest
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/core/account"
+	"supportdesk/core/clock"
+	"supportdesk/core/secret"
+	"supportdesk/core/service"
+)
+
+// Start is the fake clock's starting instant: a Wednesday.
+var Start = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+
+// FastArgon keeps tests quick; production uses secret.DefaultArgon2.
+var FastArgon = secret.Argon2Params{Memory: 64, Time: 1, Threads: 1}
+
+// Sender remembers the last code sent to each number.
+type Sender struct {
+	mu    sync.Mutex
+	Codes map[string]string
+	Sent  int
+}
+
+// SendOTP records the code.
+func (s *Sender) SendOTP(_ context.Context, e164 string, _ account.Delivery, code, _ string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Codes == nil {
+		s.Codes = map[string]string{}
+	}
+	s.Codes[e164] = code
+	s.Sent++
+	return nil
+}
+
+// Last returns the last code sent to a number.
+func (s *Sender) Last(e164 string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Codes[e164]
+}
+
+// Open opens a service on a temporary database.
+func Open(t testing.TB) (*service.Service, *clock.Fake, *Sender) {
+	t.Helper()
+	c := clock.NewFake(Start)
+	snd := &Sender{}
+	svc, err := service.Open(context.Background(), service.Config{
+		DBPath: filepath.Join(t.TempDir(), "test.db"), Clock: c, Sender: snd, Argon: FastArgon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	return svc, c, snd
+}

@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/desk"
+	"supportdesk/core/fault"
+	"supportdesk/i18n"
+)
+
+// TestMain pins the default renderer to plain ASCII, as gh-dash does, so
+// golden files carry no colour codes whatever the terminal running tests.
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// fixedNow is the fake clock: 30 November 2026, 15:04:05 in New York.
+var fixedNow = time.Date(2026, 11, 30, 20, 4, 5, 0, time.UTC)
+
+const (
+	fakeUUID     = "3f0c6a52-8d1e-4b8e-9a55-0c1d2e3f4a5b"
+	fakeEmail    = "dana.agent@demo.test"
+	fakePassword = "correct horse battery"
+	fakeCode     = "492039"
+)
+
+// fakeBackend is a deterministic Backend: one agent, one account, no store.
+type fakeBackend struct {
+	mu      sync.Mutex
+	lang    string // the agent's stored UI language
+	view    desk.AccountView
+	signIns int
+	lookups []string
+	langs   []string
+	langErr error
+}
+
+func newFake(lang string) *fakeBackend {
+	return &fakeBackend{lang: lang, view: fakeView()}
+}
+
+func (f *fakeBackend) SignIn(_ context.Context, email, password, code, _ string) (desk.SignedIn, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.signIns++
+	if email != fakeEmail || password != fakePassword || code != fakeCode {
+		return desk.SignedIn{}, fault.ErrBadCredentials
+	}
+	return desk.SignedIn{
+		Actor:       access.Actor{ID: "agent-1", Role: access.RoleAgent, Languages: []string{"en", "es", "fr"}},
+		DisplayName: "Dana Agent",
+		UILanguage:  f.lang,
+	}, nil
+}
+
+func (f *fakeBackend) Lookup(_ context.Context, _ access.Actor, query string) (desk.AccountView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lookups = append(f.lookups, query)
+	if query != fakeUUID {
+		return desk.AccountView{}, fault.ErrNotFound
+	}
+	return f.view, nil
+}
+
+func (f *fakeBackend) SetUILanguage(_ context.Context, _ access.Actor, lang string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.langs = append(f.langs, lang)
+	return f.langErr
+}
+
+// fakeView is an account as the core would mask it: no unmasked PII.
+func fakeView() desk.AccountView {
+	at := func(days int) time.Time { return fixedNow.Add(-time.Duration(days) * 24 * time.Hour) }
+	events := []account.Event{}
+	kinds := []account.EventKind{
+		account.EventSignIn, account.EventNewDevice, account.EventSignIn2FAFailed,
+		account.EventResetRequested, account.EventBackupCodeUsed, account.EventAuthenticatorAdded,
+		account.EventPhoneConfirmed, account.EventAccountVerified, account.EventPasswordChanged,
+		account.EventAccountCreated,
+	}
+	for i, k := range kinds {
+		events = append(events, account.Event{Kind: k, At: at(i*30 + 1)})
+	}
+	return desk.AccountView{
+		ID:          fakeUUID,
+		CreatedAt:   at(400),
+		Language:    "es",
+		Status:      account.StatusActive,
+		LockedUntil: fixedNow.Add(8 * time.Minute),
+		IAL:         2,
+		Emails: []desk.EmailView{
+			{Masked: "j•••@example.com", ConfirmedAt: at(400), LastSignIn: at(1)},
+			{Masked: "m•••@example.org"},
+		},
+		Phones: []desk.PhoneView{{Masked: "•••-•••-1234", Delivery: account.DeliverySMS, Default: true}},
+		Methods: []desk.MethodView{
+			{Kind: account.KindPhone, Name: "•••-•••-1234", CreatedAt: at(400), LastUsed: at(1)},
+			{Kind: account.KindAuthApp, Name: "Work phone", CreatedAt: at(120)},
+			{Kind: account.KindBackupCodes, CreatedAt: at(300), LastUsed: at(100), Remaining: 7},
+		},
+		Profile:  &desk.ProfileView{State: account.ProfileActive, VerifiedAt: at(210), PersonalKeyAt: at(210)},
+		Agencies: []desk.AgencyView{{ID: "ex", Name: "Department of Examples", FirstAt: at(390), LastAt: at(1)}},
+		Devices:  []account.Device{{Name: "Firefox on Windows", FirstAt: at(390), LastAt: at(1)}},
+		Events:   events,
+		Reset: &desk.ResetView{
+			Stage: account.StageWaiting, RequestedAt: fixedNow.Add(-2 * time.Hour),
+			GrantAt: fixedNow.Add(22 * time.Hour), ExpiresAt: fixedNow.Add(46 * time.Hour),
+		},
+	}
+}
+
+// demoCreds is the demo box's content with a fixed code.
+func demoCreds() []DemoCredential {
+	code := func(time.Time) string { return fakeCode }
+	return []DemoCredential{
+		{Role: access.RoleAgent, Email: fakeEmail, Password: fakePassword, TOTP: code},
+		{Role: access.RoleSupervisor, Email: "sam.supervisor@demo.test", Password: "supervisor demo pass", TOTP: code},
+		{Role: access.RoleAgencyDesk, Email: "ari.agency@demo.test", Password: "agency desk demo pass", TOTP: code},
+		{Role: access.RoleAdmin, Email: "alex.admin@demo.test", Password: "admin demo password", TOTP: code},
+	}
+}
+
+// testOptions builds options over f with the fixed clock.
+func testOptions(f *fakeBackend, lang string) Options {
+	return Options{
+		Backend: f,
+		Lang:    lang,
+		Session: "test-session",
+		Now:     func() time.Time { return fixedNow },
+	}
+}
+
+// newTestModel returns the root model sized w×h.
+func newTestModel(t *testing.T, opts Options, w, h int) *model {
+	t.Helper()
+	m, ok := New(opts).(*model)
+	if !ok || m.loadErr {
+		t.Fatal("New did not build a console")
+	}
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// loc returns a localizer for expectations.
+func loc(t *testing.T, lang string) *i18n.Localizer {
+	t.Helper()
+	b, err := i18n.NewBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Localizer(lang)
+}

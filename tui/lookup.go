@@ -1,0 +1,216 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/core/desk"
+	"supportdesk/core/fault"
+)
+
+// lookupHeader is the number of lines above the result: query, hint,
+// status and a blank line.
+const lookupHeader = 4
+
+// lookupPage finds one account by exact email, phone or UUID and shows its
+// masked view in a scrolling viewport.
+type lookupPage struct {
+	c      *common
+	input  textinput.Model
+	vp     viewport.Model
+	view   *desk.AccountView
+	err    error
+	busy   bool
+	seq    int // id of the latest request; older answers are dropped
+	width  int
+	height int
+}
+
+func newLookupPage(c *common) *lookupPage {
+	ti := textinput.New()
+	c.styles.styleInput(&ti)
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = desk.MaxQueryLength
+	p := &lookupPage{c: c, input: ti, vp: viewport.New(0, 0)}
+	p.vp.KeyMap = c.keys.Viewport
+	p.focusInput()
+	return p
+}
+
+// Init has nothing to start.
+func (p *lookupPage) Init() tea.Cmd { return nil }
+
+func (p *lookupPage) focusInput() {
+	p.input.Focus()
+	p.input.Prompt = "> "
+}
+
+func (p *lookupPage) blurInput() {
+	p.input.Blur()
+	p.input.Prompt = "  "
+}
+
+// InputFocused reports whether keys go to the query field.
+func (p *lookupPage) InputFocused() bool { return p.input.Focused() }
+
+// Title names the screen in the header.
+func (p *lookupPage) Title() string { return p.c.loc.T("lookup.title") }
+
+// SetSize gives the result the height left under the query.
+func (p *lookupPage) SetSize(w, h int) {
+	resized := w != p.width
+	p.width, p.height = w, h
+	p.input.Width = max(10, w-p.labelWidth()-4)
+	p.vp.Width = w
+	p.vp.Height = max(1, h-lookupHeader)
+	if resized {
+		p.refresh()
+	}
+}
+
+func (p *lookupPage) labelWidth() int { return lipgloss.Width(p.c.loc.T("field.query")) }
+
+// refresh re-renders the result, after a resize or a language switch.
+func (p *lookupPage) refresh() {
+	p.vp.KeyMap = p.c.keys.Viewport
+	if p.view == nil {
+		p.vp.SetContent("")
+		return
+	}
+	p.vp.SetContent(renderAccount(p.c, p.view, p.width))
+}
+
+// Update runs searches and scrolls the result.
+func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case lookupDoneMsg:
+		if msg.seq != p.seq || !p.busy {
+			return p, nil // an answer to a search the agent abandoned
+		}
+		p.busy = false
+		if msg.err != nil {
+			p.err = msg.err // the query stays so the agent can fix it
+			return p, nil
+		}
+		v := msg.view
+		p.view, p.err = &v, nil
+		p.input.Reset() // the query is PII: off the screen once answered
+		p.blurInput()
+		p.refresh()
+		p.vp.GotoTop()
+		return p, nil
+	case tea.KeyMsg:
+		if p.input.Focused() {
+			return p, p.typing(msg)
+		}
+		return p, p.browsing(msg)
+	}
+	return p, nil
+}
+
+// typing handles keys while the query has focus.
+func (p *lookupPage) typing(msg tea.KeyMsg) tea.Cmd {
+	k := p.c.keys
+	switch {
+	case key.Matches(msg, k.Search):
+		return p.submit()
+	case key.Matches(msg, k.Back):
+		switch {
+		case p.busy:
+			p.busy = false
+			p.seq++ // cancel: the late answer will be dropped
+		case p.input.Value() != "" || p.err != nil:
+			p.input.Reset()
+			p.err = nil
+		case p.view != nil:
+			p.blurInput()
+		}
+		return nil
+	case msg.Type == tea.KeyTab && p.view != nil:
+		p.blurInput()
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
+}
+
+// browsing handles keys while the result has focus.
+func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
+	k := p.c.keys
+	switch {
+	case key.Matches(msg, k.NewSearch):
+		p.focusInput()
+		return nil
+	case key.Matches(msg, k.Back):
+		p.view = nil
+		p.refresh()
+		p.focusInput()
+		return nil
+	}
+	var cmd tea.Cmd
+	p.vp, cmd = p.vp.Update(msg)
+	return cmd
+}
+
+// submit starts a look-up; empty queries never reach the backend.
+func (p *lookupPage) submit() tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	q := strings.TrimSpace(p.input.Value())
+	if q == "" {
+		p.err = fault.Invalid("query", fault.CodeInvalidInput)
+		return nil
+	}
+	p.busy, p.err = true, nil
+	p.view = nil // an old result under a new search would mislead
+	p.refresh()
+	p.seq++
+	return lookupCmd(p.c.ctx, p.c.backend, p.c.agent.Actor, q, p.seq)
+}
+
+// ShortHelp lists the keys that work in the current focus.
+func (p *lookupPage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	if p.input.Focused() {
+		return []key.Binding{k.Search, k.Back}
+	}
+	return []key.Binding{k.NewSearch, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
+}
+
+// FullHelp groups the screen's keys.
+func (p *lookupPage) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	if p.input.Focused() {
+		return [][]key.Binding{{k.Search, k.Back}}
+	}
+	return [][]key.Binding{{k.Scroll, k.Page}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+}
+
+// View renders the query line, its status and the result.
+func (p *lookupPage) View() string {
+	loc, s := p.c.loc, p.c.styles
+	var b strings.Builder
+	b.WriteString(s.Label.Render(loc.T("field.query")) + "  " + p.input.View() + "\n")
+	b.WriteString(s.Muted.Render(truncate(loc.T("lookup.hint"), p.width)) + "\n")
+	switch {
+	case p.busy:
+		b.WriteString(s.Busy.Render(loc.T("lookup.busy")))
+	case p.err != nil:
+		b.WriteString(s.Error.Render(wrap("✗ "+loc.Err(p.err), p.width)))
+	}
+	b.WriteString("\n\n")
+	if p.view == nil {
+		b.WriteString(s.Muted.Render(wrap(loc.T("lookup.empty"), p.width)))
+	} else {
+		b.WriteString(p.vp.View())
+	}
+	return b.String()
+}

@@ -1,0 +1,257 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/core/fault"
+)
+
+// The sign-in fields, in tab order.
+const (
+	fieldEmail = iota
+	fieldPassword
+	fieldCode
+	fieldCount
+)
+
+// fieldNames are the core's field names, also the i18n "field.<name>" ids.
+var fieldNames = [fieldCount]string{"email", "password", "code"}
+
+// totpStep is the TOTP time step, for the demo box's countdown.
+const totpStep = 30
+
+// signInPage asks for email, password and TOTP code and, in demo mode only,
+// lists the demo agents with their live codes.
+type signInPage struct {
+	c      *common
+	inputs [fieldCount]textinput.Model
+	focus  int
+	err    error // kept as an error so a language switch re-localizes it
+	busy   bool
+	now    time.Time // last demo refresh
+	width  int
+	height int
+}
+
+func newSignInPage(c *common) *signInPage {
+	p := &signInPage{c: c, now: c.now()}
+	limits := [fieldCount]int{254, 128, 6}
+	for i := range p.inputs {
+		ti := textinput.New()
+		c.styles.styleInput(&ti)
+		ti.Cursor.SetMode(cursor.CursorStatic) // no blink ticks: cheaper over SSH, stable in tests
+		ti.CharLimit = limits[i]
+		ti.Prompt = "  "
+		p.inputs[i] = ti
+	}
+	p.inputs[fieldPassword].EchoMode = textinput.EchoPassword
+	p.inputs[fieldPassword].EchoCharacter = '•'
+	p.setFocus(fieldEmail)
+	return p
+}
+
+// Init starts the demo clock; outside demo mode nothing ticks.
+func (p *signInPage) Init() tea.Cmd {
+	if len(p.c.demo) == 0 {
+		return nil
+	}
+	return tickCmd(p.c.now)
+}
+
+// setFocus focuses field i. The "> " prompt marks focus in text, so it
+// shows without colour too.
+func (p *signInPage) setFocus(i int) {
+	p.focus = i
+	for j := range p.inputs {
+		if j == i {
+			p.inputs[j].Focus()
+			p.inputs[j].Prompt = "> "
+		} else {
+			p.inputs[j].Blur()
+			p.inputs[j].Prompt = "  "
+		}
+	}
+}
+
+// clearSecrets drops the password and code once they have been used.
+func (p *signInPage) clearSecrets() {
+	p.inputs[fieldPassword].Reset()
+	p.inputs[fieldCode].Reset()
+	p.busy = false
+	p.err = nil
+}
+
+// InputFocused reports that a field always has focus on this screen.
+func (p *signInPage) InputFocused() bool { return true }
+
+// Title names the screen in the header.
+func (p *signInPage) Title() string { return p.c.loc.T("signin.title") }
+
+// ShortHelp lists the form's keys.
+func (p *signInPage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{k.SignIn, k.Next}
+}
+
+// FullHelp groups the form's keys.
+func (p *signInPage) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.SignIn, k.backAs(p.c.loc.T("help.clear_field"))}, {k.Next, k.Prev}}
+}
+
+// SetSize fits the inputs beside their labels.
+func (p *signInPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	iw := max(10, w-p.labelWidth()-6)
+	for i := range p.inputs {
+		p.inputs[i].Width = iw
+	}
+}
+
+func (p *signInPage) labelWidth() int {
+	lw := 0
+	for _, n := range fieldNames {
+		lw = max(lw, lipgloss.Width(p.c.loc.T("field."+n)))
+	}
+	return lw
+}
+
+// Update handles field navigation, submission and the demo clock.
+func (p *signInPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := p.c.keys
+	switch msg := msg.(type) {
+	case tickMsg:
+		p.now = time.Time(msg)
+		return p, tickCmd(p.c.now)
+	case signInFailedMsg:
+		p.busy = false
+		p.err = msg.err
+		p.inputs[fieldCode].Reset() // a code is single use; the next try needs a fresh one
+		return p, nil
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Next):
+			p.setFocus((p.focus + 1) % fieldCount)
+			return p, nil
+		case key.Matches(msg, k.Prev):
+			p.setFocus((p.focus + fieldCount - 1) % fieldCount)
+			return p, nil
+		case key.Matches(msg, k.SignIn):
+			return p, p.submit()
+		case key.Matches(msg, k.Back):
+			p.inputs[p.focus].Reset()
+			p.err = nil
+			return p, nil
+		}
+	}
+	var cmd tea.Cmd
+	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
+	return p, cmd
+}
+
+// submit checks that every field is filled, then signs in from a command.
+func (p *signInPage) submit() tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	for i, in := range p.inputs {
+		if strings.TrimSpace(in.Value()) == "" {
+			p.err = fault.Invalid(fieldNames[i], fault.CodeInvalidInput)
+			p.setFocus(i)
+			return nil
+		}
+	}
+	p.busy, p.err = true, nil
+	return signInCmd(p.c.ctx, p.c.backend,
+		strings.TrimSpace(p.inputs[fieldEmail].Value()),
+		p.inputs[fieldPassword].Value(),
+		strings.TrimSpace(p.inputs[fieldCode].Value()),
+		p.c.session)
+}
+
+// View renders the form, its status line and, in demo mode, the demo box.
+// On a short terminal it drops spacing, then the hint, then the box border
+// rather than cut the demo codes off.
+func (p *signInPage) View() string {
+	loc, s := p.c.loc, p.c.styles
+	lw := p.labelWidth()
+	heading := s.Heading.Render(loc.T("signin.heading"))
+	hint := s.Muted.Render(wrap(loc.T("signin.hint"), p.width))
+	fields := make([]string, 0, fieldCount+1)
+	for i, in := range p.inputs {
+		fields = append(fields, s.Label.Render(padRight(loc.T("field."+fieldNames[i]), lw))+"  "+in.View())
+	}
+	fields = append(fields, p.statusLine())
+	form := strings.Join(fields, "\n")
+	if len(p.c.demo) == 0 {
+		return strings.Join([]string{heading, hint, "", form}, "\n")
+	}
+	variants := [][]string{
+		{heading, hint, "", form, "", p.demoView(true)},
+		{heading, hint, form, "", p.demoView(true)},
+		{heading, hint, form, p.demoView(true)},
+		{heading, form, p.demoView(true)},
+		{heading, form, p.demoView(false)},
+	}
+	var out string
+	for _, v := range variants {
+		out = strings.Join(v, "\n")
+		if lipgloss.Height(out) <= p.height {
+			break
+		}
+	}
+	return out
+}
+
+// statusLine shows progress or the localized error, never raw error text.
+func (p *signInPage) statusLine() string {
+	s := p.c.styles
+	switch {
+	case p.busy:
+		return s.Busy.Render(p.c.loc.T("signin.busy"))
+	case p.err != nil:
+		return s.Error.Render(wrap("✗ "+p.c.loc.Err(p.err), p.width))
+	}
+	return ""
+}
+
+// demoView lists the demo agents with their current codes: a table when it
+// fits, one entry per agent over two lines when it does not.
+func (p *signInPage) demoView(boxed bool) string {
+	loc, s := p.c.loc, p.c.styles
+	headers := []string{loc.T("demo.role"), loc.T("field.email"), loc.T("field.password"), loc.T("demo.code")}
+	rows := make([][]string, 0, len(p.c.demo))
+	for _, d := range p.c.demo {
+		code := "——————"
+		if d.TOTP != nil {
+			code = sanitizeLine(d.TOTP(p.now))
+		}
+		rows = append(rows, []string{loc.T("role." + string(d.Role)), sanitizeLine(d.Email), sanitizeLine(d.Password), code})
+	}
+	inner := p.width
+	if boxed {
+		inner = max(20, p.width-4) // border and padding
+	}
+	body := s.table(0, 1<<16, headers, rows) // natural width, nothing cut
+	if lipgloss.Width(body) > inner {
+		items := make([]string, 0, len(rows))
+		for _, r := range rows {
+			items = append(items, s.item(0, inner, r[0], r[1]+" · "+r[2]+" · "+r[3]))
+		}
+		body = strings.Join(items, "\n")
+	}
+	left := totpStep - int(p.now.Unix()%totpStep)
+	content := s.BoxTitle.Render(loc.T("demo.title")) + "\n" + body + "\n" +
+		s.Muted.Render(loc.N("demo.renews", left, nil))
+	if !boxed {
+		return content
+	}
+	return s.Box.Render(content)
+}

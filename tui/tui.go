@@ -1,0 +1,291 @@
+// Package tui is the agent console: Bubble Tea models, one screen a file,
+// keys and styles in one place each. It talks to the core only through
+// Backend, from tea.Cmds, and shows every string through the session's
+// i18n.Localizer.
+package tui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/i18n"
+)
+
+// page is one screen: a tea.Model that also sizes itself, lists its keys
+// for the help footer and says whether a text input holds the keyboard.
+type page interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+	InputFocused() bool
+	Title() string
+}
+
+// Layout rows outside the active page: header, rule, status line.
+const chromeRows = 3
+
+// defaultBundle loads the embedded messages once per process; the bundle is
+// read-only, so sessions share it safely.
+var defaultBundle = sync.OnceValues(i18n.NewBundle)
+
+// model is the root of one session: it owns the common state, routes
+// messages to the active page and draws the header and help footer.
+type model struct {
+	c       *common
+	signIn  *signInPage
+	lookup  *lookupPage // nil until sign-in
+	help    help.Model
+	langErr error // a failed language save, shown until the next switch
+	loadErr bool  // the message bundle failed to load
+}
+
+// New returns the console for one terminal or SSH session.
+func New(opts Options) tea.Model {
+	bundle := opts.Bundle
+	if bundle == nil {
+		b, err := defaultBundle()
+		if err != nil {
+			return &model{loadErr: true}
+		}
+		bundle = b
+	}
+	r := opts.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	r.SetHasDarkBackground(!opts.LightBackground)
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	loc := bundle.Localizer(opts.Lang).In(opts.Location)
+	st := newStyles(r)
+	c := &common{
+		ctx:      ctx,
+		backend:  opts.Backend,
+		session:  opts.Session,
+		now:      now,
+		demo:     opts.Demo,
+		renderer: r,
+		styles:   st,
+		keys:     newKeyMap(loc),
+		loc:      loc,
+		width:    minWidth, // until the first WindowSizeMsg
+		height:   minHeight,
+	}
+	h := help.New()
+	h.Styles = st.Help
+	m := &model{c: c, signIn: newSignInPage(c), help: h}
+	m.layout()
+	return m
+}
+
+// Init starts the sign-in screen.
+func (m *model) Init() tea.Cmd {
+	if m.loadErr {
+		return tea.Quit
+	}
+	return m.signIn.Init()
+}
+
+// active returns the page in view.
+func (m *model) active() page {
+	if m.lookup != nil {
+		return m.lookup
+	}
+	return m.signIn
+}
+
+// Update routes msg and then lays the screen out again, since focus, help
+// and language all change the footer's height.
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.loadErr {
+		return m, tea.Quit
+	}
+	cmd := m.update(msg)
+	m.layout()
+	return m, cmd
+}
+
+func (m *model) update(msg tea.Msg) tea.Cmd {
+	c := m.c
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		c.width, c.height = msg.Width, msg.Height
+		return nil
+	case tea.KeyMsg:
+		if cmd, ok := m.globalKey(msg); ok {
+			return cmd
+		}
+	case signedInMsg:
+		agent := msg.agent
+		c.agent = &agent
+		if i18n.Supported(agent.UILanguage) {
+			c.setLang(i18n.Normalize(agent.UILanguage))
+		}
+		m.signIn.clearSecrets()
+		m.lookup = newLookupPage(c)
+		return m.lookup.Init()
+	case langSavedMsg:
+		if msg.lang == c.loc.Lang() {
+			m.langErr = msg.err
+		}
+		return nil
+	case tickMsg:
+		if m.lookup != nil {
+			return nil // signed in: the demo clock stops
+		}
+	}
+	_, cmd := m.active().Update(msg)
+	return cmd
+}
+
+// globalKey handles the keys that work on every screen. "?" and "q" are
+// plain characters, so they only act when no text input has focus.
+func (m *model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.c.keys
+	typing := m.active().InputFocused()
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit, true
+	case key.Matches(msg, k.Language):
+		return m.switchLanguage(), true
+	case key.Matches(msg, k.HelpF1), !typing && key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		return nil, true
+	case !typing && key.Matches(msg, k.QuitQ):
+		return tea.Quit, true
+	}
+	return nil, false
+}
+
+// switchLanguage moves to the next language at once and, once signed in,
+// stores the choice from a command.
+func (m *model) switchLanguage() tea.Cmd {
+	c := m.c
+	c.setLang(i18n.Next(c.loc.Lang()))
+	m.langErr = nil
+	if m.lookup != nil {
+		m.lookup.refresh()
+	}
+	if c.agent == nil || c.backend == nil {
+		return nil
+	}
+	return saveLangCmd(c.ctx, c.backend, c.agent.Actor, c.loc.Lang())
+}
+
+// helpKeys joins the active page's keys with the global ones, showing the
+// quit and help keys that work in the current focus.
+func (m *model) helpKeys() helpKeys {
+	k := m.c.keys
+	p := m.active()
+	helpKey, quitKey := k.Help, k.QuitQ
+	if p.InputFocused() {
+		helpKey, quitKey = k.HelpF1, k.Quit
+	}
+	if m.help.ShowAll {
+		helpKey.SetHelp(helpKey.Help().Key, m.c.loc.T("help.less"))
+	}
+	// The help key comes first among the global keys: when the footer is
+	// cut to fit, the key that shows everything else survives.
+	global := []key.Binding{helpKey, k.Language, quitKey}
+	full := append(p.FullHelp(), global)
+	short := append(p.ShortHelp(), global...)
+	return helpKeys{short: short, full: full}
+}
+
+// layout gives the active page the rows left by the header, status line
+// and help footer.
+func (m *model) layout() {
+	c := m.c
+	m.help.Width = c.width
+	footer := lipgloss.Height(m.footerView())
+	m.active().SetSize(c.width, max(1, c.height-chromeRows-footer))
+}
+
+// View draws the session; it only reads state.
+func (m *model) View() string {
+	if m.loadErr {
+		// The only text not localized: without messages there is nothing to localize with.
+		return "supportdesk: the message catalogue failed to load.\n"
+	}
+	c := m.c
+	if c.tooSmall() {
+		return m.smallView()
+	}
+	footer := m.footerView()
+	bodyRows := max(1, c.height-chromeRows-lipgloss.Height(footer))
+	body := c.renderer.NewStyle().Height(bodyRows).MaxHeight(bodyRows).MaxWidth(c.width).
+		Render(m.active().View())
+	return strings.Join([]string{
+		m.headerView(),
+		c.styles.Rule.Render(strings.Repeat("─", c.width)),
+		body,
+		m.statusView(),
+		footer,
+	}, "\n")
+}
+
+// headerView shows the product, the screen, the agent and the language.
+func (m *model) headerView() string {
+	c := m.c
+	s := c.styles
+	left := c.loc.T("app.title") + " · " + m.active().Title()
+	lang := c.loc.T("language." + c.loc.Lang())
+	right := lang
+	if c.agent != nil {
+		name := sanitizeLine(c.agent.DisplayName)
+		right = name + " · " + c.loc.T("role."+string(c.agent.Actor.Role)) + " · " + lang
+		if lipgloss.Width(left)+lipgloss.Width(right)+2 > c.width {
+			right = name + " · " + lang // the role goes first when space is short
+		}
+	}
+	rw := lipgloss.Width(right)
+	left = truncate(left, max(0, c.width-rw-2))
+	gap := max(1, c.width-lipgloss.Width(left)-rw)
+	return s.Title.Render(left) + strings.Repeat(" ", gap) + s.HeaderDim.Render(right)
+}
+
+// footerView renders the help for the screen in view. Each line is cut to
+// the width because bubbles/help can overrun it when its ellipsis does not
+// fit either.
+func (m *model) footerView() string {
+	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, m.c.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// statusView shows a failed language save; otherwise it is blank.
+func (m *model) statusView() string {
+	if m.langErr == nil {
+		return ""
+	}
+	return m.c.styles.Error.Render(truncate("✗ "+m.c.loc.T("console.lang_not_saved")+" "+m.c.loc.Err(m.langErr), m.c.width))
+}
+
+// smallView replaces the layout on a terminal below 80×24.
+func (m *model) smallView() string {
+	c := m.c
+	text := c.loc.T("terminal.too_small", map[string]any{
+		"Width":     strconv.Itoa(c.width),
+		"Height":    strconv.Itoa(c.height),
+		"MinWidth":  strconv.Itoa(minWidth),
+		"MinHeight": strconv.Itoa(minHeight),
+	})
+	w := max(1, c.width)
+	return c.styles.Small.Render(wrap(text, w))
+}
