@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportdesk/core/access"
+	"supportdesk/core/fault"
 	"supportdesk/core/secret"
 	"supportdesk/core/seed"
 	"supportdesk/core/service"
@@ -75,6 +76,9 @@ func (a *app) bench(args []string) int {
 	for _, kind := range []string{"email", "phone", "uuid"} {
 		d, err := measure(*samples, func() error {
 			_, err := svc.Desk.ResolveID(ctx, benchActor, pickQuery(kind))
+			if fault.CodeOf(err) == fault.CodeNotFound {
+				return nil // some demo accounts have no phone
+			}
 			return err
 		})
 		if err != nil {

@@ -33,13 +33,24 @@ func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
 
 var errCorruptHead = errors.New("audit head row is corrupt")
 
+// AuditHead inside a write transaction sees the entries it appended.
+func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
+	if t.headRead {
+		return t.headSeq, t.headHash, nil
+	}
+	return t.conn.AuditHead(ctx)
+}
+
 // AppendAudit seals e after the head and stores it with the new head.
 func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	seq, hash, err := t.AuditHead(ctx)
-	if err != nil {
-		return err
+	if !t.headRead {
+		seq, hash, err := t.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		t.headRead, t.headSeq, t.headHash = true, seq, hash
 	}
-	e.Seal(seq, hash)
+	e.Seal(t.headSeq, t.headHash)
 	prev := e.PrevHash
 	if prev == nil {
 		prev = []byte{} // the first entry has no predecessor; a nil slice would bind NULL
@@ -49,8 +60,8 @@ func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		e.TargetType, e.TargetID, e.Detail, prev, e.Hash); err != nil {
 		return err
 	}
-	head := binary.BigEndian.AppendUint64(nil, uint64(e.Seq))
-	return t.PutMeta(ctx, headKey, append(head, e.Hash...))
+	t.headSeq, t.headHash, t.headDirty = e.Seq, e.Hash, true
+	return nil
 }
 
 const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash`

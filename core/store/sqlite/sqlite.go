@@ -6,6 +6,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -27,6 +29,67 @@ import (
 type Store struct {
 	w *sql.DB // one writer connection
 	r *sql.DB // read pool
+
+	// Pool-level statements, prepared once and re-used on every connection
+	// (database/sql keeps one driver statement per connection). A query
+	// seen for the first time inside a transaction is prepared on that
+	// transaction and queued here, then prepared on the pool before the
+	// next transaction starts: preparing on the pool while a transaction
+	// holds the only writer connection would wait forever.
+	mu      sync.Mutex
+	parents map[stmtKey]*sql.Stmt
+	pending map[stmtKey]bool
+}
+
+type stmtKey struct {
+	write bool
+	query string
+}
+
+// preparePending prepares the queued queries of one pool; it runs with no
+// transaction of ours open.
+func (s *Store) preparePending(ctx context.Context, write bool) {
+	s.mu.Lock()
+	var todo []stmtKey
+	for k := range s.pending {
+		if k.write == write {
+			todo = append(todo, k)
+			delete(s.pending, k)
+		}
+	}
+	s.mu.Unlock()
+	db := s.r
+	if write {
+		db = s.w
+	}
+	for _, k := range todo {
+		st, err := db.PrepareContext(ctx, k.query)
+		if err != nil {
+			continue // the transaction path prepares it again and reports errors
+		}
+		s.mu.Lock()
+		if s.parents == nil {
+			s.mu.Unlock()
+			st.Close()
+			return
+		}
+		s.parents[k] = st
+		s.mu.Unlock()
+	}
+}
+
+// parent returns the pool-level statement for q, or queues q.
+func (s *Store) parent(write bool, q string) *sql.Stmt {
+	k := stmtKey{write, q}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.parents[k]; ok {
+		return st
+	}
+	if s.pending != nil {
+		s.pending[k] = true
+	}
+	return nil
 }
 
 var _ store.Store = (*Store)(nil)
@@ -43,6 +106,9 @@ func dsn(path string, write bool) string {
 	q.Set("_foreign_keys", "1")
 	q.Set("_busy_timeout", "10000")
 	if write {
+		// Random fingerprint keys touch index pages all over the file: a
+		// larger page cache keeps bulk writes off the disk.
+		q.Set("_cache_size", "-65536")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Set("_query_only", "1")
@@ -76,11 +142,17 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r}, nil
+	return &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}, nil
 }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.parents {
+		st.Close()
+	}
+	s.parents, s.pending = nil, nil
+	s.mu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -99,6 +171,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 
 // Write runs fn in a BEGIN IMMEDIATE transaction on the writer connection.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	s.preparePending(ctx, true)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fault.Storage(err)
@@ -106,8 +179,11 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	// Also runs when fn panics, so the only writer connection is never
 	// left inside a transaction; after Commit it is a no-op.
 	defer tx.Rollback()
-	t := &txn{conn{s: s, tx: tx, write: true}}
+	t := &txn{conn: conn{s: s, tx: tx, write: true}}
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushHead(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -118,6 +194,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 
 // Read runs fn in a read transaction on a pooled connection.
 func (s *Store) Read(ctx context.Context, fn func(store.Reader) error) error {
+	s.preparePending(ctx, false)
 	tx, err := s.r.BeginTx(ctx, nil)
 	if err != nil {
 		return fault.Storage(err)
@@ -142,9 +219,15 @@ func (c *conn) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := c.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := c.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fault.Storage(err)
+	var st *sql.Stmt
+	if p := c.s.parent(c.write, q); p != nil {
+		// Re-uses the driver statement already prepared on this connection.
+		st = c.tx.StmtContext(ctx, p)
+	} else {
+		var err error
+		if st, err = c.tx.PrepareContext(ctx, q); err != nil {
+			return nil, fault.Storage(err)
+		}
 	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sql.Stmt{}
@@ -208,7 +291,24 @@ func mapErr(err error) error {
 }
 
 // txn is a write transaction.
-type txn struct{ conn }
+type txn struct {
+	conn
+	// The audit head is read once and written once per transaction, not
+	// once per entry: a seeding batch appends thousands.
+	headRead  bool
+	headDirty bool
+	headSeq   int64
+	headHash  []byte
+}
+
+// flushHead stores the audit head if entries were appended.
+func (t *txn) flushHead(ctx context.Context) error {
+	if !t.headDirty {
+		return nil
+	}
+	head := binary.BigEndian.AppendUint64(nil, uint64(t.headSeq))
+	return t.PutMeta(ctx, headKey, append(head, t.headHash...))
+}
 
 var (
 	_ store.Tx     = (*txn)(nil)
