@@ -218,7 +218,7 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 			}
 			v.Phones = append(v.Phones, PhoneView{Masked: account.MaskPhone(string(plain)), Delivery: p.Delivery, Default: p.Default})
 		}
-		v.Methods = append(v.Methods, MethodView{Kind: account.KindPhone, Name: string(p.Delivery), CreatedAt: p.CreatedAt, LastUsed: p.LastUsed})
+		v.Methods = append(v.Methods, MethodView{Kind: account.KindPhone, CreatedAt: p.CreatedAt, LastUsed: p.LastUsed})
 	}
 	methods, err := r.Methods(ctx, id)
 	if err != nil {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+)
+
+// cli runs the binary's entry point in process.
+func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir(), "LANG": "C"}
+	code := run(args, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndUsageErrorsAreLocalized(t *testing.T) {
+	t.Parallel()
+	code, _, errOut := cli(t, "", "--help")
+	if code != exitOK || !strings.Contains(errOut, "Commands:") || !strings.Contains(errOut, "audit") {
+		t.Fatalf("--help: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--lang", "fr", "seed", "--help")
+	if code != exitOK || !strings.Contains(errOut, "nombre de comptes") {
+		t.Fatalf("seed --help in French: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--lang", "es", "frobnicate")
+	if code != exitUsage || !strings.Contains(errOut, "comando desconocido") {
+		t.Fatalf("unknown command in Spanish: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "seed", "--accounts", "many")
+	if code != exitUsage || !strings.Contains(errOut, "invalid option") {
+		t.Fatalf("bad flag value: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--lang", "de", "migrate")
+	if code != exitUsage || !strings.Contains(errOut, "unsupported language") {
+		t.Fatalf("bad language: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "unknown\x1b[31m")
+	if code != exitUsage || strings.ContainsRune(errOut, 0x1b) {
+		t.Fatalf("escape echoed back: %q", errOut)
+	}
+}
+
+func TestSeedThenAuditVerifyDetectsAnEditedRow(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "sd.db")
+	code, out, errOut := cli(t, "", "--db", db, "seed", "--accounts", "40", "--seed", "3")
+	if code != exitOK || !strings.Contains(out, "agent@demo.example") {
+		t.Fatalf("seed: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = cli(t, "", "audit", "--db", db, "verify")
+	m := regexp.MustCompile(`ok: ([0-9,]+) audit entries verified`).FindStringSubmatch(out)
+	if code != exitOK || m == nil {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 17`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, _, errOut = cli(t, "", "--lang", "fr", "audit", "--db", db, "verify")
+	if code != exitFail || !strings.Contains(errOut, "entrée 17") {
+		t.Fatalf("tampered verify: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--db", db, "seed", "--accounts", "5")
+	if code != exitFail || !strings.Contains(errOut, "already holds") {
+		t.Fatalf("second seed: %d %q", code, errOut)
+	}
+}
+
+func TestMigrateAndRefusals(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "sd.db")
+	code, out, _ := cli(t, "", "--db", db, "migrate")
+	if code != exitOK || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %d %q", code, out)
+	}
+	// A key file that is not the database's is refused, and nothing is read.
+	code, _, _ = cli(t, "", "--db", db, "audit", "verify")
+	if code != exitOK {
+		t.Fatal("first open failed")
+	}
+	if err := os.Remove(db + ".key"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := cli(t, "", "--db", db, "audit", "verify")
+	if code != exitFail || !strings.Contains(errOut, "key") {
+		t.Fatalf("foreign key file: %d %q", code, errOut)
+	}
+	raw, _ := sql.Open("sqlite3", db)
+	raw.Exec(`PRAGMA user_version = 99`)
+	raw.Close()
+	code, _, errOut = cli(t, "", "--db", db, "migrate")
+	if code != exitFail || !strings.Contains(errOut, "newer") {
+		t.Fatalf("schema from the future: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--db", filepath.Join(t.TempDir(), "none.db"), "console")
+	if code != exitFail || !strings.Contains(errOut, "no database") {
+		t.Fatalf("console without a database: %d %q", code, errOut)
+	}
+}
+
+func TestAgentAdd(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "sd.db")
+	code, out, errOut := cli(t, "a strong password here\n", "--db", db, "agent", "add", "--email", "Lea@Agency.example",
+		"--name", "Léa Dupont", "--languages", "fr,en", "--password-stdin")
+	if code != exitOK || !strings.Contains(out, "otpauth://totp/") || strings.Contains(out, "a strong password") {
+		t.Fatalf("agent add: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cli(t, "short\n", "--db", db, "agent", "add", "--email", "x@agency.example", "--name", "X", "--password-stdin")
+	if code != exitFail || !strings.Contains(errOut, "12") {
+		t.Fatalf("short password: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--lang", "es", "--db", db, "agent", "add", "--email", "y@agency.example", "--name", "Y", "--role", "root")
+	if code != exitFail || errOut == "" {
+		t.Fatalf("bad role: %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,142 @@
+package desk_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/fault"
+	"supportdesk/core/seed"
+	"supportdesk/core/service"
+	"supportdesk/core/store"
+)
+
+// The benchmarks run on a seeded database of SUPPORTDESK_BENCH_ACCOUNTS
+// accounts (default 1 000 000), built once under the user cache folder and
+// re-used; SUPPORTDESK_BENCH_DB names an existing one (seed 1) instead.
+var (
+	benchOnce sync.Once
+	benchSvc  *service.Service
+	benchN    int
+	benchErr  error
+)
+
+func benchService(b *testing.B) (*service.Service, int) {
+	b.Helper()
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		path := os.Getenv("SUPPORTDESK_BENCH_DB")
+		n := 1_000_000
+		if v, err := strconv.Atoi(os.Getenv("SUPPORTDESK_BENCH_ACCOUNTS")); err == nil && v > 0 {
+			n = v
+		}
+		if path == "" {
+			dir, err := os.UserCacheDir()
+			if err != nil {
+				dir = os.TempDir()
+			}
+			path = filepath.Join(dir, "supportdesk-bench", fmt.Sprintf("bench-%d.db", n))
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				benchErr = err
+				return
+			}
+		}
+		fresh := !service.Exists(path)
+		benchSvc, benchErr = service.Open(ctx, service.Config{DBPath: path})
+		if benchErr != nil || !fresh {
+			if benchErr == nil {
+				benchErr = benchSvc.Store.Read(ctx, func(r store.Reader) error {
+					c, err := r.CountAccounts(ctx)
+					n = int(c)
+					return err
+				})
+			}
+			benchN = n
+			return
+		}
+		b.Logf("seeding %d accounts into %s (once)", n, path)
+		_, benchErr = seed.Run(ctx, benchSvc.Store, benchSvc.Keys, benchSvc.Desk, seed.Options{Accounts: n, Seed: 1, Now: time.Now()})
+		if benchErr == nil {
+			benchErr = benchSvc.Store.Checkpoint(ctx)
+		}
+		benchN = n
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchSvc, benchN
+}
+
+var benchActor = access.Actor{ID: "bench", Role: access.RoleSupervisor, Session: "bench"}
+
+// quantiles reports p50 and p99 of the timed operations as metrics.
+func quantiles(b *testing.B, d []time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	slices.Sort(d)
+	b.ReportMetric(float64(d[len(d)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(d[min(len(d)-1, len(d)*99/100)].Nanoseconds())/1e3, "p99-µs")
+}
+
+func benchLookup(b *testing.B, query func(r *rand.Rand, n int) string, fn func(*service.Service, string) error) {
+	svc, n := benchService(b)
+	r := rand.New(rand.NewPCG(1, 2))
+	var d []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		q := query(r, n)
+		t0 := time.Now()
+		if err := fn(svc, q); err != nil && fault.CodeOf(err) != fault.CodeNotFound {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(t0))
+	}
+	quantiles(b, d)
+}
+
+func resolveID(svc *service.Service, q string) error {
+	_, err := svc.Desk.ResolveID(context.Background(), benchActor, q)
+	return err
+}
+
+func BenchmarkLookupEmail(b *testing.B) {
+	benchLookup(b, func(r *rand.Rand, n int) string { return seed.Email(1, r.IntN(n)) }, resolveID)
+}
+
+func BenchmarkLookupPhone(b *testing.B) {
+	benchLookup(b, func(r *rand.Rand, n int) string { return seed.Phone(1, r.IntN(n)) }, resolveID)
+}
+
+func BenchmarkLookupUUID(b *testing.B) {
+	benchLookup(b, func(r *rand.Rand, n int) string { return seed.AccountID(1, r.IntN(n)) }, resolveID)
+}
+
+// BenchmarkAccountDetail is the look-up plus the whole masked view: the
+// account, its addresses, methods, profile, agencies, devices, 20 events.
+func BenchmarkAccountDetail(b *testing.B) {
+	benchLookup(b, func(r *rand.Rand, n int) string { return seed.AccountID(1, r.IntN(n)) },
+		func(svc *service.Service, q string) error {
+			_, err := svc.Desk.Resolve(context.Background(), benchActor, q)
+			return err
+		})
+}
+
+// BenchmarkAuditedLookup is what the console does: the view plus two audit
+// entries committed with synchronous=FULL.
+func BenchmarkAuditedLookup(b *testing.B) {
+	benchLookup(b, func(r *rand.Rand, n int) string { return seed.Email(1, r.IntN(n)) },
+		func(svc *service.Service, q string) error {
+			_, err := svc.Desk.Lookup(context.Background(), benchActor, q)
+			return err
+		})
+}

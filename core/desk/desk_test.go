@@ -1,0 +1,285 @@
+package desk_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"supportdesk/core/access"
+	"supportdesk/core/audit"
+	"supportdesk/core/clock"
+	"supportdesk/core/coretest"
+	"supportdesk/core/desk"
+	"supportdesk/core/fault"
+	"supportdesk/core/secret"
+	"supportdesk/core/seed"
+	"supportdesk/core/service"
+	"supportdesk/core/store"
+)
+
+const accounts = 200
+
+func seeded(t *testing.T) (*service.Service, *clock.Fake) {
+	t.Helper()
+	svc, c, _ := coretest.Open(t)
+	hash, err := secret.HashPassword(seed.DemoPassword, coretest.FastArgon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Run(context.Background(), svc.Store, svc.Keys, svc.Desk, seed.Options{
+		Accounts: accounts, Seed: 9, Now: c.Now(), PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	return svc, c
+}
+
+var agent = access.Actor{ID: "agent-1", Role: access.RoleAgent, Session: "s1"}
+
+// counts is what a refused look-up must leave unchanged, and the audit size.
+type counts struct{ accounts, outbox, audit int64 }
+
+func count(t *testing.T, svc *service.Service) counts {
+	t.Helper()
+	var c counts
+	ctx := context.Background()
+	svc.Store.Read(ctx, func(r store.Reader) error {
+		c.accounts, _ = r.CountAccounts(ctx)
+		c.outbox, _ = r.OutboxCount(ctx)
+		c.audit, _, _ = r.AuditHead(ctx)
+		return nil
+	})
+	return c
+}
+
+func lastAudit(t *testing.T, svc *service.Service) audit.Entry {
+	t.Helper()
+	var tail []audit.Entry
+	svc.Store.Read(context.Background(), func(r store.Reader) error {
+		var err error
+		tail, err = r.AuditTail(context.Background(), 1)
+		return err
+	})
+	if len(tail) == 0 {
+		t.Fatal("empty audit log")
+	}
+	return tail[0]
+}
+
+func TestLookupFindsByEmailPhoneAndUUIDMasked(t *testing.T) {
+	t.Parallel()
+	svc, _ := seeded(t)
+	ctx := context.Background()
+	// Find an account with a phone to exercise all three kinds.
+	for i := range accounts {
+		email, phone, id := seed.Email(9, i), seed.Phone(9, i), seed.AccountID(9, i)
+		v, err := svc.Desk.Lookup(ctx, agent, email)
+		if err != nil {
+			t.Fatalf("email look-up: %v", err)
+		}
+		if v.ID != id {
+			t.Fatalf("email found %s, want %s", v.ID, id)
+		}
+		if len(v.Phones) == 0 {
+			continue
+		}
+		// Formatting is allowed: "+1 (202) 200-0001" style.
+		formatted := phone[:2] + " (" + phone[2:5] + ") " + phone[5:8] + "-" + phone[8:]
+		if strings.HasPrefix(phone, "+33") {
+			formatted = phone
+		}
+		byPhone, err := svc.Desk.Lookup(ctx, agent, formatted)
+		if err != nil || byPhone.ID != id {
+			t.Fatalf("phone look-up %q: %v (%s)", formatted, err, byPhone.ID)
+		}
+		byID, err := svc.Desk.Lookup(ctx, agent, strings.ToUpper(id))
+		if err != nil || byID.ID != id {
+			t.Fatalf("uuid look-up: %v", err)
+		}
+		local := email[:strings.IndexByte(email, '@')]
+		for _, e := range v.Emails {
+			if strings.Contains(e.Masked, local) || !strings.Contains(e.Masked, "•••@") {
+				t.Fatalf("email not masked: %q", e.Masked)
+			}
+		}
+		for _, p := range v.Phones {
+			if strings.Contains(p.Masked, phone[2:8]) || !strings.HasPrefix(p.Masked, "•••-•••-") {
+				t.Fatalf("phone not masked: %q", p.Masked)
+			}
+		}
+		if len(v.Events) == 0 || len(v.Events) > desk.EventLimit {
+			t.Fatalf("%d events", len(v.Events))
+		}
+		for k := 1; k < len(v.Events); k++ {
+			if v.Events[k].At.After(v.Events[k-1].At) {
+				t.Fatal("events not newest first")
+			}
+		}
+		if e := lastAudit(t, svc); e.Action != "account.view" || e.TargetID != id || e.ActorID != agent.ID {
+			t.Fatalf("last audit entry %+v", e)
+		}
+		return
+	}
+	t.Fatal("no seeded account with a phone")
+}
+
+func TestBadQueriesStoreOnlyTheSearchAudit(t *testing.T) {
+	t.Parallel()
+	svc, _ := seeded(t)
+	ctx := context.Background()
+	cases := []struct {
+		name, query string
+		want        fault.Code
+	}{
+		{"unknown email", "nobody.here@example.com", fault.CodeNotFound},
+		{"malformed phone", "555-01", fault.CodePhoneMalformed},
+		{"malformed email", "jane@@example.com", fault.CodeEmailMalformed},
+		{"10 000 characters", strings.Repeat("a", 10000), fault.CodeQueryTooLong},
+		{"escape sequences", "\x1b]0;pwned\x07\x1b[31mjane@example.com", fault.CodeQueryUnrecognised},
+		{"C1 control", "jane\u009b@example.com", fault.CodeQueryUnrecognised},
+		{"words", "john smith", fault.CodeQueryUnrecognised},
+		{"empty", "   ", fault.CodeQueryUnrecognised},
+		{"invalid utf-8", "\xff\xfe@example.com", fault.CodeQueryUnrecognised},
+	}
+	for _, c := range cases {
+		before := count(t, svc)
+		_, err := svc.Desk.Lookup(ctx, agent, c.query)
+		if got := fault.CodeOf(err); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+		after := count(t, svc)
+		if after.accounts != before.accounts || after.outbox != before.outbox || after.audit != before.audit+1 {
+			t.Errorf("%s: stored more than one audit entry: %+v -> %+v", c.name, before, after)
+		}
+		e := lastAudit(t, svc)
+		if e.Action != "account.search" || e.TargetID != "" || strings.Contains(e.Detail, "@") || strings.Contains(e.Detail, "555") {
+			t.Errorf("%s: search audit %+v", c.name, e)
+		}
+	}
+}
+
+func TestAgencyHelpDeskSeesOnlyItsAgencyLite(t *testing.T) {
+	t.Parallel()
+	svc, _ := seeded(t)
+	ctx := context.Background()
+	ssa := access.Actor{ID: "hd-1", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}, Session: "s"}
+	in, out := 0, 0
+	for i := range accounts {
+		full, err := svc.Desk.Resolve(ctx, agent, seed.AccountID(9, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked := false
+		for _, a := range full.Agencies {
+			linked = linked || a.ID == "ssa"
+		}
+		v, err := svc.Desk.Lookup(ctx, ssa, seed.Email(9, i))
+		switch {
+		case linked && err != nil:
+			t.Fatalf("linked account refused: %v", err)
+		case linked:
+			in++
+			if !v.Lite || len(v.Phones) != 0 || len(v.Events) != 0 || len(v.Devices) != 0 {
+				t.Fatalf("help desk got full detail: %+v", v)
+			}
+		case !errors.Is(err, fault.ErrNotFound):
+			t.Fatalf("help desk saw another agency's user: %v", err)
+		default:
+			out++
+			if e := lastAudit(t, svc); !strings.Contains(e.Detail, "out_of_scope") || e.TargetID != "" {
+				t.Fatalf("out-of-scope search audit %+v", e)
+			}
+		}
+	}
+	if in == 0 || out == 0 {
+		t.Fatalf("in scope %d, out of scope %d", in, out)
+	}
+}
+
+func demoCode(t *testing.T, c *clock.Fake, email string) string {
+	t.Helper()
+	for _, a := range seed.DemoAgents(9) {
+		if a.Email == email {
+			code, err := totp.GenerateCode(a.TOTPSecret, c.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return code
+		}
+	}
+	t.Fatalf("no demo agent %s", email)
+	return ""
+}
+
+func TestAgentSignIn(t *testing.T) {
+	t.Parallel()
+	svc, c := seeded(t)
+	ctx := context.Background()
+	const email = "supervisor@demo.example"
+	code := demoCode(t, c, email)
+	got, err := svc.Desk.SignIn(ctx, email, seed.DemoPassword, code, "tty-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Actor.Role != access.RoleSupervisor || got.UILanguage != "es" || got.Actor.Session != "tty-1" {
+		t.Fatalf("signed in as %+v", got)
+	}
+	if _, err := svc.Desk.SignIn(ctx, email, seed.DemoPassword, code, "tty-2"); fault.CodeOf(err) != fault.CodeCodeReused {
+		t.Fatalf("replayed TOTP: %v", err)
+	}
+	if _, err := svc.Desk.SignIn(ctx, "nobody@demo.example", seed.DemoPassword, code, "tty-2"); !errors.Is(err, fault.ErrBadCredentials) {
+		t.Fatalf("unknown agent: %v", err)
+	}
+	c.Advance(30 * time.Second)
+	for range 5 {
+		svc.Desk.SignIn(ctx, email, "wrong password", demoCode(t, c, email), "tty-3")
+	}
+	_, err = svc.Desk.SignIn(ctx, email, seed.DemoPassword, demoCode(t, c, email), "tty-3")
+	if fe, ok := fault.As(err); !ok || fe.Code != fault.CodeLocked || fe.Until.IsZero() {
+		t.Fatalf("after 5 failures: %v", err)
+	}
+	c.Advance(16 * time.Minute)
+	if _, err := svc.Desk.SignIn(ctx, email, seed.DemoPassword, demoCode(t, c, email), "tty-4"); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+	if err := svc.Desk.SetUILanguage(ctx, got.Actor, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Desk.SetUILanguage(ctx, got.Actor, "de"); fault.CodeOf(err) != fault.CodeInvalidInput {
+		t.Fatalf("unsupported language: %v", err)
+	}
+}
+
+func TestAddAgentNeedsAdminAndGivesTOTP(t *testing.T) {
+	t.Parallel()
+	svc, _, _ := coretest.Open(t)
+	ctx := context.Background()
+	in := desk.NewAgent{Email: "new.agent@example.gov", DisplayName: "New Agent", Role: access.RoleAgent,
+		Languages: []string{"en", "fr"}, Password: "a long enough password"}
+	if _, err := svc.Desk.AddAgent(ctx, agent, in); fault.CodeOf(err) != fault.CodeNotPermitted {
+		t.Fatalf("agent added an agent: %v", err)
+	}
+	admin := access.Actor{ID: "admin-1", Role: access.RoleAdmin, Session: "s"}
+	p, err := svc.Desk.AddAgent(ctx, admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(p.URI, "otpauth://totp/") || p.Secret == "" {
+		t.Fatalf("provisioning %+v", p)
+	}
+	code, _ := totp.GenerateCode(p.Secret, coretest.Start)
+	if _, err := svc.Desk.SignIn(ctx, in.Email, in.Password, code, "s"); err != nil {
+		t.Fatalf("new agent sign-in: %v", err)
+	}
+	if _, err := svc.Desk.AddAgent(ctx, admin, in); fault.CodeOf(err) != fault.CodeConflict {
+		t.Fatalf("duplicate agent: %v", err)
+	}
+	bad := in
+	bad.Role = "root"
+	if _, err := svc.Desk.AddAgent(ctx, admin, bad); fault.CodeOf(err) != fault.CodeInvalidInput {
+		t.Fatalf("bad role: %v", err)
+	}
+}
