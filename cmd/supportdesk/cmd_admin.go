@@ -69,7 +69,7 @@ func (a *app) audit(args []string) int {
 	}
 	if rep.Break != nil {
 		return a.fail(exitFail, a.l.T("cli.audit.broken", map[string]any{
-			"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": rep.Count}))
+			"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": a.l.Number(rep.Count)}))
 	}
 	fmt.Fprintln(a.stdout, a.l.N("cli.audit.ok", int(rep.Count), map[string]any{"Count": a.l.Number(rep.Count)}))
 	return exitOK

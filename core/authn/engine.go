@@ -127,3 +127,17 @@ func (e *Engine) fingerprintIP(ip string) string {
 
 // Keys exposes the keyring to the desk and the seeder, which share it.
 func (e *Engine) Keys() *secret.Keyring { return e.keys }
+
+// announce records a change three ways in the change's own transaction:
+// the account's history, the audit chain and a notice to every address of
+// record.
+func announce(ctx context.Context, tx store.Tx, actor access.Actor, a account.Account, at time.Time,
+	kind account.EventKind, action, detail string, tmpl notify.Template, data map[string]string) error {
+	if err := event(ctx, tx, a.ID, kind, at, detail); err != nil {
+		return err
+	}
+	if err := record(ctx, tx, actor, at, action, a.ID, detail); err != nil {
+		return err
+	}
+	return notifyAll(ctx, tx, a, tmpl, at, data)
+}

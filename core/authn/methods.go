@@ -38,13 +38,8 @@ func (e *Engine) bound(ctx context.Context, s Session, kind account.EventKind, t
 		if err := fn(tx, a); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, a.ID, kind, now, detail); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, access.User(a.ID), now, "mfa."+string(kind), a.ID, detail); err != nil {
-			return err
-		}
-		return notifyAll(ctx, tx, a, tmpl, now, map[string]string{"kind": detail})
+		return announce(ctx, tx, access.User(a.ID), a, now, kind, "mfa."+string(kind), detail, tmpl,
+			map[string]string{"kind": detail})
 	})
 }
 
@@ -217,13 +212,8 @@ func (e *Engine) UsePersonalKey(ctx context.Context, s Session, key string) (str
 		if err := tx.PutProfile(ctx, *p); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, a.ID, account.EventPersonalKeyUsed, now, ""); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, access.User(a.ID), now, "profile.personal_key_used", a.ID, ""); err != nil {
-			return err
-		}
-		return notifyAll(ctx, tx, a, notify.TemplatePersonalKeyUsed, now, nil)
+		return announce(ctx, tx, access.User(a.ID), a, now, account.EventPersonalKeyUsed, "profile.personal_key_used", "",
+			notify.TemplatePersonalKeyUsed, nil)
 	})
 	if err != nil {
 		return "", err

@@ -118,13 +118,8 @@ func (e *Engine) succeed(ctx context.Context, tx store.Tx, a *account.Account, n
 	if !cancel {
 		return nil
 	}
-	if err := event(ctx, tx, a.ID, account.EventResetCancelled, now, "sign_in"); err != nil {
-		return err
-	}
-	if err := record(ctx, tx, access.User(a.ID), now, "account_reset.cancel", a.ID, "sign_in"); err != nil {
-		return err
-	}
-	return notifyAll(ctx, tx, *a, notify.TemplateResetCancelled, now, nil)
+	return announce(ctx, tx, access.User(a.ID), *a, now, account.EventResetCancelled, "account_reset.cancel", "sign_in",
+		notify.TemplateResetCancelled, nil)
 }
 
 // SendOTP sends a 6-digit code valid 10 minutes to one of the account's

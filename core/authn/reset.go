@@ -41,13 +41,8 @@ func (e *Engine) RequestReset(ctx context.Context, p Pending) error {
 		if err := tx.UpdateAccount(ctx, &a); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, a.ID, account.EventResetRequested, now, ""); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, access.User(a.ID), now, "account_reset.request", a.ID, ""); err != nil {
-			return err
-		}
-		return notifyAll(ctx, tx, a, notify.TemplateResetRequested, now, nil)
+		return announce(ctx, tx, access.User(a.ID), a, now, account.EventResetRequested, "account_reset.request", "",
+			notify.TemplateResetRequested, nil)
 	})
 }
 
@@ -75,14 +70,9 @@ func (e *Engine) GrantDue(ctx context.Context) (int, error) {
 			if err := tx.PutReset(ctx, r); err != nil {
 				return err
 			}
-			if err := event(ctx, tx, a.ID, account.EventResetGranted, now, ""); err != nil {
-				return err
-			}
-			if err := record(ctx, tx, access.System, now, "account_reset.grant", a.ID, ""); err != nil {
-				return err
-			}
 			sealed := hex.EncodeToString(e.keys.Seal([]byte(token), ResetTokenAAD(a.ID)))
-			if err := notifyAll(ctx, tx, a, notify.TemplateResetGranted, now, map[string]string{"token_sealed": sealed}); err != nil {
+			if err := announce(ctx, tx, access.System, a, now, account.EventResetGranted, "account_reset.grant", "",
+				notify.TemplateResetGranted, map[string]string{"token_sealed": sealed}); err != nil {
 				return err
 			}
 			granted++
@@ -182,12 +172,7 @@ func (e *Engine) CancelReset(ctx context.Context, actor access.Actor, accountID 
 		if err := tx.UpdateAccount(ctx, &a); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, a.ID, account.EventResetCancelled, now, string(why)); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, actor, now, "account_reset.cancel", a.ID, string(why)); err != nil {
-			return err
-		}
-		return notifyAll(ctx, tx, a, notify.TemplateResetCancelled, now, nil)
+		return announce(ctx, tx, actor, a, now, account.EventResetCancelled, "account_reset.cancel", string(why),
+			notify.TemplateResetCancelled, nil)
 	})
 }

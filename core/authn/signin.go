@@ -141,11 +141,6 @@ func (e *Engine) countFailure(ctx context.Context, tx store.Tx, a *account.Accou
 	if !hardLock {
 		return nil
 	}
-	if err := event(ctx, tx, a.ID, account.EventHardLocked, now, ""); err != nil {
-		return err
-	}
-	if err := record(ctx, tx, access.System, now, "account.hard_lock", a.ID, ""); err != nil {
-		return err
-	}
-	return notifyAll(ctx, tx, *a, notify.TemplateHardLocked, now, nil)
+	return announce(ctx, tx, access.System, *a, now, account.EventHardLocked, "account.hard_lock", "",
+		notify.TemplateHardLocked, nil)
 }
