@@ -55,5 +55,12 @@ type Notification struct {
 	Status      Status
 	Attempts    int
 	NextAttempt time.Time
-	MessageID   string
+	MessageID   string // stable across retries, so a resend after a crash is recognisably the same message
+	AAD         string // associated data ToSealed was sealed with; "" means "contact:"+AccountID
+	TicketID    int64  // the ticket a reply or acknowledgement belongs to; 0 for account notices
+	LastError   string // the last delivery error, without PII
+	SentAt      time.Time
 }
+
+// Open statuses of rows a worker picks up.
+const StatusSending Status = "sending"

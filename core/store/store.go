@@ -39,6 +39,9 @@ type Tx interface {
 	// AppendAudit seals e after the current head and stores it.
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 	Enqueue(ctx context.Context, n *notify.Notification) error
+	// MarkOutbox stores a delivery attempt's outcome: Status, Attempts,
+	// NextAttempt, LastError, SentAt and MessageID of n.
+	MarkOutbox(ctx context.Context, n notify.Notification) error
 	PutMeta(ctx context.Context, key string, value []byte) error
 	PutThrottle(ctx context.Context, t Throttle) error
 }
@@ -139,6 +142,11 @@ type AuditReader interface {
 
 // OutboxReader reads queued notifications.
 type OutboxReader interface {
+	// DueOutbox lists queued rows whose next attempt is at or before now,
+	// oldest first.
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]notify.Notification, error)
+	// TicketOutbox lists the rows of one ticket, oldest first.
+	TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error)
 	Outbox(ctx context.Context, accountID string) ([]notify.Notification, error)
 	OutboxCount(ctx context.Context) (int64, error)
 }

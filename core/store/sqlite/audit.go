@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 
 	"supportdesk/core/audit"
 	"supportdesk/core/fault"
-	"supportdesk/core/notify"
 )
 
 // headKey is the meta row that records the chain's head with each write, so
@@ -98,47 +96,4 @@ func (c *conn) AuditScan(ctx context.Context, fn func(audit.Entry) error) error 
 func (c *conn) AuditTail(ctx context.Context, limit int) ([]audit.Entry, error) {
 	return collect(c, ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq DESC LIMIT ?`,
 		func(rs *sql.Rows) (audit.Entry, error) { return scanEntry(rs) }, limit)
-}
-
-// Enqueue adds a notification to the outbox and sets its ID.
-func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return fault.Storage(err)
-	}
-	if n.Status == "" {
-		n.Status = notify.StatusQueued
-	}
-	res, err := t.exec(ctx, `INSERT INTO outbox (created_at, account_id, channel, template, language, to_sealed, data, status, attempts, next_attempt, message_id)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, ms(n.CreatedAt), n.AccountID, n.Channel, n.Template, n.Language, n.ToSealed,
-		string(data), n.Status, n.Attempts, ms(n.NextAttempt), n.MessageID)
-	if err != nil {
-		return err
-	}
-	n.ID, _ = res.LastInsertId()
-	return nil
-}
-
-// Outbox lists an account's notifications, oldest first.
-func (c *conn) Outbox(ctx context.Context, accountID string) ([]notify.Notification, error) {
-	return collect(c, ctx, `SELECT id, created_at, account_id, channel, template, language, to_sealed, data, status, attempts, next_attempt, message_id
-		FROM outbox WHERE account_id = ? ORDER BY id`, func(rs *sql.Rows) (notify.Notification, error) {
-		var n notify.Notification
-		var cr, next int64
-		var data string
-		err := rs.Scan(&n.ID, &cr, &n.AccountID, &n.Channel, &n.Template, &n.Language, &n.ToSealed, &data,
-			&n.Status, &n.Attempts, &next, &n.MessageID)
-		if err == nil {
-			err = json.Unmarshal([]byte(data), &n.Data)
-		}
-		n.CreatedAt, n.NextAttempt = tm(cr), tm(next)
-		return n, err
-	}, accountID)
-}
-
-// OutboxCount counts every outbox row.
-func (c *conn) OutboxCount(ctx context.Context) (int64, error) {
-	var n int64
-	row, err := c.row(ctx, `SELECT count(*) FROM outbox`)
-	return n, scanOne(row, err, &n)
 }

@@ -1,0 +1,79 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+)
+
+// outboxData are the columns Enqueue writes; outboxCols adds the id.
+const (
+	outboxData = `created_at, account_id, channel, template, language, to_sealed, data, status, attempts,
+	next_attempt, message_id, aad, ticket_id, last_error, sent_at`
+	outboxCols = `id, ` + outboxData
+)
+
+func scanNotification(rs *sql.Rows) (notify.Notification, error) {
+	var n notify.Notification
+	var cr, next, sent int64
+	var data string
+	err := rs.Scan(&n.ID, &cr, &n.AccountID, &n.Channel, &n.Template, &n.Language, &n.ToSealed, &data,
+		&n.Status, &n.Attempts, &next, &n.MessageID, &n.AAD, &n.TicketID, &n.LastError, &sent)
+	if err == nil {
+		err = json.Unmarshal([]byte(data), &n.Data)
+	}
+	n.CreatedAt, n.NextAttempt, n.SentAt = tm(cr), tm(next), tm(sent)
+	return n, err
+}
+
+// Enqueue adds a notification to the outbox and sets its ID.
+func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
+	data, err := json.Marshal(n.Data)
+	if err != nil {
+		return fault.Storage(err)
+	}
+	if n.Status == "" {
+		n.Status = notify.StatusQueued
+	}
+	res, err := t.exec(ctx, `INSERT INTO outbox (`+outboxData+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		ms(n.CreatedAt), n.AccountID, n.Channel, n.Template, n.Language, n.ToSealed, string(data), n.Status,
+		n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt))
+	if err != nil {
+		return err
+	}
+	n.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// MarkOutbox stores the outcome of a delivery attempt.
+func (t *txn) MarkOutbox(ctx context.Context, n notify.Notification) error {
+	return affected(t.exec(ctx, `UPDATE outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ?, sent_at = ?, message_id = ?
+		WHERE id = ?`, n.Status, n.Attempts, ms(n.NextAttempt), n.LastError, ms(n.SentAt), n.MessageID, n.ID))
+}
+
+// Outbox lists an account's notifications, oldest first.
+func (c *conn) Outbox(ctx context.Context, accountID string) ([]notify.Notification, error) {
+	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE account_id = ? ORDER BY id`, scanNotification, accountID)
+}
+
+// TicketOutbox lists a ticket's mail, oldest first.
+func (c *conn) TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error) {
+	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE ticket_id = ? ORDER BY id`, scanNotification, ticketID)
+}
+
+// DueOutbox lists queued rows due at now, oldest first.
+func (c *conn) DueOutbox(ctx context.Context, now time.Time, limit int) ([]notify.Notification, error) {
+	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND next_attempt <= ?
+		ORDER BY next_attempt, id LIMIT ?`, scanNotification, ms(now), limit)
+}
+
+// OutboxCount counts every outbox row.
+func (c *conn) OutboxCount(ctx context.Context) (int64, error) {
+	var n int64
+	row, err := c.row(ctx, `SELECT count(*) FROM outbox`)
+	return n, scanOne(row, err, &n)
+}
