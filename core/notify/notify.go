@@ -31,6 +31,13 @@ const (
 	TemplateNewDevice       Template = "new_device_sign_in"
 )
 
+// The ticket templates. Data: "ref" (SD-2026-000123); the acknowledgement
+// also "due" (an RFC 3339 instant) and "name", a reply "body".
+const (
+	TemplateTicketAck   Template = "ticket_ack"
+	TemplateTicketReply Template = "ticket_reply"
+)
+
 // Status of an outbox row.
 type Status string
 

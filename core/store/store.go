@@ -11,6 +11,7 @@ import (
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/notify"
+	"supportdesk/core/ticket"
 )
 
 // Store opens transactions. Write runs fn in one serialized write
@@ -25,6 +26,7 @@ type Store interface {
 // Reader is what every transaction can read.
 type Reader interface {
 	AccountReader
+	TicketReader
 	AgentReader
 	AuditReader
 	OutboxReader
@@ -36,6 +38,7 @@ type Tx interface {
 	Reader
 	AccountWriter
 	AgentWriter
+	TicketWriter
 	// AppendAudit seals e after the current head and stores it.
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 	Enqueue(ctx context.Context, n *notify.Notification) error
@@ -149,4 +152,60 @@ type OutboxReader interface {
 	TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error)
 	Outbox(ctx context.Context, accountID string) ([]notify.Notification, error)
 	OutboxCount(ctx context.Context) (int64, error)
+}
+
+// QueueRow is the part of a ticket a queue needs: enough to order, filter
+// and classify without loading subjects and bodies.
+type QueueRow struct {
+	ID        int64
+	Ref       string
+	Language  string
+	Category  ticket.Category
+	Agency    string
+	Status    ticket.Status
+	Assignee  string
+	CreatedAt time.Time
+	Due       time.Time
+	Paused    bool
+	Fulfilled bool
+}
+
+// Closure is a day the center is closed, added by a supervisor.
+type Closure struct {
+	Day       string // YYYY-MM-DD in the center's zone
+	Reason    string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// TicketReader reads tickets. Missing tickets are fault.ErrNotFound.
+type TicketReader interface {
+	Ticket(ctx context.Context, id int64) (ticket.Ticket, error)
+	TicketByRef(ctx context.Context, ref string) (ticket.Ticket, error)
+	TicketByIdempotencyKey(ctx context.Context, key string) (ticket.Ticket, error)
+	// TicketsByRequester lists a requester's tickets, newest first.
+	TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error)
+	// SearchTickets runs an FTS5 query over subject and body, best first.
+	SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error)
+	TicketMessages(ctx context.Context, ticketID int64) ([]ticket.Message, error)
+	SLAEvents(ctx context.Context, ticketID int64) ([]ticket.SLAEvent, error)
+	// ScanQueue calls fn for every ticket whose status is one of statuses.
+	ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(QueueRow) error) error
+	// MaxTicketID is the largest ticket id, 0 when there is none.
+	MaxTicketID(ctx context.Context) (int64, error)
+	CountTickets(ctx context.Context) (int64, error)
+	Closures(ctx context.Context) ([]Closure, error)
+}
+
+// TicketWriter changes tickets.
+type TicketWriter interface {
+	// InsertTicket stores t with its ID and Ref already set, at version 1.
+	InsertTicket(ctx context.Context, t *ticket.Ticket) error
+	// UpdateTicket stores t if its Version is still the stored one, and
+	// bumps it; otherwise fault.ErrConflict.
+	UpdateTicket(ctx context.Context, t *ticket.Ticket) error
+	InsertTicketMessage(ctx context.Context, m *ticket.Message) error
+	InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error
+	PutClosure(ctx context.Context, c Closure) error
+	DeleteClosure(ctx context.Context, day string) error
 }

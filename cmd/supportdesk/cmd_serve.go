@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/helpdesk"
+	"supportdesk/i18n"
+)
+
+func (a *app) serve(args []string) int {
+	fs := a.flags("serve", "cli.usage.serve")
+	addr := fs.String("http", "127.0.0.1:8080", a.l.T("cli.flag.http"))
+	perSec := fs.Float64("intake-rate", 1, a.l.T("cli.flag.intake_rate"))
+	burst := fs.Int("intake-burst", 10, a.l.T("cli.flag.intake_burst"))
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	if *perSec < 0 || *burst < 1 {
+		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--intake-rate/--intake-burst"}))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	svc, err := a.open(ctx, a.dbPath(false))
+	if err != nil {
+		return a.failErr(err)
+	}
+	defer svc.Close()
+	bundle, err := i18n.NewBundle()
+	if err != nil {
+		return a.failErr(fault.Storage(err))
+	}
+	cal, err := centerCalendar(ctx, svc)
+	if err != nil {
+		return a.failErr(err)
+	}
+	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, cal, cal.Zone())
+	intakeCtx, stopIntake := context.WithCancel(context.Background())
+	intakeDone := make(chan struct{})
+	go func() { intake.Run(intakeCtx); close(intakeDone) }()
+
+	mux := http.NewServeMux()
+	mux.Handle("/v1/contact", &helpdesk.ContactHandler{Intake: intake, Zone: cal.Zone(), Rate: rate.Limit(*perSec), Burst: *burst,
+		Localize: func(lang string, err error) string { return intakeMessage(bundle.Localizer(lang), err) }})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		stopIntake()
+		return a.fail(exitFail, a.l.T("cli.error.listen", map[string]any{"Addr": clean(*addr)}))
+	}
+	fmt.Fprintln(a.stderr, a.l.T("cli.serve.listening", map[string]any{"Addr": ln.Addr().String()}))
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			stopIntake()
+			return a.fail(exitFail, a.l.T("cli.error.listen", map[string]any{"Addr": clean(*addr)}))
+		}
+	}
+	// Stop taking requests, let the ones in flight commit, then stop intake.
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	stopIntake()
+	<-intakeDone
+	fmt.Fprintln(a.stderr, a.l.T("cli.serve.stopped"))
+	return exitOK
+}
+
+// intakeMessage localizes an intake error, naming the field precisely.
+func intakeMessage(l *i18n.Localizer, err error) string {
+	fe, ok := fault.As(err)
+	if ok && fe.Code == fault.CodeRateLimited {
+		return l.T("intake.error.rate_limited")
+	}
+	if ok && fe.Field != "" && l.Has("intake.error."+fe.Field) {
+		return l.T("intake.error."+fe.Field, map[string]any{"Max": l.Number(int64(fe.Max))})
+	}
+	if ok && fe.Code == fault.CodeEmailMalformed {
+		return l.T("intake.error.email", map[string]any{"Max": l.Number(254)})
+	}
+	return l.Err(err)
+}

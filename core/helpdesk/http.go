@@ -1,0 +1,224 @@
+package helpdesk
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/ticket"
+)
+
+// MaxRequestBytes bounds a whole contact request: the 64 KiB message plus
+// the other fields and encoding overhead.
+const MaxRequestBytes = ticket.MaxBodyBytes + 16*1024
+
+// Localize turns a core error into a message in lang; the HTTP layer gets it
+// from the i18n package, which core does not import.
+type Localize func(lang string, err error) string
+
+// ContactHandler serves POST /v1/contact.
+type ContactHandler struct {
+	Intake   *Intake
+	Localize Localize
+	Zone     *time.Location
+	// Rate and Burst limit requests per client address; Rate 0 turns the
+	// limit off (load tests).
+	Rate  rate.Limit
+	Burst int
+
+	mu       sync.Mutex
+	limiters map[string]*visitor
+	swept    time.Time
+}
+
+type visitor struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// contactJSON is the JSON body; form fields use the same names.
+type contactJSON struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Category string `json:"category"`
+	Agency   string `json:"agency"`
+	Subject  string `json:"subject"`
+	Message  string `json:"message"`
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Field   string `json:"field,omitempty"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// ServeHTTP validates at the edge, waits for the commit, and answers 201
+// with the reference; 400, 405, 413, 415 or 429 with a localized error.
+func (h *ContactHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lang := requestLanguage(r)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.fail(w, lang, http.StatusMethodNotAllowed, &fault.Error{Code: fault.CodeInvalidInput, Field: "method"})
+		return
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if !h.allow(host) {
+		w.Header().Set("Retry-After", "1")
+		h.fail(w, lang, http.StatusTooManyRequests, fault.Limited("intake", h.Burst, time.Time{}))
+		return
+	}
+	if r.ContentLength > MaxRequestBytes {
+		h.fail(w, lang, http.StatusRequestEntityTooLarge, &fault.Error{Code: fault.CodeInvalidInput, Field: "body", Max: ticket.MaxBodyBytes})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
+	form, status, ferr := decode(r)
+	if form.Language != "" && validLang(form.Language) {
+		lang = form.Language
+	}
+	if ferr != nil {
+		h.fail(w, lang, status, ferr)
+		return
+	}
+	form.IdempotencyKey = r.Header.Get("Idempotency-Key")
+	form.Channel = ticket.ChannelWeb
+	t, created, err := h.Intake.Submit(r.Context(), form, "http:"+host)
+	if err != nil {
+		status := http.StatusBadRequest
+		if fe, ok := fault.As(err); ok && fe.Field == "message" && len(form.Message) > ticket.MaxBodyBytes {
+			status = http.StatusRequestEntityTooLarge
+		}
+		if fault.CodeOf(err) == fault.CodeStorage {
+			status = http.StatusServiceUnavailable
+		}
+		h.fail(w, lang, status, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Location", "/v1/tickets/"+t.Ref)
+	if created {
+		w.WriteHeader(http.StatusCreated)
+	} else {
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(http.StatusOK)
+	}
+	json.NewEncoder(w).Encode(map[string]string{"reference": t.Ref, "due": t.SLA.Due.In(h.Zone).Format(time.RFC3339)})
+}
+
+// decode reads JSON or form fields; it reports the status for failures.
+func decode(r *http.Request) (ticket.Form, int, error) {
+	var f ticket.Form
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return f, http.StatusUnsupportedMediaType, &fault.Error{Code: fault.CodeInvalidInput, Field: "content_type"}
+	}
+	tooBig := func(err error) bool {
+		var mbe *http.MaxBytesError
+		return errors.As(err, &mbe)
+	}
+	switch ct {
+	case "application/json":
+		var j contactJSON
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&j); err != nil {
+			if tooBig(err) {
+				return f, http.StatusRequestEntityTooLarge, &fault.Error{Code: fault.CodeInvalidInput, Field: "body", Max: ticket.MaxBodyBytes}
+			}
+			return f, http.StatusBadRequest, &fault.Error{Code: fault.CodeInvalidInput, Field: "json"}
+		}
+		if dec.More() {
+			return f, http.StatusBadRequest, &fault.Error{Code: fault.CodeInvalidInput, Field: "json"}
+		}
+		f = ticket.Form{Email: j.Email, Name: j.Name, Language: j.Language, Category: j.Category, Agency: j.Agency,
+			Subject: j.Subject, Message: j.Message}
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		var err error
+		if ct == "multipart/form-data" {
+			err = r.ParseMultipartForm(MaxRequestBytes)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			if tooBig(err) {
+				return f, http.StatusRequestEntityTooLarge, &fault.Error{Code: fault.CodeInvalidInput, Field: "body", Max: ticket.MaxBodyBytes}
+			}
+			return f, http.StatusBadRequest, &fault.Error{Code: fault.CodeInvalidInput, Field: "form"}
+		}
+		v := r.PostForm
+		f = ticket.Form{Email: v.Get("email"), Name: v.Get("name"), Language: v.Get("language"), Category: v.Get("category"),
+			Agency: v.Get("agency"), Subject: v.Get("subject"), Message: v.Get("message")}
+	default:
+		return f, http.StatusUnsupportedMediaType, &fault.Error{Code: fault.CodeInvalidInput, Field: "content_type"}
+	}
+	return f, 0, nil
+}
+
+func (h *ContactHandler) fail(w http.ResponseWriter, lang string, status int, err error) {
+	var body errorBody
+	body.Error.Code = string(fault.CodeOf(err))
+	if fe, ok := fault.As(err); ok {
+		body.Error.Field = fe.Field
+	}
+	body.Error.Message = h.Localize(lang, err)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Language", lang)
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// allow takes a token from the client address's bucket; idle buckets are
+// swept every minute so the map stays small.
+func (h *ContactHandler) allow(host string) bool {
+	if h.Rate == 0 {
+		return true
+	}
+	now := time.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.limiters == nil {
+		h.limiters = map[string]*visitor{}
+	}
+	if now.Sub(h.swept) > time.Minute {
+		for k, v := range h.limiters {
+			if now.Sub(v.seen) > 10*time.Minute {
+				delete(h.limiters, k)
+			}
+		}
+		h.swept = now
+	}
+	v, ok := h.limiters[host]
+	if !ok {
+		v = &visitor{lim: rate.NewLimiter(h.Rate, h.Burst)}
+		h.limiters[host] = v
+	}
+	v.seen = now
+	return v.lim.AllowN(now, 1)
+}
+
+func validLang(l string) bool { return l == "en" || l == "es" || l == "fr" }
+
+// requestLanguage picks en, es or fr from Accept-Language.
+func requestLanguage(r *http.Request) string {
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		if l := strings.SplitN(tag, "-", 2)[0]; validLang(l) {
+			return l
+		}
+	}
+	return "en"
+}

@@ -1,0 +1,290 @@
+package helpdesk_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/core/coretest"
+	"supportdesk/core/fault"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/service"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// fixedSLA gives every ticket 24 h of wall time: these tests are about
+// intake, not the business calendar.
+type fixedSLA struct{}
+
+func (fixedSLA) Start(at time.Time) ticket.Clock {
+	return ticket.Clock{Target: 24 * time.Hour, Started: at, Due: at.Add(24 * time.Hour)}
+}
+
+func newIntake(t *testing.T) (*service.Service, *helpdesk.Intake) {
+	t.Helper()
+	svc, _, _ := coretest.Open(t)
+	in := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, fixedSLA{}, time.UTC)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { in.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return svc, in
+}
+
+func form(i int) ticket.Form {
+	return ticket.Form{Email: fmt.Sprintf("requester%d@example.com", i), Name: "Élodie Requester", Language: "fr",
+		Category: "lost_mfa", Agency: "ssa", Subject: "Téléphone perdu", Message: "J'ai perdu mon téléphone.\nAidez-moi."}
+}
+
+type totals struct{ tickets, outbox, audit int64 }
+
+func count(t *testing.T, svc *service.Service) totals {
+	t.Helper()
+	var c totals
+	ctx := context.Background()
+	svc.Store.Read(ctx, func(r store.Reader) error {
+		c.tickets, _ = r.CountTickets(ctx)
+		c.outbox, _ = r.OutboxCount(ctx)
+		c.audit, _, _ = r.AuditHead(ctx)
+		return nil
+	})
+	return c
+}
+
+func TestSubmitStoresTicketMessageSLAAckAndAudit(t *testing.T) {
+	t.Parallel()
+	svc, in := newIntake(t)
+	ctx := context.Background()
+	before := count(t, svc)
+	tk, created, err := in.Submit(ctx, form(1), "test")
+	if err != nil || !created {
+		t.Fatalf("submit: %v %v", created, err)
+	}
+	if !strings.HasPrefix(tk.Ref, "SD-2026-") || len(tk.Ref) != len("SD-2026-000001") {
+		t.Fatalf("ref %q", tk.Ref)
+	}
+	after := count(t, svc)
+	if after.tickets != before.tickets+1 || after.outbox != before.outbox+1 || after.audit != before.audit+1 {
+		t.Fatalf("counts %+v -> %+v", before, after)
+	}
+	svc.Store.Read(ctx, func(r store.Reader) error {
+		got, err := r.TicketByRef(ctx, strings.ToLower(tk.Ref))
+		if err != nil || got.Status != ticket.StatusNew || got.Language != "fr" || got.SLA.Due.IsZero() {
+			t.Fatalf("stored ticket %+v %v", got, err)
+		}
+		if bytes.Contains(got.RequesterSealed, []byte("requester1@")) {
+			t.Fatal("requester stored in plaintext")
+		}
+		msgs, _ := r.TicketMessages(ctx, got.ID)
+		evs, _ := r.SLAEvents(ctx, got.ID)
+		mail, _ := r.TicketOutbox(ctx, got.ID)
+		if len(msgs) != 1 || msgs[0].Kind != ticket.MessageInbound || len(evs) != 1 || evs[0].Kind != "activated" ||
+			len(mail) != 1 || mail[0].Language != "fr" || mail[0].Data["ref"] != tk.Ref {
+			t.Fatalf("thread %+v, sla %+v, mail %+v", msgs, evs, mail)
+		}
+		found, err := r.SearchTickets(ctx, "téléphone", 10)
+		if err != nil || len(found) != 1 || found[0].ID != got.ID {
+			t.Fatalf("full-text search: %v %v", found, err)
+		}
+		plain, err := svc.Keys.Open(mail[0].ToSealed, []byte(mail[0].AAD))
+		if err != nil || string(plain) != "requester1@example.com" {
+			t.Fatalf("ack recipient does not open: %v", err)
+		}
+		return nil
+	})
+}
+
+func TestSubmitRejectsBadFormsAndStoresNothing(t *testing.T) {
+	t.Parallel()
+	svc, in := newIntake(t)
+	bad := map[string]func(*ticket.Form){
+		"email":        func(f *ticket.Form) { f.Email = "not-an-address" },
+		"long email":   func(f *ticket.Form) { f.Email = strings.Repeat("a", 250) + "@example.com" },
+		"language":     func(f *ticket.Form) { f.Language = "de" },
+		"category":     func(f *ticket.Form) { f.Category = "billing" },
+		"subject":      func(f *ticket.Form) { f.Subject = strings.Repeat("s", 201) },
+		"empty body":   func(f *ticket.Form) { f.Message = "  " },
+		"huge body":    func(f *ticket.Form) { f.Message = strings.Repeat("x", ticket.MaxBodyBytes+1) },
+		"escape":       func(f *ticket.Form) { f.Subject = "\x1b[31mred" },
+		"non-utf8":     func(f *ticket.Form) { f.Message = "caf\xe9" },
+		"bidi in name": func(f *ticket.Form) { f.Name = "abc\u202edef" },
+		"agency":       func(f *ticket.Form) { f.Agency = "SSA; DROP TABLE" },
+	}
+	before := count(t, svc)
+	for name, mutate := range bad {
+		f := form(2)
+		mutate(&f)
+		if _, _, err := in.Submit(context.Background(), f, "test"); fault.CodeOf(err) != fault.CodeInvalidInput && fault.CodeOf(err) != fault.CodeEmailMalformed {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if after := count(t, svc); after != before {
+		t.Fatalf("refused forms stored something: %+v -> %+v", before, after)
+	}
+}
+
+func TestIdempotencyKeyUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	svc, in := newIntake(t)
+	var wg sync.WaitGroup
+	refs := make([]string, 40)
+	for i := range refs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := form(i % 4)
+			f.IdempotencyKey = fmt.Sprintf("key-%d", i%4)
+			tk, _, err := in.Submit(context.Background(), f, "test")
+			if err != nil {
+				t.Error(err)
+			}
+			refs[i] = tk.Ref
+		}()
+	}
+	wg.Wait()
+	for i := range refs {
+		if refs[i] != refs[i%4] {
+			t.Fatalf("key %d gave %s and %s", i%4, refs[i], refs[i%4])
+		}
+	}
+	if c := count(t, svc); c.tickets != 4 {
+		t.Fatalf("%d tickets for 4 keys", c.tickets)
+	}
+}
+
+func TestConcurrentSubmitsAllCommitted(t *testing.T) {
+	t.Parallel()
+	svc, in := newIntake(t)
+	const n = 300
+	var wg sync.WaitGroup
+	seen := sync.Map{}
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk, created, err := in.Submit(context.Background(), form(i), "test")
+			if err != nil || !created {
+				t.Error(err)
+				return
+			}
+			if _, dup := seen.LoadOrStore(tk.Ref, true); dup {
+				t.Errorf("reference %s given twice", tk.Ref)
+			}
+		}()
+	}
+	wg.Wait()
+	if c := count(t, svc); c.tickets != n || c.outbox != n {
+		t.Fatalf("%+v after %d submits", c, n)
+	}
+}
+
+func handler(in *helpdesk.Intake) *helpdesk.ContactHandler {
+	return &helpdesk.ContactHandler{Intake: in, Zone: time.UTC, Rate: 1, Burst: 5,
+		Localize: func(lang string, err error) string { return lang + ":" + string(fault.CodeOf(err)) }}
+}
+
+func post(h http.Handler, ctype, body string, hdr map[string]string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/v1/contact", strings.NewReader(body))
+	r.Header.Set("Content-Type", ctype)
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func jsonForm(f ticket.Form) string {
+	b, _ := json.Marshal(map[string]string{"email": f.Email, "name": f.Name, "language": f.Language,
+		"category": f.Category, "agency": f.Agency, "subject": f.Subject, "message": f.Message})
+	return string(b)
+}
+
+func TestContactHandlerStatusCodes(t *testing.T) {
+	t.Parallel()
+	svc, in := newIntake(t)
+	h := handler(in)
+	h.Rate = 0 // the rate limit has its own test
+	w := post(h, "application/json", jsonForm(form(1)), nil)
+	var ok struct{ Reference, Due string }
+	if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &ok) != nil || ok.Reference == "" || ok.Due == "" {
+		t.Fatalf("201 expected: %d %s", w.Code, w.Body)
+	}
+	vals := url.Values{"email": {"ana@example.com"}, "name": {"Ana"}, "language": {"es"}, "category": {"sign_in"},
+		"subject": {"No puedo entrar"}, "message": {"Hola"}}
+	if w := post(h, "application/x-www-form-urlencoded", vals.Encode(), nil); w.Code != http.StatusCreated {
+		t.Fatalf("form fields: %d %s", w.Code, w.Body)
+	}
+	before := count(t, svc)
+	huge := form(3)
+	huge.Message = strings.Repeat("é", ticket.MaxBodyBytes)
+	cases := []struct {
+		name, ctype, body string
+		want              int
+		lang              string
+	}{
+		{"malformed json", "application/json", `{"email":`, http.StatusBadRequest, "en"},
+		{"unknown field", "application/json", `{"emial":"a@b.co"}`, http.StatusBadRequest, "en"},
+		{"bad email in French", "application/json", strings.Replace(jsonForm(form(4)), "requester4@example.com", "nope", 1), http.StatusBadRequest, "fr"},
+		{"oversized (body unread: language unknown)", "application/json", jsonForm(huge), http.StatusRequestEntityTooLarge, "en"},
+		{"wrong content type", "text/plain", "hello", http.StatusUnsupportedMediaType, "en"},
+		{"non-utf8", "application/x-www-form-urlencoded", "email=a%40example.com&name=A&subject=x&message=caf%E9", http.StatusBadRequest, "en"},
+	}
+	for _, c := range cases {
+		w := post(h, c.ctype, c.body, nil)
+		var e struct{ Error struct{ Code, Message string } }
+		json.Unmarshal(w.Body.Bytes(), &e)
+		if w.Code != c.want || !strings.HasPrefix(e.Error.Message, c.lang+":") {
+			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)
+		}
+	}
+	if after := count(t, svc); after != before {
+		t.Fatalf("bad requests stored something: %+v -> %+v", before, after)
+	}
+	key := map[string]string{"Idempotency-Key": "retry-1"}
+	first := post(h, "application/json", jsonForm(form(5)), key)
+	again := post(h, "application/json", jsonForm(form(5)), key)
+	if first.Code != http.StatusCreated || again.Code != http.StatusOK || first.Header().Get("Location") != again.Header().Get("Location") {
+		t.Fatalf("retry with the same key: %d %d", first.Code, again.Code)
+	}
+}
+
+func TestContactHandlerRateLimitsPerAddress(t *testing.T) {
+	t.Parallel()
+	_, in := newIntake(t)
+	h := handler(in)
+	codes := map[int]int{}
+	for i := range 8 {
+		r := httptest.NewRequest(http.MethodPost, "/v1/contact", strings.NewReader(jsonForm(form(i))))
+		r.Header.Set("Content-Type", "application/json")
+		r.RemoteAddr = "192.0.2.7:5555"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		codes[w.Code]++
+	}
+	if codes[http.StatusCreated] != 5 || codes[http.StatusTooManyRequests] != 3 {
+		t.Fatalf("codes %v", codes)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/v1/contact", strings.NewReader(jsonForm(form(9))))
+	r.Header.Set("Content-Type", "application/json")
+	r.RemoteAddr = "192.0.2.8:5555"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("another address was limited: %d", w.Code)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/v1/contact", nil))
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Fatalf("GET: %d", w.Code)
+	}
+}

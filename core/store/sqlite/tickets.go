@@ -1,0 +1,243 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+const ticketData = `ref, channel, language, category, requester_sealed, requester_fp, name_sealed, account_id, agency,
+	subject, body, status, assignee, created_at, updated_at, version, idempotency_key, sla_target, sla_started,
+	sla_used, sla_due, sla_paused_at, sla_fulfilled_at, first_reply_at`
+
+const ticketCols = `id, ` + ticketData
+
+func scanTicket(s scanner) (ticket.Ticket, error) {
+	var t ticket.Ticket
+	var account, idem sql.NullString
+	var cr, up, target, started, used, due, paused, fulfilled, first int64
+	err := s.Scan(&t.ID, &t.Ref, &t.Channel, &t.Language, &t.Category, &t.RequesterSealed, &t.RequesterFP, &t.NameSealed,
+		&account, &t.Agency, &t.Subject, &t.Body, &t.Status, &t.Assignee, &cr, &up, &t.Version, &idem, &target, &started,
+		&used, &due, &paused, &fulfilled, &first)
+	t.AccountID, t.IdempotencyKey = account.String, idem.String
+	t.CreatedAt, t.UpdatedAt, t.FirstReplyAt = tm(cr), tm(up), tm(first)
+	t.SLA = ticket.Clock{Target: time.Duration(target) * time.Millisecond, Started: tm(started),
+		Used: time.Duration(used) * time.Millisecond, Due: tm(due), PausedAt: tm(paused), FulfilledAt: tm(fulfilled)}
+	return t, err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (c *conn) oneTicket(ctx context.Context, where string, arg any) (ticket.Ticket, error) {
+	rs, err := c.rows(ctx, `SELECT `+ticketCols+` FROM tickets WHERE `+where, arg)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	defer rs.Close()
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return ticket.Ticket{}, fault.Storage(err)
+		}
+		return ticket.Ticket{}, fault.New(fault.CodeNotFound)
+	}
+	t, err := scanTicket(rs)
+	return t, storageErr(err)
+}
+
+// Ticket reads one ticket.
+func (c *conn) Ticket(ctx context.Context, id int64) (ticket.Ticket, error) {
+	return c.oneTicket(ctx, `id = ?`, id)
+}
+
+// TicketByRef reads a ticket by its human reference.
+func (c *conn) TicketByRef(ctx context.Context, ref string) (ticket.Ticket, error) {
+	return c.oneTicket(ctx, `ref = ?`, strings.ToUpper(strings.TrimSpace(ref)))
+}
+
+// TicketByIdempotencyKey reads the ticket a client key created.
+func (c *conn) TicketByIdempotencyKey(ctx context.Context, key string) (ticket.Ticket, error) {
+	return c.oneTicket(ctx, `idempotency_key = ?`, key)
+}
+
+// TicketsByRequester lists a requester's tickets, newest first.
+func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error) {
+	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE requester_fp = ? ORDER BY id DESC LIMIT ?`,
+		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, fp, limit)
+}
+
+// SearchTickets runs an FTS5 query, best match first.
+func (c *conn) SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error) {
+	out, err := collect(c, ctx, `SELECT `+prefixed("t.", ticketCols)+` FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
+		WHERE tickets_fts MATCH ? ORDER BY f.rank LIMIT ?`,
+		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, query, limit)
+	if fault.CodeOf(err) == fault.CodeStorage && err != nil && strings.Contains(err.Error(), "fts5") {
+		return nil, &fault.Error{Code: fault.CodeInvalidInput, Field: "query", Err: err}
+	}
+	return out, err
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, s := range parts {
+		parts[i] = p + strings.TrimSpace(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// TicketMessages lists the thread, oldest first.
+func (c *conn) TicketMessages(ctx context.Context, ticketID int64) ([]ticket.Message, error) {
+	return collect(c, ctx, `SELECT id, ticket_id, kind, author, body, created_at FROM ticket_messages WHERE ticket_id = ? ORDER BY id`,
+		func(rs *sql.Rows) (ticket.Message, error) {
+			var m ticket.Message
+			var at int64
+			err := rs.Scan(&m.ID, &m.TicketID, &m.Kind, &m.Author, &m.Body, &at)
+			m.CreatedAt = tm(at)
+			return m, err
+		}, ticketID)
+}
+
+// SLAEvents lists the SLA log, oldest first.
+func (c *conn) SLAEvents(ctx context.Context, ticketID int64) ([]ticket.SLAEvent, error) {
+	return collect(c, ctx, `SELECT id, ticket_id, kind, at, due FROM sla_events WHERE ticket_id = ? ORDER BY id`,
+		func(rs *sql.Rows) (ticket.SLAEvent, error) {
+			var e ticket.SLAEvent
+			var at, due int64
+			err := rs.Scan(&e.ID, &e.TicketID, &e.Kind, &at, &due)
+			e.At, e.Due = tm(at), tm(due)
+			return e, err
+		}, ticketID)
+}
+
+// ScanQueue streams the queue rows of tickets in the given statuses.
+func (c *conn) ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(store.QueueRow) error) error {
+	if len(statuses) == 0 {
+		return nil
+	}
+	args := make([]any, len(statuses))
+	for i, s := range statuses {
+		args[i] = string(s)
+	}
+	q := `SELECT id, ref, language, category, agency, status, assignee, created_at, sla_due, sla_paused_at, sla_fulfilled_at
+		FROM tickets WHERE status IN (?` + strings.Repeat(",?", len(statuses)-1) + `)`
+	rs, err := c.rows(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var r store.QueueRow
+		var cr, due, paused, fulfilled int64
+		if err := rs.Scan(&r.ID, &r.Ref, &r.Language, &r.Category, &r.Agency, &r.Status, &r.Assignee, &cr, &due, &paused, &fulfilled); err != nil {
+			return fault.Storage(err)
+		}
+		r.CreatedAt, r.Due, r.Paused, r.Fulfilled = tm(cr), tm(due), paused != 0, fulfilled != 0
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return storageErr(rs.Err())
+}
+
+// MaxTicketID is the largest ticket id.
+func (c *conn) MaxTicketID(ctx context.Context) (int64, error) {
+	var n int64
+	row, err := c.row(ctx, `SELECT coalesce(max(id), 0) FROM tickets`)
+	return n, scanOne(row, err, &n)
+}
+
+// CountTickets counts the tickets.
+func (c *conn) CountTickets(ctx context.Context) (int64, error) {
+	var n int64
+	row, err := c.row(ctx, `SELECT count(*) FROM tickets`)
+	return n, scanOne(row, err, &n)
+}
+
+// Closures lists the closure days in date order.
+func (c *conn) Closures(ctx context.Context) ([]store.Closure, error) {
+	return collect(c, ctx, `SELECT day, reason, created_by, created_at FROM closures ORDER BY day`,
+		func(rs *sql.Rows) (store.Closure, error) {
+			var cl store.Closure
+			var at int64
+			err := rs.Scan(&cl.Day, &cl.Reason, &cl.CreatedBy, &at)
+			cl.CreatedAt = tm(at)
+			return cl, err
+		})
+}
+
+func ticketArgs(t *ticket.Ticket) []any {
+	return []any{t.Ref, t.Channel, t.Language, t.Category, t.RequesterSealed, t.RequesterFP, t.NameSealed,
+		nullable(t.AccountID), t.Agency, t.Subject, t.Body, t.Status, t.Assignee, ms(t.CreatedAt), ms(t.UpdatedAt),
+		t.Version, nullable(t.IdempotencyKey), t.SLA.Target.Milliseconds(), ms(t.SLA.Started), t.SLA.Used.Milliseconds(),
+		ms(t.SLA.Due), ms(t.SLA.PausedAt), ms(t.SLA.FulfilledAt), ms(t.FirstReplyAt)}
+}
+
+// InsertTicket stores a new ticket with its id and ref set.
+func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
+	tk.Version = 1
+	args := append([]any{tk.ID}, ticketArgs(tk)...)
+	_, err := t.exec(ctx, `INSERT INTO tickets (`+ticketCols+`) VALUES (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
+	return err
+}
+
+// UpdateTicket stores tk if nobody changed it since it was read.
+func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
+	sets := strings.Split(ticketData, ",")
+	for i, s := range sets {
+		sets[i] = strings.TrimSpace(s) + " = ?"
+	}
+	next := *tk
+	next.Version++
+	args := append(ticketArgs(&next), tk.ID, tk.Version)
+	res, err := t.exec(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fault.New(fault.CodeConflict)
+	}
+	tk.Version = next.Version
+	return nil
+}
+
+// InsertTicketMessage appends to the thread and sets the message's ID.
+func (t *txn) InsertTicketMessage(ctx context.Context, m *ticket.Message) error {
+	res, err := t.exec(ctx, `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at) VALUES (?,?,?,?,?)`,
+		m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt))
+	if err != nil {
+		return err
+	}
+	m.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// InsertSLAEvent appends to the SLA log and sets the event's ID.
+func (t *txn) InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error {
+	res, err := t.exec(ctx, `INSERT INTO sla_events (ticket_id, kind, at, due) VALUES (?,?,?,?)`, e.TicketID, e.Kind, ms(e.At), ms(e.Due))
+	if err != nil {
+		return err
+	}
+	e.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// PutClosure adds or updates a closure day.
+func (t *txn) PutClosure(ctx context.Context, cl store.Closure) error {
+	_, err := t.exec(ctx, `INSERT OR REPLACE INTO closures (day, reason, created_by, created_at) VALUES (?,?,?,?)`,
+		cl.Day, cl.Reason, cl.CreatedBy, ms(cl.CreatedAt))
+	return err
+}
+
+// DeleteClosure removes a closure day.
+func (t *txn) DeleteClosure(ctx context.Context, day string) error {
+	return affected(t.exec(ctx, `DELETE FROM closures WHERE day = ?`, day))
+}
