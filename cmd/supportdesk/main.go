@@ -47,6 +47,7 @@ func commands() []command {
 		{"migrate", "cli.cmd.migrate", (*app).migrate},
 		{"audit", "cli.cmd.audit", (*app).audit},
 		{"agent", "cli.cmd.agent", (*app).agent},
+		{"serve", "cli.cmd.serve", (*app).serve},
 		{"bench", "cli.cmd.bench", (*app).bench},
 	}
 }

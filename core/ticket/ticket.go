@@ -6,6 +6,8 @@ package ticket
 import (
 	"fmt"
 	"time"
+
+	"supportdesk/core/sla"
 )
 
 // Channel is how a ticket arrived.
@@ -60,16 +62,8 @@ const (
 	MessageInternal MessageKind = "internal" // an agent's note, never mailed
 )
 
-// Clock is a ticket's SLA clock as stored: business time allowed and used,
-// the running segment's start, and when it runs out.
-type Clock struct {
-	Target      time.Duration
-	Started     time.Time
-	Used        time.Duration
-	Due         time.Time
-	PausedAt    time.Time
-	FulfilledAt time.Time
-}
+// Clock is a ticket's SLA clock (see core/sla).
+type Clock = sla.Clock
 
 // Ticket is one contact-center ticket. Requester address and name are
 // sealed; subject and body are requester text, searchable, and sanitized
