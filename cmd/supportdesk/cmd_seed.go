@@ -19,17 +19,21 @@ import (
 // demoAccounts is the size of the database `demo` creates.
 const demoAccounts = 5000
 
+// demoTickets is how many tickets `demo` makes.
+const demoTickets = 2000
+
 // demoSeed is the seed `demo` uses.
 const demoSeed = 1
 
 func (a *app) seed(args []string) int {
 	fs := a.flags("seed", "cli.usage.seed")
 	n := fs.Int("accounts", 1000, a.l.T("cli.flag.accounts"))
+	tickets := fs.Int("tickets", 0, a.l.T("cli.flag.tickets"))
 	s := fs.Uint64("seed", 1, a.l.T("cli.flag.seed"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
-	if *n < 0 || *n > 10_000_000 {
+	if *n < 0 || *n > 10_000_000 || *tickets < 0 || *tickets > 10_000_000 {
 		return a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(10_000_000)}))
 	}
 	ctx, cancel := interruptible()
@@ -39,7 +43,41 @@ func (a *app) seed(args []string) int {
 		return a.failErr(err)
 	}
 	defer svc.Close()
-	return a.runSeed(ctx, svc, *n, *s, true)
+	if st := a.runSeed(ctx, svc, *n, *s, true); st != exitOK {
+		return st
+	}
+	return a.runTicketSeed(ctx, svc, *tickets, *s, true)
+}
+
+// runTicketSeed adds tickets over the past weeks, linked to seeded accounts
+// where the requester's address matches one.
+func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, n int, s uint64, print bool) int {
+	if n == 0 {
+		return exitOK
+	}
+	policy, err := centerCalendar(ctx, svc)
+	if err != nil {
+		return a.failErr(err)
+	}
+	var accounts int64
+	if err := svc.Store.Read(ctx, func(r store.Reader) error {
+		var err error
+		accounts, err = r.CountAccounts(ctx)
+		return err
+	}); err != nil {
+		return a.failErr(err)
+	}
+	start := time.Now()
+	made, err := seed.Tickets(ctx, svc.Store, svc.Keys, seed.TicketOptions{Tickets: n, Seed: s, Now: svc.Clock.Now(),
+		Accounts: int(accounts), Policy: policy})
+	if err != nil {
+		return a.failErr(err)
+	}
+	if print {
+		secs := strconv.FormatFloat(time.Since(start).Seconds(), 'f', 1, 64)
+		fmt.Fprintln(a.stdout, a.l.N("cli.seed.tickets_done", made, map[string]any{"Count": a.l.Number(int64(made)), "Seconds": secs}))
+	}
+	return exitOK
 }
 
 func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64, print bool) int {
@@ -52,7 +90,10 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 	if err != nil {
 		return a.failErr(err)
 	}
-	if count > 0 && n > 0 {
+	if n == 0 {
+		return exitOK
+	}
+	if count > 0 {
 		return a.fail(exitFail, a.l.T("cli.seed.not_empty", map[string]any{"Count": a.l.Number(count)}))
 	}
 	start := time.Now()
@@ -101,6 +142,9 @@ func (a *app) demo(args []string) int {
 	if fresh {
 		fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
 		if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
+			return st
+		}
+		if st := a.runTicketSeed(ctx, svc, demoTickets, demoSeed, false); st != exitOK {
 			return st
 		}
 	}

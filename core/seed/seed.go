@@ -146,7 +146,7 @@ func seedAgents(ctx context.Context, st store.Store, keys *secret.Keyring, dk *d
 		if exists {
 			continue
 		}
-		id := uuid.NewSHA1(uuid.NameSpaceURL, []byte("supportdesk-agent:"+a.Email)).String()
+		id := agentID(a.Email)
 		in := desk.NewAgent{Email: a.Email, DisplayName: a.Name, Role: a.Role, Languages: a.Languages,
 			UILanguage: a.UILanguage, Agencies: a.Agencies}
 		if err := dk.InsertAgent(ctx, access.System, in, a.Email, hash, desk.Provisioned{AgentID: id, Secret: a.TOTPSecret}); err != nil {
@@ -444,3 +444,6 @@ func (g *gen) account(ctx context.Context, tx store.Tx, i int) error {
 	}
 	return tx.AppendAudit(ctx, audit.Record(access.System, g.now, "account.create", "account", id, "seed"))
 }
+
+// uuidFor derives a stable uuid from a name.
+func uuidFor(name string) string { return uuid.NewSHA1(uuid.NameSpaceURL, []byte(name)).String() }

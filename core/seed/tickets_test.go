@@ -1,0 +1,90 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+
+	"supportdesk/core/calendar"
+	"supportdesk/core/coretest"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/seed"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+func TestTicketMix(t *testing.T) {
+	t.Parallel()
+	svc := seeded(t, 500, 1)
+	ctx := context.Background()
+	policy, err := helpdesk.LoadPolicy(ctx, svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	made, err := seed.Tickets(ctx, svc.Store, svc.Keys, seed.TicketOptions{Tickets: n, Seed: 1, Now: coretest.Start, Accounts: 500, Policy: policy})
+	if err != nil || made != n {
+		t.Fatalf("made %d: %v", made, err)
+	}
+	status := map[ticket.Status]int{}
+	langs := map[string]int{}
+	open, breached, paused, fulfilled, linked := 0, 0, 0, 0, 0
+	err = svc.Store.Read(ctx, func(r store.Reader) error {
+		if err := r.ScanQueue(ctx, ticket.Statuses, func(q store.QueueRow) error {
+			status[q.Status]++
+			langs[q.Language]++
+			if policy.Cal.IsOpen(q.CreatedAt) {
+				open++
+			}
+			if q.Paused {
+				paused++
+			}
+			if q.Fulfilled {
+				fulfilled++
+			}
+			if !q.Fulfilled && !q.Paused && q.Due.Before(coretest.Start) {
+				breached++
+			}
+			if q.CreatedAt.After(coretest.Start) {
+				t.Errorf("%s arrives in the future", q.Ref)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i := int64(1); i <= 50; i++ {
+			tk, err := r.Ticket(ctx, i)
+			if err != nil {
+				return err
+			}
+			if tk.AccountID != "" {
+				linked++
+			}
+			evs, _ := r.SLAEvents(ctx, i)
+			msgs, _ := r.TicketMessages(ctx, i)
+			if len(evs) == 0 || evs[0].Kind != "activated" || len(msgs) == 0 || msgs[0].Kind != ticket.MessageInbound {
+				t.Errorf("%s: events %v messages %d", tk.Ref, evs, len(msgs))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ticket.Statuses[:4] {
+		if status[s] == 0 {
+			t.Errorf("no %s ticket: %v", s, status)
+		}
+	}
+	for _, l := range []string{"en", "es", "fr"} {
+		if langs[l] < n/20 {
+			t.Errorf("language %s: %d", l, langs[l])
+		}
+	}
+	// Most arrive in business hours, and some do not.
+	if open < n*6/10 || open > n*95/100 {
+		t.Errorf("%d of %d arrived in business hours", open, n)
+	}
+	if breached == 0 || paused == 0 || fulfilled < n/2 || linked == 0 {
+		t.Errorf("breached %d, paused %d, fulfilled %d, linked %d", breached, paused, fulfilled, linked)
+	}
+}
