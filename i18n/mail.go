@@ -49,7 +49,7 @@ func mailData(l *Localizer, in map[string]string) (map[string]any, error) {
 		if strings.HasSuffix(k, "_sealed") {
 			continue // a sealed value is never mailed as is; see account_reset_granted
 		}
-		out[camel(k)] = strings.TrimSpace(PlainText(v))
+		out[camel(k)] = strings.TrimSpace(plainText(v))
 	}
 	if kind, ok := in["kind"]; ok {
 		if id := "method." + kind; l.Has(id) {
@@ -88,11 +88,11 @@ func camel(k string) string {
 	return b.String()
 }
 
-// PlainText makes outside text (a requester's name, an agent's reply) safe
+// plainText makes outside text (a requester's name, an agent's reply) safe
 // for a plain-text email: "\r\n" and bare "\r" become "\n", tabs and line
 // breaks stay, other C0/C1 controls, DEL and bidi overrides go (they could
 // hide or reorder text, CVE-2021-42574), invalid UTF-8 becomes U+FFFD.
-func PlainText(s string) string {
+func plainText(s string) string {
 	clean := true
 	for _, r := range s {
 		if r == utf8.RuneError || dropInMail(r) || r == '\r' {
@@ -120,7 +120,7 @@ func PlainText(s string) string {
 	return b.String()
 }
 
-// dropInMail reports the runes PlainText removes.
+// dropInMail reports the runes plainText removes.
 func dropInMail(r rune) bool {
 	switch {
 	case r == '\n' || r == '\t':
@@ -135,7 +135,7 @@ func dropInMail(r rune) bool {
 // or a name in a greeting. Only ASCII blanks collapse: a French no-break
 // space stays where it is.
 func singleLine(s string) string {
-	s = PlainText(s)
+	s = plainText(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false

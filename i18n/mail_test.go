@@ -54,12 +54,11 @@ func TestRenderMail(t *testing.T) {
 	b := testBundle(t)
 	ack := sampleData[notify.TemplateTicketAck]
 	tests := []struct {
-		name            string
-		n               notify.Notification
-		subject         string
-		contains        []string
-		absent          []string
-		greetingAndSign [2]string
+		name     string
+		n        notify.Notification
+		subject  string
+		contains []string
+		absent   []string
 	}{
 		{
 			name:    "french ack names the due date in French",
@@ -121,10 +120,10 @@ func TestRenderMail(t *testing.T) {
 			name: "reply body from outside is plain text",
 			n: notify.Notification{Template: notify.TemplateTicketReply, Language: "en", Data: map[string]string{
 				"ref": "SD-2026-000124\r\nBcc: x@example.com", "name": "Ana\nBcc: y@example.com",
-				"body": "  Line one\r\nLine\ttwo\x1b]0;pwned\x07 \u202eevil\rend\x00  ",
+				"body": "  Line one\r\nLine\ttwo\x1b]0;pwned\x07 \u202eevil\rend\x00 {{.Ref}} ",
 			}},
 			subject:  "Reply to your request SD-2026-000124 Bcc: x@example.com",
-			contains: []string{"Hello Ana Bcc: y@example.com,\n\nLine one\nLine\ttwo]0;pwned evil\nend\n\nReference: SD-2026-000124"},
+			contains: []string{"Hello Ana Bcc: y@example.com,\n\nLine one\nLine\ttwo]0;pwned evil\nend {{.Ref}}\n\nReference: SD-2026-000124"},
 			absent:   []string{"\x1b", "\x07", "\u202e", "\r", "\x00"},
 		},
 	}
@@ -188,7 +187,7 @@ func FuzzPlainText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := PlainText(s)
+		out := plainText(s)
 		if !utf8.ValidString(out) {
 			t.Fatalf("%q: invalid UTF-8 %q", s, out)
 		}
@@ -197,7 +196,7 @@ func FuzzPlainText(f *testing.F) {
 				t.Fatalf("%q: output %q holds %U", s, out, r)
 			}
 		}
-		if again := PlainText(out); again != out {
+		if again := plainText(out); again != out {
 			t.Fatalf("not idempotent: %q then %q", out, again)
 		}
 		if one := singleLine(out); strings.ContainsAny(one, "\n\t") {

@@ -108,7 +108,7 @@ func (a *app) load(args []string) int {
 	fmt.Fprintln(a.stdout, a.l.T("cli.load.result", map[string]any{"Created": a.l.Number(int64(statuses[http.StatusCreated])),
 		"Total": a.l.Number(int64(len(lat))), "Seconds": fmt.Sprintf("%.2f", elapsed.Seconds()),
 		"Rate": a.l.Number(int64(float64(statuses[http.StatusCreated]) / elapsed.Seconds())),
-		"P50": q(0.5).Round(time.Microsecond).String(), "P99": q(0.99).Round(time.Microsecond).String()}))
+		"P50":  q(0.5).Round(time.Microsecond).String(), "P99": q(0.99).Round(time.Microsecond).String()}))
 	codes := make([]int, 0, len(statuses))
 	for c := range statuses {
 		codes = append(codes, c)
@@ -174,4 +174,3 @@ func (a *app) loadVerify(args []string) int {
 	}
 	return exitOK
 }
-

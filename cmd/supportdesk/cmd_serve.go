@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/mail"
 	"supportdesk/i18n"
 )
 
@@ -23,6 +26,11 @@ func (a *app) serve(args []string) int {
 	addr := fs.String("http", "127.0.0.1:8080", a.l.T("cli.flag.http"))
 	perSec := fs.Float64("intake-rate", 1, a.l.T("cli.flag.intake_rate"))
 	burst := fs.Int("intake-burst", 10, a.l.T("cli.flag.intake_burst"))
+	mailDir := fs.String("mail-dir", "", a.l.T("cli.flag.mail_dir"))
+	smtpAddr := fs.String("smtp", "", a.l.T("cli.flag.smtp"))
+	smtpTLS := fs.String("smtp-tls", "starttls", a.l.T("cli.flag.smtp_tls"))
+	smtpUser := fs.String("smtp-user", "", a.l.T("cli.flag.smtp_user"))
+	from := fs.String("mail-from", "Support <support@supportdesk.example>", a.l.T("cli.flag.mail_from"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
@@ -44,6 +52,16 @@ func (a *app) serve(args []string) int {
 	if err != nil {
 		return a.failErr(err)
 	}
+	transport, err := a.mailTransport(*mailDir, *smtpAddr, *smtpTLS, *smtpUser)
+	if err != nil {
+		return a.fail(exitUsage, a.l.T("cli.error.smtp", map[string]any{"Detail": clean(err.Error())}))
+	}
+	worker := &mail.Worker{Store: svc.Store, Keys: svc.Keys, Clock: svc.Clock, Renderer: bundle, Transport: transport,
+		From: *from, OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) }}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { worker.Run(workerCtx, 2*time.Second); close(workerDone) }()
+	defer func() { stopWorker(); <-workerDone }()
 	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, cal, cal.Zone())
 	intakeCtx, stopIntake := context.WithCancel(context.Background())
 	intakeDone := make(chan struct{})
@@ -93,4 +111,32 @@ func intakeMessage(l *i18n.Localizer, err error) string {
 		return l.T("intake.error.email", map[string]any{"Max": l.Number(254)})
 	}
 	return l.Err(err)
+}
+
+// mailTransport is SMTP when --smtp is given (password from
+// $SUPPORTDESK_SMTP_PASSWORD), else .eml files in --mail-dir, by default
+// a folder next to the database.
+func (a *app) mailTransport(dir, addr, tlsMode, user string) (mail.Transport, error) {
+	if addr == "" {
+		if dir == "" {
+			dir = filepath.Join(filepath.Dir(a.dbPath(false)), "mail")
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		return mail.Dir{Path: dir}, nil
+	}
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return nil, err
+	}
+	mode, err := mail.ParseTLSMode(tlsMode)
+	if err != nil {
+		return nil, err
+	}
+	return &mail.SMTP{Host: host, Port: port, Mode: mode, Username: user, Password: a.getenv("SUPPORTDESK_SMTP_PASSWORD")}, nil
 }

@@ -241,7 +241,9 @@ func TestContactHandlerStatusCodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		w := post(h, c.ctype, c.body, nil)
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		json.Unmarshal(w.Body.Bytes(), &e)
 		if w.Code != c.want || !strings.HasPrefix(e.Error.Message, c.lang+":") {
 			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)

@@ -290,4 +290,3 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
-

@@ -145,9 +145,9 @@ type AuditReader interface {
 
 // OutboxReader reads queued notifications.
 type OutboxReader interface {
-	// DueOutbox lists queued rows whose next attempt is at or before now,
-	// oldest first.
-	DueOutbox(ctx context.Context, now time.Time, limit int) ([]notify.Notification, error)
+	// DueOutbox lists queued rows of one channel whose next attempt is at
+	// or before now, oldest first.
+	DueOutbox(ctx context.Context, now time.Time, channel notify.Channel, limit int) ([]notify.Notification, error)
 	// TicketOutbox lists the rows of one ticket, oldest first.
 	TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error)
 	Outbox(ctx context.Context, accountID string) ([]notify.Notification, error)

@@ -36,8 +36,8 @@ type Form struct {
 // Valid is a checked, normalized form.
 type Valid struct {
 	Email, Name, Language, Agency, Subject, Body, IdempotencyKey string
-	Category                                                    Category
-	Channel                                                     Channel
+	Category                                                     Category
+	Channel                                                      Channel
 }
 
 // Validate checks every field and returns the first problem as a

@@ -75,3 +75,4 @@ ALTER TABLE outbox ADD COLUMN aad TEXT NOT NULL DEFAULT '';        -- internal: 
 ALTER TABLE outbox ADD COLUMN ticket_id INTEGER NOT NULL DEFAULT 0; -- public
 ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT ''; -- internal: no PII
 ALTER TABLE outbox ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_channel_due ON outbox(status, channel, next_attempt);

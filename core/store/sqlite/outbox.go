@@ -66,9 +66,9 @@ func (c *conn) TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notif
 }
 
 // DueOutbox lists queued rows due at now, oldest first.
-func (c *conn) DueOutbox(ctx context.Context, now time.Time, limit int) ([]notify.Notification, error) {
-	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND next_attempt <= ?
-		ORDER BY next_attempt, id LIMIT ?`, scanNotification, ms(now), limit)
+func (c *conn) DueOutbox(ctx context.Context, now time.Time, channel notify.Channel, limit int) ([]notify.Notification, error) {
+	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt <= ?
+		ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
 }
 
 // OutboxCount counts every outbox row.

@@ -1,0 +1,209 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// TLSMode says how an SMTP connection is protected.
+type TLSMode string
+
+// The modes: plain text, STARTTLS after the greeting (submission, port
+// 587), or TLS from the first byte (port 465).
+const (
+	TLSNone     TLSMode = "none"
+	TLSStartTLS TLSMode = "starttls"
+	TLSImplicit TLSMode = "tls"
+)
+
+// ParseTLSMode reads a mode from configuration.
+func ParseTLSMode(s string) (TLSMode, error) {
+	switch m := TLSMode(s); m {
+	case TLSNone, TLSStartTLS, TLSImplicit:
+		return m, nil
+	}
+	return "", fmt.Errorf("mail: TLS mode %q is not none, starttls or tls", s)
+}
+
+// SMTP sends through a relay, one connection a message.
+type SMTP struct {
+	Host      string
+	Port      int     // default 587 with STARTTLS, 465 with TLS, 25 without
+	Mode      TLSMode // default TLSStartTLS
+	Username  string  // with Password: AUTH PLAIN, only over TLS or to a loopback relay
+	Password  string
+	HeloName  string        // the name in EHLO; default "localhost"
+	TLSConfig *tls.Config   // nil: system roots; ServerName defaults to Host
+	Timeout   time.Duration // for dialing and for each command; default 1 minute
+}
+
+// Send delivers msg to its one recipient. A 5xx reply to RCPT or to the
+// message data is permanent; anything else (connection, TLS, auth, 4xx)
+// is worth a retry.
+func (s *SMTP) Send(ctx context.Context, msg *Message) error {
+	if err := msg.Check(); err != nil {
+		return Permanent(err)
+	}
+	from, _ := envelope(msg.From)
+	to, _ := envelope(msg.To)
+	c, err := s.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() }) // go-smtp takes no context: closing unblocks it
+	defer stop()
+	fail := func(stage string, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return sendError(stage, err)
+	}
+	if err := c.Hello(s.helo()); err != nil {
+		return fail("hello", err)
+	}
+	if s.Username != "" {
+		if _, secure := c.TLSConnectionState(); !authAllowed(secure, s.Host) {
+			return &SendError{Stage: "auth", Err: errors.New("refusing to send credentials without TLS")}
+		}
+		if err := c.Auth(sasl.NewPlainClient("", s.Username, s.Password)); err != nil {
+			return fail("auth", err)
+		}
+	}
+	if err := c.Mail(from, nil); err != nil {
+		return fail("mail", err)
+	}
+	if err := c.Rcpt(to, nil); err != nil {
+		return fail("rcpt", err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fail("data", err)
+	}
+	if _, err := w.Write(msg.Bytes()); err != nil {
+		w.Close()
+		return fail("data", err)
+	}
+	if err := w.Close(); err != nil {
+		return fail("data", err)
+	}
+	c.Quit() // the server accepted the message; a failed QUIT changes nothing
+	return nil
+}
+
+// dial connects and, for STARTTLS, upgrades the connection.
+func (s *SMTP) dial(ctx context.Context) (*smtp.Client, error) {
+	mode := s.Mode
+	if mode == "" {
+		mode = TLSStartTLS
+	}
+	if _, err := ParseTLSMode(string(mode)); err != nil {
+		return nil, Permanent(err)
+	}
+	cfg := s.tlsConfig()
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.port(mode)))
+	nd := &net.Dialer{Timeout: s.timeout()}
+	var conn net.Conn
+	var err error
+	if mode == TLSImplicit {
+		conn, err = (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(ctx, "tcp", addr)
+	} else {
+		conn, err = nd.DialContext(ctx, "tcp", addr)
+	}
+	if err != nil {
+		return nil, &SendError{Stage: "dial", Err: err}
+	}
+	var c *smtp.Client
+	if mode == TLSStartTLS {
+		// The EHLO before STARTTLS says "localhost": go-smtp offers no way
+		// to name ourselves there; Send's Hello names us once encrypted.
+		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		c, err = smtp.NewClientStartTLS(conn, cfg)
+		stop()
+		if err != nil {
+			conn.Close()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, sendError("starttls", err)
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	c.CommandTimeout = s.timeout()
+	c.SubmissionTimeout = 2 * s.timeout()
+	return c, nil
+}
+
+func (s *SMTP) tlsConfig() *tls.Config {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.TLSConfig != nil {
+		cfg = s.TLSConfig.Clone()
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = s.Host
+	}
+	return cfg
+}
+
+func (s *SMTP) port(mode TLSMode) int {
+	switch {
+	case s.Port != 0:
+		return s.Port
+	case mode == TLSImplicit:
+		return 465
+	case mode == TLSStartTLS:
+		return 587
+	}
+	return 25
+}
+
+func (s *SMTP) helo() string {
+	if s.HeloName == "" {
+		return "localhost"
+	}
+	return s.HeloName
+}
+
+func (s *SMTP) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return time.Minute
+	}
+	return s.Timeout
+}
+
+// authAllowed reports whether credentials may be sent: over TLS, or to a
+// relay on this machine.
+func authAllowed(secure bool, host string) bool { return secure || isLoopback(host) }
+
+// isLoopback reports a relay on this machine, where credentials never
+// cross a network; net/smtp's PlainAuth makes the same exception.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sendError describes an SMTP failure by its codes.
+func sendError(stage string, err error) error {
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) {
+		return &SendError{Stage: stage, Err: err}
+	}
+	e := &SendError{Stage: stage, Code: se.Code, Err: err,
+		Permanent: se.Code >= 500 && (stage == "rcpt" || stage == "data")}
+	if ec := se.EnhancedCode; ec != smtp.NoEnhancedCode && ec != (smtp.EnhancedCode{}) {
+		e.Enhanced = fmt.Sprintf("%d.%d.%d", ec[0], ec[1], ec[2])
+	}
+	return e
+}

@@ -1,0 +1,300 @@
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	mathrand "math/rand/v2"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"supportdesk/core/authn"
+	"supportdesk/core/clock"
+	"supportdesk/core/notify"
+	"supportdesk/core/secret"
+	"supportdesk/core/store"
+)
+
+// Renderer writes the localized text of a notification. Package i18n's
+// Bundle implements it; core does not import i18n.
+type Renderer interface {
+	RenderMail(n notify.Notification) (subject, body string, err error)
+}
+
+// Worker delivers the outbox's email rows.
+//
+// Delivery is at least once. Before a row is first sent, its Message-ID
+// (<outbox-<id>.<random>@<Domain>>) is stored with the row, and the row is
+// leased: it stays queued with its next attempt pushed Lease ahead, in the
+// same write transaction that selected it, so no other worker takes it. A
+// crash after the relay accepted the message but before the row is marked
+// sent makes the row due again when the lease ends, and the message goes
+// out again with the same Message-ID and Date, which receivers and
+// archives use to drop the duplicate. Exactly once would need the relay to
+// take part in our transaction, which SMTP cannot.
+//
+// SMS rows are not this worker's: it skips them and leaves them queued for
+// an SMS sender.
+type Worker struct {
+	Store     store.Store
+	Keys      *secret.Keyring
+	Clock     clock.Clock // default: the system clock
+	Renderer  Renderer
+	Transport Transport
+	From      string // the From header: "Support <support@desk.example.gov>"
+	Domain    string // the right side of Message-IDs; default: From's domain
+
+	MaxAttempts int                             // attempts before a row is failed; default 8
+	Backoff     func(attempt int) time.Duration // wait after the attempt-th failure; default DefaultBackoff
+	Batch       int                             // rows taken per RunOnce; default 50
+	Lease       time.Duration                   // how long taken rows stay reserved; default 10 minutes
+	SendTimeout time.Duration                   // bound on one Transport.Send; default 2 minutes
+	OnError     func(error)                     // told of RunOnce errors in Run; may be nil
+}
+
+// DefaultBackoff waits 30 s after the first failure and doubles each time
+// up to an hour, less up to a fifth at random so that rows failed together
+// do not retry together.
+func DefaultBackoff(attempt int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	return d - mathrand.N(d/5+1)
+}
+
+// Run delivers due rows every interval, and at once again after a full
+// batch, until ctx is done. It returns nil then, or an error at once when
+// the worker is not configured.
+func (w *Worker) Run(ctx context.Context, every time.Duration) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		sent, failed, err := w.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil && w.OnError != nil {
+			w.OnError(err)
+		}
+		if err == nil && sent+failed >= w.batch() {
+			continue // more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce takes up to Batch due email rows and tries each once. sent counts
+// rows delivered, failed rows whose attempt failed (to be retried, or
+// failed for good). err is a store or context error; delivery errors are
+// recorded on the rows instead.
+func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
+	if err := w.check(); err != nil {
+		return 0, 0, err
+	}
+	start := w.now()
+	rows, err := w.take(ctx, start)
+	if err != nil {
+		return 0, 0, err
+	}
+	// Stop sending while a send could still end inside the lease: past
+	// it, another worker may take the row too.
+	last := start.Add(w.lease() - w.sendTimeout())
+	for _, n := range rows {
+		if ctx.Err() != nil || w.now().After(last) {
+			break // the rest stay leased and come back when the lease ends
+		}
+		sendErr := w.deliver(ctx, n)
+		if ctx.Err() != nil {
+			// Shutting down: whether the relay took the message is
+			// unknown, so leave the row leased; it is resent, with the
+			// same Message-ID, when the lease ends.
+			return sent, failed, ctx.Err()
+		}
+		if err := w.finish(ctx, n, sendErr); err != nil {
+			return sent, failed, err
+		}
+		if sendErr == nil {
+			sent++
+		} else {
+			failed++
+		}
+	}
+	return sent, failed, ctx.Err()
+}
+
+// take selects due email rows and leases them in one write transaction,
+// giving each its Message-ID on first pick-up.
+func (w *Worker) take(ctx context.Context, now time.Time) ([]notify.Notification, error) {
+	var taken []notify.Notification
+	err := w.Store.Write(ctx, func(tx store.Tx) error {
+		taken = taken[:0] // Write may retry fn
+		rows, err := tx.DueOutbox(ctx, now, notify.ChannelEmail, w.batch())
+		if err != nil {
+			return err
+		}
+		for _, n := range rows {
+			if n.MessageID == "" {
+				if n.MessageID, err = w.messageID(n.ID); err != nil {
+					return err
+				}
+			}
+			n.NextAttempt = now.Add(w.lease()) // still queued: a crash hands it back when the lease ends
+			if err := tx.MarkOutbox(ctx, n); err != nil {
+				return err
+			}
+			taken = append(taken, n)
+		}
+		return nil
+	})
+	return taken, err
+}
+
+// deliver decrypts, renders and sends one row.
+func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
+	aad := []byte(n.AAD)
+	if n.AAD == "" {
+		aad = authn.ContactAAD(n.AccountID)
+	}
+	to, err := w.Keys.Open(n.ToSealed, aad)
+	if err != nil {
+		return Permanent(errors.New("recipient cannot be decrypted"))
+	}
+	addr, err := netmail.ParseAddress(string(to))
+	if err != nil {
+		return Permanent(errors.New("recipient is not an email address"))
+	}
+	subject, body, err := w.Renderer.RenderMail(n)
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	date := n.CreatedAt
+	if date.IsZero() {
+		date = w.now()
+	}
+	msg := &Message{MessageID: n.MessageID, From: w.From, To: addr.Address, Subject: subject, Body: body,
+		Language: n.Language, Date: date}
+	sctx, cancel := context.WithTimeout(ctx, w.sendTimeout())
+	defer cancel()
+	err = w.Transport.Send(sctx, msg)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		err = errors.New("send timed out") // our own timeout: retry like any transient failure
+	}
+	return redact(err, addr.Address)
+}
+
+// finish records the attempt's outcome.
+func (w *Worker) finish(ctx context.Context, n notify.Notification, sendErr error) error {
+	now := w.now()
+	n.Attempts++
+	if sendErr == nil {
+		n.Status, n.SentAt, n.LastError = notify.StatusSent, now, ""
+	} else {
+		n.LastError = sendErr.Error()
+		if errors.Is(sendErr, ErrPermanent) || n.Attempts >= w.maxAttempts() {
+			n.Status = notify.StatusFailed
+		} else {
+			n.NextAttempt = now.Add(w.backoff(n.Attempts))
+		}
+	}
+	// The message may be out already: record that even if ctx ends now.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return w.Store.Write(mctx, func(tx store.Tx) error { return tx.MarkOutbox(mctx, n) })
+}
+
+// redact turns a delivery error into one whose text can be stored: the
+// recipient's address, and any word that looks like one, is taken out.
+func redact(err error, address string) error {
+	if err == nil {
+		return nil
+	}
+	var text string
+	var se *SendError
+	if errors.As(err, &se) {
+		text = se.Error() // codes only, by construction
+	} else {
+		text = scrub(strings.ReplaceAll(err.Error(), address, "[address]"))
+	}
+	if errors.Is(err, ErrPermanent) {
+		return Permanent(errors.New(text))
+	}
+	return errors.New(text)
+}
+
+// messageID makes the stable Message-ID of an outbox row. The random part
+// keeps ids unique across databases (a demo reset restarts row ids).
+func (w *Worker) messageID(rowID int64) (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	tag := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	return "<outbox-" + strconv.FormatInt(rowID, 10) + "." + tag + "@" + w.domain() + ">", nil
+}
+
+func (w *Worker) check() error {
+	switch {
+	case w.Store == nil || w.Keys == nil || w.Renderer == nil || w.Transport == nil:
+		return errors.New("mail: worker needs a Store, Keys, a Renderer and a Transport")
+	case w.From == "":
+		return errors.New("mail: worker needs a From address")
+	}
+	if _, err := envelope(w.From); err != nil {
+		return fmt.Errorf("mail: From %q is not an address", w.From)
+	}
+	if d := w.domain(); d == "" || strings.ContainsAny(d, "<>@ \t\r\n") || !isASCII(d) {
+		return fmt.Errorf("mail: Message-ID domain %q is not a domain", d)
+	}
+	return nil
+}
+
+func (w *Worker) domain() string {
+	if w.Domain != "" {
+		return w.Domain
+	}
+	addr, _ := envelope(w.From)
+	return addr[strings.LastIndex(addr, "@")+1:]
+}
+
+func (w *Worker) now() time.Time {
+	if w.Clock == nil {
+		return time.Now()
+	}
+	return w.Clock.Now()
+}
+
+func (w *Worker) backoff(attempt int) time.Duration {
+	if w.Backoff == nil {
+		return DefaultBackoff(attempt)
+	}
+	return w.Backoff(attempt)
+}
+
+func (w *Worker) maxAttempts() int { return positive(w.MaxAttempts, 8) }
+func (w *Worker) batch() int       { return positive(w.Batch, 50) }
+func (w *Worker) lease() time.Duration {
+	return positive(w.Lease, 10*time.Minute)
+}
+func (w *Worker) sendTimeout() time.Duration {
+	return min(positive(w.SendTimeout, 2*time.Minute), w.lease()/2)
+}
+
+func positive[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,518 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	netmail "net/mail"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"supportdesk/core/clock"
+	"supportdesk/core/coretest"
+	"supportdesk/core/notify"
+	"supportdesk/core/service"
+	"supportdesk/core/store"
+)
+
+const (
+	jose    = "jose@example.com"
+	from    = "Centro de atención <soporte@desk.example.gov>"
+	ackRef  = "SD-2026-000123"
+	ackAAD  = "ticket:7"
+	account = "3f0c8a6e-0000-4000-8000-000000000001"
+)
+
+// testRenderer stands in for package i18n, which core cannot import.
+type testRenderer struct{}
+
+func (testRenderer) RenderMail(n notify.Notification) (string, string, error) {
+	switch string(n.Template) + "/" + n.Language {
+	case "ticket_ack/es":
+		return "Acuse de recibo de su solicitud n.º " + n.Data["ref"],
+			"Hola, " + n.Data["name"] + ":\n\nRecibimos su solicitud " + n.Data["ref"] +
+				".\nLe responderemos a más tardar el lunes, 30 de noviembre de 2026.\n\nEl equipo del centro de atención", nil
+	case "ticket_ack/fr":
+		return "Accusé de réception de votre demande " + n.Data["ref"],
+			"Bonjour,\n\nNous vous répondrons au plus tard le lundi 30 novembre 2026.\n\nL'équipe du centre de contact", nil
+	case "method_added/fr":
+		return "Une méthode d'authentification a été ajoutée à votre compte",
+			"Bonjour,\n\nCette méthode a été ajoutée\u00a0: " + n.Data["kind"] + ".\n\nL'équipe du centre de contact", nil
+	}
+	return "", "", fmt.Errorf("no text for %s in %q", n.Template, n.Language)
+}
+
+// fixture is a core on a temporary database with a worker over it.
+type fixture struct {
+	svc *service.Service
+	clk *clock.Fake
+	w   *Worker
+}
+
+func newFixture(t *testing.T, tr Transport) *fixture {
+	t.Helper()
+	svc, clk, _ := coretest.Open(t)
+	return &fixture{svc: svc, clk: clk, w: &Worker{Store: svc.Store, Keys: svc.Keys, Clock: clk,
+		Renderer: testRenderer{}, Transport: tr, From: from, Domain: "desk.example.gov"}}
+}
+
+// enqueue seals to with the row's AAD (the contact AAD when n.AAD is
+// empty) and stores the row as the engine would.
+func (f *fixture) enqueue(t *testing.T, n notify.Notification, to string) notify.Notification {
+	t.Helper()
+	aad := n.AAD
+	if aad == "" {
+		aad = "contact:" + n.AccountID
+	}
+	return f.enqueueSealed(t, n, f.svc.Keys.Seal([]byte(to), []byte(aad)))
+}
+
+// enqueueSealed stores a row with the sealed recipient given.
+func (f *fixture) enqueueSealed(t *testing.T, n notify.Notification, sealed []byte) notify.Notification {
+	t.Helper()
+	n.ToSealed = sealed
+	if n.CreatedAt.IsZero() {
+		n.CreatedAt, n.NextAttempt = f.clk.Now(), f.clk.Now()
+	}
+	if n.Channel == "" {
+		n.Channel = notify.ChannelEmail
+	}
+	if err := f.svc.Store.Write(t.Context(), func(tx store.Tx) error { return tx.Enqueue(t.Context(), &n) }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func ack(lang string) notify.Notification {
+	return notify.Notification{TicketID: 7, Template: notify.TemplateTicketAck, Language: lang, AAD: ackAAD,
+		Data: map[string]string{"ref": ackRef, "name": "José", "due": "2026-11-30T19:30:00-05:00"}}
+}
+
+func methodAdded() notify.Notification {
+	return notify.Notification{AccountID: account, Template: notify.TemplateMethodAdded, Language: "fr",
+		Data: map[string]string{"kind": "auth_app"}}
+}
+
+// row reads an outbox row back.
+func (f *fixture) row(t *testing.T, n notify.Notification) notify.Notification {
+	t.Helper()
+	var rows []notify.Notification
+	err := f.svc.Store.Read(t.Context(), func(r store.Reader) error {
+		var err error
+		if n.TicketID != 0 {
+			rows, err = r.TicketOutbox(t.Context(), n.TicketID)
+		} else {
+			rows, err = r.Outbox(t.Context(), n.AccountID)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.ID == n.ID {
+			return r
+		}
+	}
+	t.Fatalf("row %d not found", n.ID)
+	return notify.Notification{}
+}
+
+func (f *fixture) runOnce(t *testing.T, wantSent, wantFailed int) {
+	t.Helper()
+	sent, failed, err := f.w.RunOnce(t.Context())
+	if err != nil || sent != wantSent || failed != wantFailed {
+		t.Fatalf("RunOnce = %d sent, %d failed, %v; want %d, %d, nil", sent, failed, err, wantSent, wantFailed)
+	}
+}
+
+var messageIDPattern = regexp.MustCompile(`^<outbox-[0-9]+\.[a-z2-7]{13}@desk\.example\.gov>$`)
+
+// parse reads a received message and its decoded body.
+func parse(t *testing.T, data []byte) (*netmail.Message, string) {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("received message does not parse: %v\n%s", err, data)
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg, strings.TrimRight(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
+}
+
+func TestWorkerDeliversOverSMTP(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []TLSMode{TLSNone, TLSStartTLS, TLSImplicit} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			ts, clientTLS := startServer(t, serverOpts{mode: mode, user: "desk", pass: "s3cret"})
+			tr := &SMTP{Host: ts.Host, Port: ts.Port, Mode: mode, Username: "desk", Password: "s3cret",
+				HeloName: "desk.example.gov", TLSConfig: clientTLS, Timeout: 5 * time.Second}
+			f := newFixture(t, tr)
+			es := f.enqueue(t, ack("es"), jose)
+			fr := f.enqueue(t, methodAdded(), jose)
+			f.runOnce(t, 2, 0)
+
+			got := ts.accepted()
+			if len(got) != 2 {
+				t.Fatalf("server accepted %d messages, want 2", len(got))
+			}
+			wantSubjects := []string{"Acuse de recibo de su solicitud n.º " + ackRef,
+				"Une méthode d'authentification a été ajoutée à votre compte"}
+			for i, n := range []notify.Notification{es, fr} {
+				r := f.row(t, n)
+				m := got[i]
+				if m.From != "soporte@desk.example.gov" || !slices.Equal(m.To, []string{jose}) {
+					t.Errorf("envelope %q -> %q", m.From, m.To)
+				}
+				if m.TLS != (mode != TLSNone) || m.User != "desk" || m.Helo != "desk.example.gov" {
+					t.Errorf("session: TLS %v, user %q, helo %q", m.TLS, m.User, m.Helo)
+				}
+				msg, body := parse(t, m.Data)
+				h := msg.Header
+				if id := h.Get("Message-ID"); id != r.MessageID || !messageIDPattern.MatchString(id) {
+					t.Errorf("Message-ID %q, row has %q", id, r.MessageID)
+				}
+				if d, err := h.Date(); err != nil || !d.Equal(n.CreatedAt.Truncate(time.Second)) {
+					t.Errorf("Date %q (%v), want %v", h.Get("Date"), err, n.CreatedAt)
+				}
+				if got := h.Get("Content-Language"); got != n.Language {
+					t.Errorf("Content-Language %q, want %q", got, n.Language)
+				}
+				if a, err := netmail.ParseAddress(h.Get("From")); err != nil || a.Name != "Centro de atención" ||
+					a.Address != "soporte@desk.example.gov" {
+					t.Errorf("From %q: %+v, %v", h.Get("From"), a, err)
+				}
+				if a, err := netmail.ParseAddress(h.Get("To")); err != nil || a.Address != jose {
+					t.Errorf("To %q", h.Get("To"))
+				}
+				raw := h.Get("Subject")
+				if !strings.HasPrefix(raw, "=?UTF-8?") {
+					t.Errorf("accented subject not RFC 2047 encoded: %q", raw)
+				}
+				dec, err := new(mime.WordDecoder).DecodeHeader(raw)
+				if err != nil || dec != wantSubjects[i] {
+					t.Errorf("subject decodes to %q (%v), want %q", dec, err, wantSubjects[i])
+				}
+				if h.Get("MIME-Version") != "1.0" || h.Get("Content-Type") != "text/plain; charset=UTF-8" ||
+					h.Get("Content-Transfer-Encoding") != "quoted-printable" {
+					t.Errorf("MIME headers %v", h)
+				}
+				_, wantBody, _ := testRenderer{}.RenderMail(n)
+				if body != wantBody {
+					t.Errorf("body\n%q\nwant\n%q", body, wantBody)
+				}
+				if r.Status != notify.StatusSent || r.Attempts != 1 || !r.SentAt.Equal(f.clk.Now()) || r.LastError != "" {
+					t.Errorf("row after sending: %+v", r)
+				}
+			}
+			if !strings.Contains(string(got[0].Data), "m=C3=A1s tardar") {
+				t.Errorf("Spanish body not quoted-printable UTF-8:\n%s", got[0].Data)
+			}
+		})
+	}
+}
+
+func TestWorkerRetriesWithBackoff(t *testing.T) {
+	t.Parallel()
+	ts, _ := startServer(t, serverOpts{reject: func(n int) error {
+		if n <= 2 {
+			return tempFail(n)
+		}
+		return nil
+	}})
+	f := newFixture(t, &SMTP{Host: ts.Host, Port: ts.Port, Mode: TLSNone, Timeout: 5 * time.Second})
+	n := f.enqueue(t, ack("fr"), jose)
+
+	var waits []time.Duration
+	for attempt := 1; attempt <= 2; attempt++ {
+		f.runOnce(t, 0, 1)
+		r := f.row(t, n)
+		wait := r.NextAttempt.Sub(f.clk.Now())
+		if r.Status != notify.StatusQueued || r.Attempts != attempt || r.LastError != "smtp data: 451 4.3.0" {
+			t.Fatalf("after attempt %d: status %s, attempts %d, last error %q", attempt, r.Status, r.Attempts, r.LastError)
+		}
+		f.runOnce(t, 0, 0) // not due yet
+		waits = append(waits, wait)
+		f.clk.Set(r.NextAttempt)
+	}
+	if waits[0] < 24*time.Second || waits[0] > 30*time.Second || waits[1] <= waits[0] || waits[1] > time.Minute {
+		t.Errorf("backoff waits %v: want about 30 s, then longer up to 1 min", waits)
+	}
+	f.runOnce(t, 1, 0)
+	r := f.row(t, n)
+	if r.Status != notify.StatusSent || r.Attempts != 3 || !r.SentAt.Equal(f.clk.Now()) || r.LastError != "" {
+		t.Fatalf("after attempt 3: %+v", r)
+	}
+	sentAt := r.SentAt
+	for range 3 {
+		f.clk.Advance(2 * time.Hour)
+		f.runOnce(t, 0, 0)
+	}
+	if r := f.row(t, n); r.Status != notify.StatusSent || !r.SentAt.Equal(sentAt) || r.Attempts != 3 {
+		t.Errorf("a sent row changed: %+v", r)
+	}
+	all := ts.messages()
+	if len(all) != 3 || len(ts.accepted()) != 1 {
+		t.Fatalf("server saw %d DATA, accepted %d; want 3 and 1", len(all), len(ts.accepted()))
+	}
+	for _, m := range all {
+		msg, _ := parse(t, m.Data)
+		if id := msg.Header.Get("Message-ID"); id != r.MessageID {
+			t.Errorf("attempt used Message-ID %q, row has %q", id, r.MessageID)
+		}
+	}
+}
+
+func TestWorkerGivesUp(t *testing.T) {
+	t.Parallel()
+	ts, _ := startServer(t, serverOpts{reject: tempFail, rcptErr: func(to string) error {
+		if strings.HasPrefix(to, "nobody@") {
+			return noSuchUser(to)
+		}
+		return nil
+	}})
+	f := newFixture(t, &SMTP{Host: ts.Host, Port: ts.Port, Mode: TLSNone, Timeout: 5 * time.Second})
+	f.w.MaxAttempts = 3
+	f.w.Backoff = func(int) time.Duration { return time.Minute }
+
+	busy := f.enqueue(t, methodAdded(), jose)
+	unknown := methodAdded()
+	unknown.AccountID = "3f0c8a6e-0000-4000-8000-000000000002"
+	unknown = f.enqueue(t, unknown, "nobody@example.com")
+
+	f.runOnce(t, 0, 2)
+	if r := f.row(t, unknown); r.Status != notify.StatusFailed || r.Attempts != 1 || r.LastError != "smtp rcpt: 550 5.1.1" {
+		t.Errorf("refused recipient: status %s, attempts %d, last error %q", r.Status, r.Attempts, r.LastError)
+	}
+	for attempt := 2; attempt <= 3; attempt++ {
+		f.clk.Advance(time.Minute)
+		f.runOnce(t, 0, 1)
+	}
+	r := f.row(t, busy)
+	if r.Status != notify.StatusFailed || r.Attempts != 3 || r.LastError != "smtp data: 451 4.3.0" {
+		t.Errorf("after MaxAttempts: status %s, attempts %d, last error %q", r.Status, r.Attempts, r.LastError)
+	}
+	f.clk.Advance(time.Hour)
+	f.runOnce(t, 0, 0)
+	if got := len(ts.messages()); got != 3 {
+		t.Errorf("server saw %d DATA, want 3", got)
+	}
+}
+
+// crashAfterSend delivers and then cancels the worker's context, as if the
+// process died before marking the row.
+type crashAfterSend struct {
+	Transport
+	crash context.CancelFunc
+}
+
+func (c crashAfterSend) Send(ctx context.Context, msg *Message) error {
+	err := c.Transport.Send(ctx, msg)
+	c.crash()
+	return err
+}
+
+func TestWorkerResendsAfterCrashWithSameMessageID(t *testing.T) {
+	t.Parallel()
+	ts, _ := startServer(t, serverOpts{})
+	tr := &SMTP{Host: ts.Host, Port: ts.Port, Mode: TLSNone, Timeout: 5 * time.Second}
+	f := newFixture(t, tr)
+	n := f.enqueue(t, ack("es"), jose)
+
+	ctx, crash := context.WithCancel(t.Context())
+	f.w.Transport = crashAfterSend{tr, crash}
+	if sent, failed, err := f.w.RunOnce(ctx); !errors.Is(err, context.Canceled) || sent+failed != 0 {
+		t.Fatalf("crashed RunOnce = %d, %d, %v", sent, failed, err)
+	}
+	r := f.row(t, n)
+	if r.Status != notify.StatusQueued || r.Attempts != 0 || r.MessageID == "" ||
+		!r.NextAttempt.Equal(f.clk.Now().Add(10*time.Minute)) {
+		t.Fatalf("row after the crash: %+v", r)
+	}
+	f.w.Transport = tr
+	f.runOnce(t, 0, 0) // still leased
+	f.clk.Advance(10 * time.Minute)
+	f.runOnce(t, 1, 0)
+
+	got := ts.accepted()
+	if len(got) != 2 {
+		t.Fatalf("server accepted %d messages, want 2 (sent, crash, resent)", len(got))
+	}
+	first, _ := parse(t, got[0].Data)
+	second, _ := parse(t, got[1].Data)
+	for _, h := range []string{"Message-ID", "Date"} {
+		if a, b := first.Header.Get(h), second.Header.Get(h); a != b || a == "" {
+			t.Errorf("resent %s %q, first %q", h, b, a)
+		}
+	}
+	if r := f.row(t, n); r.Status != notify.StatusSent || r.Attempts != 1 || first.Header.Get("Message-ID") != r.MessageID {
+		t.Errorf("row after the resend: %+v", r)
+	}
+}
+
+// failWith fails every send with a fixed error.
+type failWith struct{ err error }
+
+func (f failWith) Send(context.Context, *Message) error { return f.err }
+
+func TestLastErrorHasNoPII(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, failWith{fmt.Errorf("relay: 452 <%s> over quota; also ana@example.org", jose)})
+	n := f.enqueue(t, methodAdded(), jose)
+	// sealed for another account: the row's AAD does not open it
+	bad := f.enqueueSealed(t, methodAdded(), f.svc.Keys.Seal([]byte(jose), []byte("contact:someone-else")))
+	unrendered := methodAdded()
+	unrendered.Language = "de"
+	unrendered = f.enqueue(t, unrendered, jose)
+	f.runOnce(t, 0, 3)
+
+	tests := []struct {
+		n      notify.Notification
+		status notify.Status
+		want   string
+	}{
+		{n, notify.StatusQueued, "relay: 452 <[address]> over quota; also [address]"},
+		{bad, notify.StatusFailed, "recipient cannot be decrypted"},
+		{unrendered, notify.StatusQueued, `render: no text for method_added in "de"`},
+	}
+	for _, tt := range tests {
+		r := f.row(t, tt.n)
+		if r.Status != tt.status || r.LastError != tt.want {
+			t.Errorf("row %d: status %s, last error %q; want %s, %q", r.ID, r.Status, r.LastError, tt.status, tt.want)
+		}
+		if strings.Contains(r.LastError, "@") || strings.Contains(r.LastError, "jose") {
+			t.Errorf("row %d: last error %q holds an address", r.ID, r.LastError)
+		}
+	}
+}
+
+func TestWorkerLeavesSMSQueued(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	dir := t.TempDir()
+	f.w.Transport = Dir{Path: dir}
+	f.w.Batch = 2
+	var sms []notify.Notification
+	for range 5 { // more due SMS rows than a batch, ahead of the email row
+		s := methodAdded()
+		s.Channel = notify.ChannelSMS
+		sms = append(sms, f.enqueue(t, s, "+15555550123"))
+	}
+	f.clk.Advance(time.Second)
+	email := f.enqueue(t, methodAdded(), jose)
+	f.runOnce(t, 1, 0)
+	if r := f.row(t, email); r.Status != notify.StatusSent {
+		t.Errorf("email row %s", r.Status)
+	}
+	for _, s := range sms {
+		if r := f.row(t, s); r.Status != notify.StatusQueued || r.Attempts != 0 || r.MessageID != "" ||
+			!r.NextAttempt.Equal(s.NextAttempt) {
+			t.Errorf("SMS row touched: %+v", r)
+		}
+	}
+}
+
+func TestDirWritesOneFilePerMessage(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "outbox")
+	f := newFixture(t, Dir{Path: dir})
+	a := f.enqueue(t, ack("es"), jose)
+	b := f.enqueue(t, methodAdded(), jose)
+
+	ctx, crash := context.WithCancel(t.Context())
+	f.w.Transport = crashAfterSend{Dir{Path: dir}, crash}
+	f.w.Batch = 1
+	if _, _, err := f.w.RunOnce(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("crashed RunOnce: %v", err)
+	}
+	first := f.row(t, a)
+	before, err := os.ReadFile(filepath.Join(dir, FileName(first.MessageID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.w.Transport = Dir{Path: dir}
+	f.w.Batch = 10
+	f.runOnce(t, 1, 0) // b; a is still leased
+	f.clk.Advance(10 * time.Minute)
+	f.runOnce(t, 1, 0) // a again, rewriting its file
+
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{FileName(f.row(t, a).MessageID), FileName(f.row(t, b).MessageID)}
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Fatalf("files %v, want %v", names, want)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, want[slices.Index(want, FileName(first.MessageID))]))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("resent file differs (%v):\n%s\n---\n%s", err, before, after)
+	}
+	msg, body := parse(t, after)
+	if msg.Header.Get("Message-ID") != first.MessageID || !strings.Contains(body, "lunes, 30 de noviembre de 2026") {
+		t.Errorf("file holds %v\n%s", msg.Header, body)
+	}
+	if info, err := os.Stat(filepath.Join(dir, want[0])); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, %v; want 0600", info.Mode(), err)
+	}
+}
+
+func TestRunDeliversUntilCancelled(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := newFixture(t, Dir{Path: dir})
+	n := f.enqueue(t, methodAdded(), jose)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.w.Run(ctx, 5*time.Millisecond) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.row(t, n).Status != notify.StatusSent {
+		if time.Now().After(deadline) {
+			t.Fatal("Run did not deliver")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+	if err := (&Worker{}).Run(t.Context(), time.Second); err == nil {
+		t.Error("Run of an unconfigured worker returned nil")
+	}
+}
+
+func TestDefaultBackoff(t *testing.T) {
+	t.Parallel()
+	want := 30 * time.Second
+	for attempt := 1; attempt <= 12; attempt++ {
+		for range 50 {
+			d := DefaultBackoff(attempt)
+			if d > want || d < want*4/5 {
+				t.Fatalf("DefaultBackoff(%d) = %v, want within [%v, %v]", attempt, d, want*4/5, want)
+			}
+		}
+		want = min(2*want, time.Hour)
+	}
+}
