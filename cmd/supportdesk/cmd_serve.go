@@ -62,6 +62,22 @@ func (a *app) serve(args []string) int {
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx, 2*time.Second); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
+	// The SLA log gets its "breached" lines as clocks run out.
+	tickets := helpdesk.NewDesk(svc.Store, svc.Clock, cal)
+	go func() {
+		tick := time.NewTicker(30 * time.Second)
+		defer tick.Stop()
+		for {
+			if _, err := tickets.LogBreaches(workerCtx); err != nil && workerCtx.Err() == nil {
+				fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error"))
+			}
+			select {
+			case <-workerCtx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, cal, cal.Zone())
 	intakeCtx, stopIntake := context.WithCancel(context.Background())
 	intakeDone := make(chan struct{})

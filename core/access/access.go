@@ -42,18 +42,21 @@ const (
 	PermAuditRead       Permission = "audit.read"
 	PermAgentManage     Permission = "agent.manage"
 	PermSeed            Permission = "demo.seed"
+	PermTicketRead      Permission = "ticket.read"
+	PermTicketWork      Permission = "ticket.work"    // reply, note, status, assign
+	PermClosureManage   Permission = "closure.manage" // the closure-day calendar
 )
 
 // policy is the first, simple permission table; the full matrix with
 // dual control comes later.
 var policy = map[Role][]Permission{
-	RoleAgent:      {PermAccountSearch, PermAccountView, PermResetCancel},
-	RoleSupervisor: {PermAccountSearch, PermAccountView, PermResetCancel, PermAuditRead},
+	RoleAgent:      {PermAccountSearch, PermAccountView, PermResetCancel, PermTicketRead, PermTicketWork},
+	RoleSupervisor: {PermAccountSearch, PermAccountView, PermResetCancel, PermAuditRead, PermTicketRead, PermTicketWork, PermClosureManage},
 	RoleAgencyDesk: {PermAccountSearch, PermAccountViewLite},
-	RoleAdmin:      {PermAccountSearch, PermAccountView, PermAuditRead, PermAgentManage},
+	RoleAdmin:      {PermAccountSearch, PermAccountView, PermAuditRead, PermAgentManage, PermClosureManage},
 	RoleUser:       {PermAccountSelf, PermAccountCreate},
 	RoleSystem: {PermAccountSearch, PermAccountView, PermAccountSelf, PermAccountCreate,
-		PermResetCancel, PermAuditRead, PermAgentManage, PermSeed},
+		PermResetCancel, PermAuditRead, PermAgentManage, PermSeed, PermTicketRead, PermTicketWork, PermClosureManage},
 }
 
 // Actor is who performs an operation.

@@ -194,6 +194,7 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 	}
 	if expired && (!answered || replyAt.After(clk.Due)) {
 		events = append(events, sla.Event{Kind: sla.EventBreached, At: clk.Due, Due: clk.Due})
+		t.BreachLoggedAt = clk.Due
 	}
 	if answered {
 		agent := agentIDs[r.IntN(len(agentIDs))]

@@ -191,6 +191,9 @@ type TicketReader interface {
 	SLAEvents(ctx context.Context, ticketID int64) ([]ticket.SLAEvent, error)
 	// ScanQueue calls fn for every ticket whose status is one of statuses.
 	ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(QueueRow) error) error
+	// BreachCandidates lists tickets whose running clock ran out at or
+	// before now and whose breach is not logged yet.
+	BreachCandidates(ctx context.Context, now time.Time, limit int) ([]ticket.Ticket, error)
 	// MaxTicketID is the largest ticket id, 0 when there is none.
 	MaxTicketID(ctx context.Context) (int64, error)
 	CountTickets(ctx context.Context) (int64, error)

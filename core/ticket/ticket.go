@@ -89,6 +89,7 @@ type Ticket struct {
 	IdempotencyKey  string
 	SLA             Clock
 	FirstReplyAt    time.Time
+	BreachLoggedAt  time.Time // "breached" logged for the current target; zero after a restart
 }
 
 // Message is one line of a ticket's thread.

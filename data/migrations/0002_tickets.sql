@@ -26,7 +26,8 @@ CREATE TABLE tickets (
   sla_due          INTEGER NOT NULL,      -- when it runs out if not paused
   sla_paused_at    INTEGER NOT NULL DEFAULT 0,
   sla_fulfilled_at INTEGER NOT NULL DEFAULT 0,
-  first_reply_at   INTEGER NOT NULL DEFAULT 0
+  first_reply_at   INTEGER NOT NULL DEFAULT 0,
+  breach_logged_at INTEGER NOT NULL DEFAULT 0 -- when "breached" was logged for the running target
 ) STRICT;
 CREATE INDEX tickets_queue ON tickets(status, sla_due);
 CREATE INDEX tickets_requester ON tickets(requester_fp);

@@ -13,19 +13,19 @@ import (
 
 const ticketData = `ref, channel, language, category, requester_sealed, requester_fp, name_sealed, account_id, agency,
 	subject, body, status, assignee, created_at, updated_at, version, idempotency_key, sla_target, sla_started,
-	sla_used, sla_due, sla_paused_at, sla_fulfilled_at, first_reply_at`
+	sla_used, sla_due, sla_paused_at, sla_fulfilled_at, first_reply_at, breach_logged_at`
 
 const ticketCols = `id, ` + ticketData
 
 func scanTicket(s scanner) (ticket.Ticket, error) {
 	var t ticket.Ticket
 	var account, idem sql.NullString
-	var cr, up, target, started, used, due, paused, fulfilled, first int64
+	var cr, up, target, started, used, due, paused, fulfilled, first, breach int64
 	err := s.Scan(&t.ID, &t.Ref, &t.Channel, &t.Language, &t.Category, &t.RequesterSealed, &t.RequesterFP, &t.NameSealed,
 		&account, &t.Agency, &t.Subject, &t.Body, &t.Status, &t.Assignee, &cr, &up, &t.Version, &idem, &target, &started,
-		&used, &due, &paused, &fulfilled, &first)
+		&used, &due, &paused, &fulfilled, &first, &breach)
 	t.AccountID, t.IdempotencyKey = account.String, idem.String
-	t.CreatedAt, t.UpdatedAt, t.FirstReplyAt = tm(cr), tm(up), tm(first)
+	t.CreatedAt, t.UpdatedAt, t.FirstReplyAt, t.BreachLoggedAt = tm(cr), tm(up), tm(first), tm(breach)
 	t.SLA = ticket.Clock{Target: time.Duration(target) * time.Millisecond, Started: tm(started),
 		Used: time.Duration(used) * time.Millisecond, Due: tm(due), PausedAt: tm(paused), FulfilledAt: tm(fulfilled)}
 	return t, err
@@ -178,7 +178,7 @@ func ticketArgs(t *ticket.Ticket) []any {
 	return []any{t.Ref, t.Channel, t.Language, t.Category, t.RequesterSealed, t.RequesterFP, t.NameSealed,
 		nullable(t.AccountID), t.Agency, t.Subject, t.Body, t.Status, t.Assignee, ms(t.CreatedAt), ms(t.UpdatedAt),
 		t.Version, nullable(t.IdempotencyKey), t.SLA.Target.Milliseconds(), ms(t.SLA.Started), t.SLA.Used.Milliseconds(),
-		ms(t.SLA.Due), ms(t.SLA.PausedAt), ms(t.SLA.FulfilledAt), ms(t.FirstReplyAt)}
+		ms(t.SLA.Due), ms(t.SLA.PausedAt), ms(t.SLA.FulfilledAt), ms(t.FirstReplyAt), ms(t.BreachLoggedAt)}
 }
 
 // InsertTicket stores a new ticket with its id and ref set.
@@ -240,4 +240,11 @@ func (t *txn) PutClosure(ctx context.Context, cl store.Closure) error {
 // DeleteClosure removes a closure day.
 func (t *txn) DeleteClosure(ctx context.Context, day string) error {
 	return affected(t.exec(ctx, `DELETE FROM closures WHERE day = ?`, day))
+}
+
+// BreachCandidates lists running clocks past due with no breach logged.
+func (c *conn) BreachCandidates(ctx context.Context, now time.Time, limit int) ([]ticket.Ticket, error) {
+	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
+		AND sla_due <= ? AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND breach_logged_at = 0 ORDER BY sla_due LIMIT ?`,
+		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, ms(now), limit)
 }

@@ -1,0 +1,102 @@
+package helpdesk_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/core/calendar"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/seed"
+	"supportdesk/core/service"
+	"supportdesk/core/sla"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// The queue benchmarks run on SUPPORTDESK_BENCH_TICKETS seeded tickets
+// (default 100 000), built once under the user cache folder.
+var (
+	queueOnce sync.Once
+	queueSvc  *service.Service
+	queueErr  error
+)
+
+func queueService(b *testing.B) *service.Service {
+	b.Helper()
+	queueOnce.Do(func() {
+		n := 100_000
+		if v, err := strconv.Atoi(os.Getenv("SUPPORTDESK_BENCH_TICKETS")); err == nil && v > 0 {
+			n = v
+		}
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		path := filepath.Join(dir, "supportdesk-bench", fmt.Sprintf("tickets-%d.db", n))
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		fresh := !service.Exists(path)
+		ctx := context.Background()
+		queueSvc, queueErr = service.Open(ctx, service.Config{DBPath: path})
+		if queueErr != nil || !fresh {
+			return
+		}
+		policy, err := helpdesk.LoadPolicy(ctx, queueSvc.Store, calendar.DefaultConfig())
+		if err != nil {
+			queueErr = err
+			return
+		}
+		b.Logf("seeding %d tickets into %s (once)", n, path)
+		// All open, so the queue holds every one of them.
+		_, queueErr = seed.Tickets(ctx, queueSvc.Store, queueSvc.Keys, seed.TicketOptions{Tickets: n, Seed: 1, Now: time.Now(), Policy: policy})
+		if queueErr == nil {
+			_, queueErr = queueSvc.Store.Raw().Exec(`UPDATE tickets SET status = 'open' WHERE status IN ('solved','closed')`)
+		}
+	})
+	if queueErr != nil {
+		b.Fatal(queueErr)
+	}
+	return queueSvc
+}
+
+// BenchmarkClassify100k is the classification alone: 100 000 open tickets
+// in memory, ordered by due time and counted by state × language.
+func BenchmarkClassify100k(b *testing.B) {
+	cal, _ := calendar.New(calendar.DefaultConfig())
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	r := rand.New(rand.NewPCG(1, 1))
+	rows := make([]store.QueueRow, 100_000)
+	langs := []string{"en", "es", "fr"}
+	for i := range rows {
+		rows[i] = store.QueueRow{ID: int64(i), Language: langs[r.IntN(3)], Status: ticket.StatusOpen,
+			Due: now.Add(time.Duration(r.Int64N(int64(10*24*time.Hour))) - 3*24*time.Hour), Paused: r.IntN(20) == 0}
+	}
+	c := sla.NewClassifier(cal, now)
+	b.ReportAllocs()
+	for b.Loop() {
+		helpdesk.Classify(rows, c)
+	}
+}
+
+// BenchmarkQueue100kFromDB includes reading the open tickets from SQLite.
+func BenchmarkQueue100kFromDB(b *testing.B) {
+	svc := queueService(b)
+	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	desk := helpdesk.NewDesk(svc.Store, svc.Clock, policy)
+	b.ReportAllocs()
+	for b.Loop() {
+		board, err := desk.Queue(context.Background(), agent)
+		if err != nil || len(board.Items) == 0 {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package helpdesk
+
+import (
+	"context"
+	"slices"
+
+	"supportdesk/core/access"
+	"supportdesk/core/sla"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// OpenStatuses are the statuses a queue holds.
+var OpenStatuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
+
+// Item is a queue row with its SLA state.
+type Item struct {
+	store.QueueRow
+	State sla.State
+}
+
+// CountKey is one cell of the state × language counts.
+type CountKey struct {
+	State    sla.State
+	Language string
+}
+
+// Board is a classified queue: items ordered by due time (earliest, that
+// is most urgent, first) and the counts by state and language.
+type Board struct {
+	Items  []Item
+	Counts map[CountKey]int
+}
+
+// Classify orders rows by due time and counts them by state × language.
+// It does no calendar arithmetic per row: the classifier holds the at-risk
+// threshold.
+func Classify(rows []store.QueueRow, c sla.Classifier) Board {
+	b := Board{Items: make([]Item, len(rows)), Counts: make(map[CountKey]int, 15)}
+	for i, r := range rows {
+		st := c.Classify(r.Due, r.Paused, r.Fulfilled)
+		b.Items[i] = Item{QueueRow: r, State: st}
+		b.Counts[CountKey{st, r.Language}]++
+	}
+	slices.SortFunc(b.Items, func(x, y Item) int {
+		if c := x.Due.Compare(y.Due); c != 0 {
+			return c
+		}
+		return int(x.ID - y.ID)
+	})
+	return b
+}
+
+// Queue loads the open tickets and classifies them at the current time.
+func (d *Desk) Queue(ctx context.Context, actor access.Actor) (Board, error) {
+	if err := actor.Authorize(access.PermTicketRead); err != nil {
+		return Board{}, err
+	}
+	var rows []store.QueueRow
+	err := d.st.Read(ctx, func(r store.Reader) error {
+		return r.ScanQueue(ctx, OpenStatuses, func(q store.QueueRow) error {
+			rows = append(rows, q)
+			return nil
+		})
+	})
+	if err != nil {
+		return Board{}, err
+	}
+	return Classify(rows, sla.NewClassifier(d.policy.Cal, d.clock.Now())), nil
+}

@@ -1,0 +1,220 @@
+package helpdesk
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"supportdesk/core/access"
+	"supportdesk/core/audit"
+	"supportdesk/core/clock"
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+	"supportdesk/core/sla"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// Desk works tickets: replies, notes, status, requester replies and the
+// SLA log, each audited in the transaction that makes the change.
+type Desk struct {
+	st     store.Store
+	clock  clock.Clock
+	policy Policy
+}
+
+// NewDesk builds the ticket desk.
+func NewDesk(st store.Store, c clock.Clock, p Policy) *Desk {
+	return &Desk{st: st, clock: c, policy: p}
+}
+
+// MaxReplyBytes bounds a reply or note.
+const MaxReplyBytes = ticket.MaxBodyBytes
+
+// logEvent appends an SLA event unless the transition did nothing.
+func logEvent(ctx context.Context, tx store.Tx, id int64, e sla.Event) error {
+	if e.IsZero() {
+		return nil
+	}
+	return tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: id, Kind: string(e.Kind), At: e.At, Due: e.Due})
+}
+
+// change loads a ticket at the version the caller saw, lets fn change it,
+// and stores it with an audit entry. A ticket changed meanwhile is
+// fault.ErrConflict: the caller reloads, nothing is overwritten.
+func (d *Desk) change(ctx context.Context, actor access.Actor, id, version int64, action, detail string,
+	fn func(tx store.Tx, t *ticket.Ticket, now time.Time) error) (ticket.Ticket, error) {
+	if err := actor.Authorize(access.PermTicketWork); err != nil {
+		return ticket.Ticket{}, err
+	}
+	var out ticket.Ticket
+	err := d.st.Write(ctx, func(tx store.Tx) error {
+		now := d.clock.Now()
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && t.Version != version {
+			return fault.New(fault.CodeConflict)
+		}
+		if err := fn(tx, &t, now); err != nil {
+			return err
+		}
+		t.UpdatedAt = now
+		if err := tx.UpdateTicket(ctx, &t); err != nil {
+			return err
+		}
+		out = t
+		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "ticket", t.Ref, detail))
+	})
+	return out, err
+}
+
+func checkText(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" || len(s) > MaxReplyBytes || !utf8.ValidString(s) {
+		return "", &fault.Error{Code: fault.CodeInvalidInput, Field: "message", Max: MaxReplyBytes}
+	}
+	return s, nil
+}
+
+// Reply adds an agent's public reply: it is mailed to the requester in the
+// ticket's language, and the first one meets the SLA target.
+func (d *Desk) Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+	body, err := checkText(body)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	return d.change(ctx, actor, id, version, "ticket.reply", "", func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+		if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessagePublic, Author: actor.ID, Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+		var ev sla.Event
+		t.SLA, ev = t.SLA.Fulfil(now)
+		if err := logEvent(ctx, tx, t.ID, ev); err != nil {
+			return err
+		}
+		if t.FirstReplyAt.IsZero() {
+			t.FirstReplyAt = now
+		}
+		if t.Status == ticket.StatusNew {
+			t.Status = ticket.StatusOpen
+		}
+		if t.Assignee == "" {
+			t.Assignee = actor.ID
+		}
+		return tx.Enqueue(ctx, &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
+			Template: notify.TemplateTicketReply, Language: t.Language, ToSealed: t.RequesterSealed,
+			AAD: ticket.RequesterAAD(t.Ref), TicketID: t.ID, NextAttempt: now,
+			Data: map[string]string{"ref": t.Ref, "body": body}})
+	})
+}
+
+// Note adds an internal note: never mailed, no effect on the SLA.
+func (d *Desk) Note(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+	body, err := checkText(body)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	return d.change(ctx, actor, id, version, "ticket.note", "", func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+		return tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessageInternal, Author: actor.ID, Body: body, CreatedAt: now})
+	})
+}
+
+// SetStatus moves a ticket. Pending pauses the clock; leaving pending
+// resumes it with the business time it had left.
+func (d *Desk) SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (ticket.Ticket, error) {
+	switch status {
+	case ticket.StatusOpen, ticket.StatusPending, ticket.StatusSolved, ticket.StatusClosed:
+	default:
+		return ticket.Ticket{}, fault.Invalid("status", fault.CodeInvalidInput)
+	}
+	return d.change(ctx, actor, id, version, "ticket.status", "status="+string(status), func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+		var ev sla.Event
+		switch {
+		case status == ticket.StatusPending:
+			t.SLA, ev = t.SLA.Pause(d.policy.Cal, now)
+		case t.Status == ticket.StatusPending:
+			t.SLA, ev = t.SLA.Resume(d.policy.Cal, now)
+		}
+		t.Status = status
+		return logEvent(ctx, tx, t.ID, ev)
+	})
+}
+
+// Assign gives the ticket to an agent, or to nobody with "".
+func (d *Desk) Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (ticket.Ticket, error) {
+	return d.change(ctx, actor, id, version, "ticket.assign", "assignee="+agentID, func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+		if agentID != "" {
+			if _, err := tx.Agent(ctx, agentID); err != nil {
+				return err
+			}
+		}
+		t.Assignee = agentID
+		return nil
+	})
+}
+
+// RequesterReply records a reply from the requester (the email channel):
+// it reopens the ticket and starts a next-reply target of the same length.
+func (d *Desk) RequesterReply(ctx context.Context, ref, body string) (ticket.Ticket, error) {
+	body, err := checkText(body)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	var out ticket.Ticket
+	err = d.st.Write(ctx, func(tx store.Tx) error {
+		now := d.clock.Now()
+		t, err := tx.TicketByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessageInbound, Author: "requester", Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+		var ev sla.Event
+		t.SLA, ev = t.SLA.Restart(d.policy.Cal, now)
+		if !ev.IsZero() {
+			t.BreachLoggedAt = time.Time{}
+		}
+		if err := logEvent(ctx, tx, t.ID, ev); err != nil {
+			return err
+		}
+		t.Status, t.UpdatedAt = ticket.StatusOpen, now
+		if err := tx.UpdateTicket(ctx, &t); err != nil {
+			return err
+		}
+		out = t
+		return tx.AppendAudit(ctx, audit.Record(IntakeActor, now, "ticket.requester_reply", "ticket", t.Ref, ""))
+	})
+	return out, err
+}
+
+// LogBreaches writes the "breached" SLA event once for every running clock
+// that ran out, and returns how many it logged. The serve loop calls it.
+func (d *Desk) LogBreaches(ctx context.Context) (int, error) {
+	n := 0
+	err := d.st.Write(ctx, func(tx store.Tx) error {
+		now := d.clock.Now()
+		due, err := tx.BreachCandidates(ctx, now, 1000)
+		if err != nil {
+			return err
+		}
+		for _, t := range due {
+			t.BreachLoggedAt = now
+			if err := tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: t.ID, Kind: string(sla.EventBreached), At: t.SLA.Due, Due: t.SLA.Due}); err != nil {
+				return err
+			}
+			if err := tx.UpdateTicket(ctx, &t); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, audit.Record(access.System, now, "ticket.sla_breached", "ticket", t.Ref, "")); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
