@@ -13,7 +13,8 @@ CREATE TABLE agencies (
 ) STRICT;
 
 CREATE TABLE accounts (
-  id              TEXT PRIMARY KEY,  -- public: account uuid
+  pk              INTEGER PRIMARY KEY, -- internal: compact key the child tables use
+  id              TEXT NOT NULL UNIQUE, -- public: account uuid
   created_at      INTEGER NOT NULL,  -- public: unix ms
   email_language  TEXT NOT NULL CHECK (email_language IN ('en','es','fr')), -- public
   status          TEXT NOT NULL,     -- public
@@ -29,7 +30,7 @@ CREATE TABLE accounts (
 
 CREATE TABLE emails (
   id            INTEGER PRIMARY KEY,
-  account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id    INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   sealed        BLOB NOT NULL,       -- pii: AES-256-GCM sealed address
   fp            BLOB NOT NULL UNIQUE,-- internal: HMAC-SHA-256 fingerprint
   created_at    INTEGER NOT NULL,    -- public
@@ -40,7 +41,7 @@ CREATE INDEX emails_account ON emails(account_id);
 
 CREATE TABLE phones (
   id          INTEGER PRIMARY KEY,
-  account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id  INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   sealed      BLOB NOT NULL,         -- pii: sealed E.164 number
   fp          BLOB NOT NULL,         -- internal: fingerprint (a phone may serve several accounts)
   delivery    TEXT NOT NULL CHECK (delivery IN ('sms','voice')), -- public
@@ -53,7 +54,7 @@ CREATE INDEX phones_fp ON phones(fp);
 
 CREATE TABLE mfa_methods (
   id          INTEGER PRIMARY KEY,
-  account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id  INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   kind        TEXT NOT NULL,         -- public
   name        TEXT NOT NULL,         -- public: nickname, sanitized on display
   created_at  INTEGER NOT NULL,      -- public
@@ -65,7 +66,7 @@ CREATE TABLE mfa_methods (
 CREATE INDEX mfa_methods_account ON mfa_methods(account_id);
 
 CREATE TABLE backup_codes (
-  account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id  INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   idx         INTEGER NOT NULL,
   hash        BLOB NOT NULL,         -- secret: peppered hash
   used_at     INTEGER NOT NULL DEFAULT 0, -- public
@@ -73,7 +74,7 @@ CREATE TABLE backup_codes (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE profiles (
-  account_id          TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id          INTEGER PRIMARY KEY REFERENCES accounts(pk) ON DELETE CASCADE,
   state               TEXT NOT NULL, -- public
   verified_at         INTEGER NOT NULL DEFAULT 0, -- public
   deactivation_reason TEXT NOT NULL DEFAULT '',   -- public
@@ -82,7 +83,7 @@ CREATE TABLE profiles (
 ) STRICT;
 
 CREATE TABLE agency_links (
-  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   agency_id  TEXT NOT NULL REFERENCES agencies(id),
   first_at   INTEGER NOT NULL,       -- public
   last_at    INTEGER NOT NULL,       -- public
@@ -91,7 +92,7 @@ CREATE TABLE agency_links (
 
 CREATE TABLE devices (
   id         INTEGER PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   name       TEXT NOT NULL,          -- public: browser and OS family
   first_at   INTEGER NOT NULL,       -- public
   last_at    INTEGER NOT NULL        -- public
@@ -100,7 +101,7 @@ CREATE INDEX devices_account ON devices(account_id);
 
 CREATE TABLE events (
   id         INTEGER PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(pk) ON DELETE CASCADE,
   kind       TEXT NOT NULL,          -- public
   at         INTEGER NOT NULL,       -- public
   detail     TEXT NOT NULL DEFAULT '' -- public: never PII
@@ -108,7 +109,7 @@ CREATE TABLE events (
 CREATE INDEX events_account_at ON events(account_id, at DESC);
 
 CREATE TABLE account_resets (
-  account_id   TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id   INTEGER PRIMARY KEY REFERENCES accounts(pk) ON DELETE CASCADE,
   requested_at INTEGER NOT NULL,     -- public
   cancelled_at INTEGER NOT NULL DEFAULT 0, -- public
   cancelled_by TEXT NOT NULL DEFAULT '',   -- public
@@ -118,7 +119,7 @@ CREATE TABLE account_resets (
 ) STRICT;
 
 CREATE TABLE one_time_codes (
-  account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(pk) ON DELETE CASCADE,
   phone_id   INTEGER NOT NULL,
   hash       BLOB NOT NULL,          -- secret
   expires_at INTEGER NOT NULL        -- internal

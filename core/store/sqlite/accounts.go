@@ -27,13 +27,13 @@ func (c *conn) Account(ctx context.Context, id string) (account.Account, error) 
 // AccountIDByEmail finds the account that holds the address fingerprint.
 func (c *conn) AccountIDByEmail(ctx context.Context, fp []byte) (string, error) {
 	var id string
-	row, err := c.row(ctx, `SELECT account_id FROM emails WHERE fp = ?`, fp)
+	row, err := c.row(ctx, `SELECT a.id FROM emails e JOIN accounts a ON a.pk = e.account_id WHERE e.fp = ?`, fp)
 	return id, scanOne(row, err, &id)
 }
 
 // AccountIDsByPhone finds the accounts that hold the phone fingerprint.
 func (c *conn) AccountIDsByPhone(ctx context.Context, fp []byte) ([]string, error) {
-	rs, err := c.rows(ctx, `SELECT DISTINCT account_id FROM phones WHERE fp = ? ORDER BY account_id LIMIT 20`, fp)
+	rs, err := c.rows(ctx, `SELECT DISTINCT a.id FROM phones p JOIN accounts a ON a.pk = p.account_id WHERE p.fp = ? ORDER BY a.id LIMIT 20`, fp)
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +79,8 @@ func collect[T any](c *conn, ctx context.Context, q string, scan func(*sql.Rows)
 
 // Emails lists the account's addresses, oldest first.
 func (c *conn) Emails(ctx context.Context, accountID string) ([]account.Email, error) {
-	return collect(c, ctx, `SELECT id, account_id, sealed, fp, created_at, confirmed_at, last_sign_in
-		FROM emails WHERE account_id = ? ORDER BY id`, func(rs *sql.Rows) (account.Email, error) {
+	return collect(c, ctx, `SELECT id, ?1, sealed, fp, created_at, confirmed_at, last_sign_in
+		FROM emails WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY id`, func(rs *sql.Rows) (account.Email, error) {
 		var e account.Email
 		var cr, co, ls int64
 		err := rs.Scan(&e.ID, &e.AccountID, &e.Sealed, &e.FP, &cr, &co, &ls)
@@ -91,8 +91,8 @@ func (c *conn) Emails(ctx context.Context, accountID string) ([]account.Email, e
 
 // Phones lists the account's phones, oldest first.
 func (c *conn) Phones(ctx context.Context, accountID string) ([]account.Phone, error) {
-	return collect(c, ctx, `SELECT id, account_id, sealed, fp, delivery, is_default, created_at, last_used
-		FROM phones WHERE account_id = ? ORDER BY id`, func(rs *sql.Rows) (account.Phone, error) {
+	return collect(c, ctx, `SELECT id, ?1, sealed, fp, delivery, is_default, created_at, last_used
+		FROM phones WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY id`, func(rs *sql.Rows) (account.Phone, error) {
 		var p account.Phone
 		var cr, lu int64
 		err := rs.Scan(&p.ID, &p.AccountID, &p.Sealed, &p.FP, &p.Delivery, &p.Default, &cr, &lu)
@@ -103,8 +103,8 @@ func (c *conn) Phones(ctx context.Context, accountID string) ([]account.Phone, e
 
 // Methods lists the account's non-phone MFA methods, oldest first.
 func (c *conn) Methods(ctx context.Context, accountID string) ([]account.Method, error) {
-	return collect(c, ctx, `SELECT id, account_id, kind, name, created_at, last_used, sealed, last_step, credential
-		FROM mfa_methods WHERE account_id = ? ORDER BY id`, func(rs *sql.Rows) (account.Method, error) {
+	return collect(c, ctx, `SELECT id, ?1, kind, name, created_at, last_used, sealed, last_step, credential
+		FROM mfa_methods WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY id`, func(rs *sql.Rows) (account.Method, error) {
 		var m account.Method
 		var cr, lu int64
 		err := rs.Scan(&m.ID, &m.AccountID, &m.Kind, &m.Name, &cr, &lu, &m.Sealed, &m.LastStep, &m.Credential)
@@ -115,7 +115,7 @@ func (c *conn) Methods(ctx context.Context, accountID string) ([]account.Method,
 
 // BackupCodes lists the account's backup codes by index.
 func (c *conn) BackupCodes(ctx context.Context, accountID string) ([]account.BackupCode, error) {
-	return collect(c, ctx, `SELECT account_id, idx, hash, used_at FROM backup_codes WHERE account_id = ? ORDER BY idx`,
+	return collect(c, ctx, `SELECT ?1, idx, hash, used_at FROM backup_codes WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY idx`,
 		func(rs *sql.Rows) (account.BackupCode, error) {
 			var b account.BackupCode
 			var used int64
@@ -129,8 +129,8 @@ func (c *conn) BackupCodes(ctx context.Context, accountID string) ([]account.Bac
 func (c *conn) Profile(ctx context.Context, accountID string) (*account.Profile, error) {
 	var p account.Profile
 	var ver, pk int64
-	row, err := c.row(ctx, `SELECT account_id, state, verified_at, deactivation_reason, personal_key_hash, personal_key_at
-		FROM profiles WHERE account_id = ?`, accountID)
+	row, err := c.row(ctx, `SELECT ?1, state, verified_at, deactivation_reason, personal_key_hash, personal_key_at
+		FROM profiles WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1)`, accountID)
 	err = scanOne(row, err, &p.AccountID, &p.State, &ver, &p.DeactivationReason, &p.PersonalKeyHash, &pk)
 	if fault.CodeOf(err) == fault.CodeNotFound {
 		return nil, nil
@@ -141,8 +141,8 @@ func (c *conn) Profile(ctx context.Context, accountID string) (*account.Profile,
 
 // AgencyLinks lists the agencies the user signed in to.
 func (c *conn) AgencyLinks(ctx context.Context, accountID string) ([]account.AgencyLink, error) {
-	return collect(c, ctx, `SELECT account_id, agency_id, first_at, last_at FROM agency_links
-		WHERE account_id = ? ORDER BY last_at DESC`, func(rs *sql.Rows) (account.AgencyLink, error) {
+	return collect(c, ctx, `SELECT ?1, agency_id, first_at, last_at FROM agency_links
+		WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY last_at DESC`, func(rs *sql.Rows) (account.AgencyLink, error) {
 		var l account.AgencyLink
 		var f, la int64
 		err := rs.Scan(&l.AccountID, &l.AgencyID, &f, &la)
@@ -153,8 +153,8 @@ func (c *conn) AgencyLinks(ctx context.Context, accountID string) ([]account.Age
 
 // Devices lists the account's devices, most recent first.
 func (c *conn) Devices(ctx context.Context, accountID string) ([]account.Device, error) {
-	return collect(c, ctx, `SELECT id, account_id, name, first_at, last_at FROM devices
-		WHERE account_id = ? ORDER BY last_at DESC`, func(rs *sql.Rows) (account.Device, error) {
+	return collect(c, ctx, `SELECT id, ?1, name, first_at, last_at FROM devices
+		WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY last_at DESC`, func(rs *sql.Rows) (account.Device, error) {
 		var d account.Device
 		var f, la int64
 		err := rs.Scan(&d.ID, &d.AccountID, &d.Name, &f, &la)
@@ -165,8 +165,8 @@ func (c *conn) Devices(ctx context.Context, accountID string) ([]account.Device,
 
 // Events lists the newest events first.
 func (c *conn) Events(ctx context.Context, accountID string, limit int) ([]account.Event, error) {
-	return collect(c, ctx, `SELECT id, account_id, kind, at, detail FROM events
-		WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?`, func(rs *sql.Rows) (account.Event, error) {
+	return collect(c, ctx, `SELECT id, ?1, kind, at, detail FROM events
+		WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) ORDER BY at DESC, id DESC LIMIT ?2`, func(rs *sql.Rows) (account.Event, error) {
 		var e account.Event
 		var at int64
 		err := rs.Scan(&e.ID, &e.AccountID, &e.Kind, &at, &e.Detail)
@@ -179,8 +179,8 @@ func (c *conn) Events(ctx context.Context, accountID string, limit int) ([]accou
 func (c *conn) Reset(ctx context.Context, accountID string) (*account.Reset, error) {
 	var r account.Reset
 	var req, can, gr, del int64
-	row, err := c.row(ctx, `SELECT account_id, requested_at, cancelled_at, cancelled_by, token_hash, granted_at, deleted_at
-		FROM account_resets WHERE account_id = ?`, accountID)
+	row, err := c.row(ctx, `SELECT ?1, requested_at, cancelled_at, cancelled_by, token_hash, granted_at, deleted_at
+		FROM account_resets WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1)`, accountID)
 	err = scanOne(row, err, &r.AccountID, &req, &can, &r.CancelledBy, &r.TokenHash, &gr, &del)
 	if fault.CodeOf(err) == fault.CodeNotFound {
 		return nil, nil
@@ -193,7 +193,7 @@ func (c *conn) Reset(ctx context.Context, accountID string) (*account.Reset, err
 func (c *conn) OneTimeCode(ctx context.Context, accountID string) (*store.OneTimeCode, error) {
 	var o store.OneTimeCode
 	var exp int64
-	row, err := c.row(ctx, `SELECT account_id, phone_id, hash, expires_at FROM one_time_codes WHERE account_id = ?`, accountID)
+	row, err := c.row(ctx, `SELECT ?1, phone_id, hash, expires_at FROM one_time_codes WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1)`, accountID)
 	err = scanOne(row, err, &o.AccountID, &o.PhoneID, &o.Hash, &exp)
 	if fault.CodeOf(err) == fault.CodeNotFound {
 		return nil, nil
@@ -239,8 +239,9 @@ func (c *conn) Meta(ctx context.Context, key string) ([]byte, error) {
 
 // ResetsDue lists ungranted, uncancelled requests made at or before t.
 func (c *conn) ResetsDue(ctx context.Context, requestedBefore time.Time, limit int) ([]account.Reset, error) {
-	return collect(c, ctx, `SELECT account_id, requested_at, cancelled_at, cancelled_by, token_hash, granted_at, deleted_at
-		FROM account_resets WHERE granted_at = 0 AND cancelled_at = 0 AND requested_at <= ? ORDER BY requested_at LIMIT ?`,
+	return collect(c, ctx, `SELECT a.id, r.requested_at, r.cancelled_at, r.cancelled_by, r.token_hash, r.granted_at, r.deleted_at
+		FROM account_resets r JOIN accounts a ON a.pk = r.account_id
+		WHERE r.granted_at = 0 AND r.cancelled_at = 0 AND r.requested_at <= ? ORDER BY r.requested_at LIMIT ?`,
 		func(rs *sql.Rows) (account.Reset, error) {
 			var r account.Reset
 			var req, can, gr, del int64

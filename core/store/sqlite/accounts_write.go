@@ -52,7 +52,7 @@ func affected(res interface{ RowsAffected() (int64, error) }, err error) error {
 // InsertEmail stores an address and sets its ID.
 func (t *txn) InsertEmail(ctx context.Context, e *account.Email) error {
 	res, err := t.exec(ctx, `INSERT INTO emails (account_id, sealed, fp, created_at, confirmed_at, last_sign_in)
-		VALUES (?,?,?,?,?,?)`, e.AccountID, e.Sealed, e.FP, ms(e.CreatedAt), ms(e.ConfirmedAt), ms(e.LastSignIn))
+		VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?,?,?)`, e.AccountID, e.Sealed, e.FP, ms(e.CreatedAt), ms(e.ConfirmedAt), ms(e.LastSignIn))
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (t *txn) TouchEmail(ctx context.Context, id int64, signIn time.Time) error 
 // InsertPhone stores a phone and sets its ID.
 func (t *txn) InsertPhone(ctx context.Context, p *account.Phone) error {
 	res, err := t.exec(ctx, `INSERT INTO phones (account_id, sealed, fp, delivery, is_default, created_at, last_used)
-		VALUES (?,?,?,?,?,?,?)`, p.AccountID, p.Sealed, p.FP, p.Delivery, p.Default, ms(p.CreatedAt), ms(p.LastUsed))
+		VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?,?,?,?)`, p.AccountID, p.Sealed, p.FP, p.Delivery, p.Default, ms(p.CreatedAt), ms(p.LastUsed))
 	if err != nil {
 		return err
 	}
@@ -78,13 +78,13 @@ func (t *txn) InsertPhone(ctx context.Context, p *account.Phone) error {
 
 // DeletePhone removes a phone of the account.
 func (t *txn) DeletePhone(ctx context.Context, accountID string, id int64) error {
-	return affected(t.exec(ctx, `DELETE FROM phones WHERE account_id = ? AND id = ?`, accountID, id))
+	return affected(t.exec(ctx, `DELETE FROM phones WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) AND id = ?2`, accountID, id))
 }
 
 // InsertMethod stores an MFA method and sets its ID.
 func (t *txn) InsertMethod(ctx context.Context, m *account.Method) error {
 	res, err := t.exec(ctx, `INSERT INTO mfa_methods (account_id, kind, name, created_at, last_used, sealed, last_step, credential)
-		VALUES (?,?,?,?,?,?,?,?)`, m.AccountID, m.Kind, m.Name, ms(m.CreatedAt), ms(m.LastUsed), m.Sealed, m.LastStep, m.Credential)
+		VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?,?,?,?,?)`, m.AccountID, m.Kind, m.Name, ms(m.CreatedAt), ms(m.LastUsed), m.Sealed, m.LastStep, m.Credential)
 	if err != nil {
 		return err
 	}
@@ -94,22 +94,22 @@ func (t *txn) InsertMethod(ctx context.Context, m *account.Method) error {
 
 // UpdateMethod stores last use and the TOTP replay guard.
 func (t *txn) UpdateMethod(ctx context.Context, m account.Method) error {
-	return affected(t.exec(ctx, `UPDATE mfa_methods SET name = ?, last_used = ?, last_step = ? WHERE account_id = ? AND id = ?`,
+	return affected(t.exec(ctx, `UPDATE mfa_methods SET name = ?, last_used = ?, last_step = ? WHERE account_id = (SELECT pk FROM accounts WHERE id = ?) AND id = ?`,
 		m.Name, ms(m.LastUsed), m.LastStep, m.AccountID, m.ID))
 }
 
 // DeleteMethod removes an MFA method of the account.
 func (t *txn) DeleteMethod(ctx context.Context, accountID string, id int64) error {
-	return affected(t.exec(ctx, `DELETE FROM mfa_methods WHERE account_id = ? AND id = ?`, accountID, id))
+	return affected(t.exec(ctx, `DELETE FROM mfa_methods WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1) AND id = ?2`, accountID, id))
 }
 
 // PutBackupCodes replaces the account's backup codes.
 func (t *txn) PutBackupCodes(ctx context.Context, accountID string, codes []account.BackupCode) error {
-	if _, err := t.exec(ctx, `DELETE FROM backup_codes WHERE account_id = ?`, accountID); err != nil {
+	if _, err := t.exec(ctx, `DELETE FROM backup_codes WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1)`, accountID); err != nil {
 		return err
 	}
 	for _, c := range codes {
-		if _, err := t.exec(ctx, `INSERT INTO backup_codes (account_id, idx, hash, used_at) VALUES (?,?,?,?)`,
+		if _, err := t.exec(ctx, `INSERT INTO backup_codes (account_id, idx, hash, used_at) VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?)`,
 			accountID, c.Index, c.Hash, ms(c.UsedAt)); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (t *txn) PutBackupCodes(ctx context.Context, accountID string, codes []acco
 
 // UseBackupCode marks a code used, once: a used code is fault.CodeCodeReused.
 func (t *txn) UseBackupCode(ctx context.Context, accountID string, index int, at time.Time) error {
-	res, err := t.exec(ctx, `UPDATE backup_codes SET used_at = ? WHERE account_id = ? AND idx = ? AND used_at = 0`,
+	res, err := t.exec(ctx, `UPDATE backup_codes SET used_at = ? WHERE account_id = (SELECT pk FROM accounts WHERE id = ?) AND idx = ? AND used_at = 0`,
 		ms(at), accountID, index)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (t *txn) UseBackupCode(ctx context.Context, accountID string, index int, at
 // PutProfile inserts or replaces the IAL2 profile.
 func (t *txn) PutProfile(ctx context.Context, p account.Profile) error {
 	_, err := t.exec(ctx, `INSERT OR REPLACE INTO profiles (account_id, state, verified_at, deactivation_reason, personal_key_hash, personal_key_at)
-		VALUES (?,?,?,?,?,?)`, p.AccountID, p.State, ms(p.VerifiedAt), p.DeactivationReason, p.PersonalKeyHash, ms(p.PersonalKeyAt))
+		VALUES ((SELECT pk FROM accounts WHERE id = ?),?,?,?,?,?)`, p.AccountID, p.State, ms(p.VerifiedAt), p.DeactivationReason, p.PersonalKeyHash, ms(p.PersonalKeyAt))
 	return err
 }
 
@@ -145,7 +145,7 @@ func (t *txn) PutAgency(ctx context.Context, a store.Agency) error {
 
 // PutAgencyLink records a sign-in to an agency, keeping the first time.
 func (t *txn) PutAgencyLink(ctx context.Context, l account.AgencyLink) error {
-	_, err := t.exec(ctx, `INSERT INTO agency_links (account_id, agency_id, first_at, last_at) VALUES (?,?,?,?)
+	_, err := t.exec(ctx, `INSERT INTO agency_links (account_id, agency_id, first_at, last_at) VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?)
 		ON CONFLICT(account_id, agency_id) DO UPDATE SET last_at = excluded.last_at`,
 		l.AccountID, l.AgencyID, ms(l.FirstAt), ms(l.LastAt))
 	return err
@@ -153,7 +153,7 @@ func (t *txn) PutAgencyLink(ctx context.Context, l account.AgencyLink) error {
 
 // InsertDevice stores a device and sets its ID.
 func (t *txn) InsertDevice(ctx context.Context, d *account.Device) error {
-	res, err := t.exec(ctx, `INSERT INTO devices (account_id, name, first_at, last_at) VALUES (?,?,?,?)`,
+	res, err := t.exec(ctx, `INSERT INTO devices (account_id, name, first_at, last_at) VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?)`,
 		d.AccountID, d.Name, ms(d.FirstAt), ms(d.LastAt))
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func (t *txn) InsertDevice(ctx context.Context, d *account.Device) error {
 
 // InsertEvent appends to the account's history and sets the event's ID.
 func (t *txn) InsertEvent(ctx context.Context, e *account.Event) error {
-	res, err := t.exec(ctx, `INSERT INTO events (account_id, kind, at, detail) VALUES (?,?,?,?)`,
+	res, err := t.exec(ctx, `INSERT INTO events (account_id, kind, at, detail) VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?)`,
 		e.AccountID, e.Kind, ms(e.At), e.Detail)
 	if err != nil {
 		return err
@@ -176,7 +176,7 @@ func (t *txn) InsertEvent(ctx context.Context, e *account.Event) error {
 // PutReset inserts or replaces the account-reset request.
 func (t *txn) PutReset(ctx context.Context, r account.Reset) error {
 	_, err := t.exec(ctx, `INSERT OR REPLACE INTO account_resets (account_id, requested_at, cancelled_at, cancelled_by, token_hash, granted_at, deleted_at)
-		VALUES (?,?,?,?,?,?,?)`, r.AccountID, ms(r.RequestedAt), ms(r.CancelledAt), r.CancelledBy, r.TokenHash, ms(r.GrantedAt), ms(r.DeletedAt))
+		VALUES ((SELECT pk FROM accounts WHERE id = ?),?,?,?,?,?,?)`, r.AccountID, ms(r.RequestedAt), ms(r.CancelledAt), r.CancelledBy, r.TokenHash, ms(r.GrantedAt), ms(r.DeletedAt))
 	return err
 }
 
@@ -185,14 +185,14 @@ func (t *txn) PutOneTimeCode(ctx context.Context, c *store.OneTimeCode) error {
 	if c == nil { // a nil code names no account to clear: ClearOneTimeCode does that
 		return fault.Invalid("one_time_code", fault.CodeInvalidInput)
 	}
-	_, err := t.exec(ctx, `INSERT OR REPLACE INTO one_time_codes (account_id, phone_id, hash, expires_at) VALUES (?,?,?,?)`,
+	_, err := t.exec(ctx, `INSERT OR REPLACE INTO one_time_codes (account_id, phone_id, hash, expires_at) VALUES ((SELECT pk FROM accounts WHERE id = ?1),?,?,?)`,
 		c.AccountID, c.PhoneID, c.Hash, ms(c.ExpiresAt))
 	return err
 }
 
 // ClearOneTimeCode removes the pending code, if any.
 func (t *txn) ClearOneTimeCode(ctx context.Context, accountID string) error {
-	_, err := t.exec(ctx, `DELETE FROM one_time_codes WHERE account_id = ?`, accountID)
+	_, err := t.exec(ctx, `DELETE FROM one_time_codes WHERE account_id = (SELECT pk FROM accounts WHERE id = ?1)`, accountID)
 	return err
 }
 
