@@ -8,6 +8,8 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/ticket"
 	"supportdesk/i18n"
 )
 
@@ -40,6 +42,9 @@ type DemoCredential struct {
 // Options configure one console session (one terminal or SSH session).
 type Options struct {
 	Backend Backend
+	// Tickets serves the queue, ticket view and supervisor board; nil
+	// leaves the console to account look-up only.
+	Tickets Tickets
 	Demo    []DemoCredential // nil outside demo mode
 	Lang    string           // language before sign-in: en, es or fr
 	Session string           // session id for the audit trail
@@ -58,4 +63,30 @@ type Options struct {
 	Bundle *i18n.Bundle
 	// Location is the zone dates are shown in; i18n.DefaultZone when nil.
 	Location *time.Location
+}
+
+// Tickets is what the queue, ticket view and supervisor board ask of the
+// core. Ticket writes take the Version the agent saw; a ticket changed
+// meanwhile comes back as a fault.CodeConflict error: say so and reload.
+type Tickets interface {
+	// Queue returns a window of the agent's queue: tickets assigned to it
+	// plus unassigned ones in its languages, ordered by due time.
+	Queue(ctx context.Context, actor access.Actor, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error)
+	Ticket(ctx context.Context, actor access.Actor, id int64) (helpdesk.TicketView, error)
+	// Reply mails a public reply (it meets the SLA target); Note adds an
+	// internal note. Both return the ticket as it now is.
+	Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (helpdesk.TicketView, error)
+	Note(ctx context.Context, actor access.Actor, id, version int64, body string) (helpdesk.TicketView, error)
+	SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (helpdesk.TicketView, error)
+	// Assign gives the ticket to an agent; "" unassigns.
+	Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (helpdesk.TicketView, error)
+	Agents(ctx context.Context, actor access.Actor) ([]helpdesk.AgentSummary, error)
+	// Board is the supervisor board (supervisors only: not_permitted otherwise).
+	Board(ctx context.Context, actor access.Actor) (helpdesk.BoardView, error)
+	// Reassign moves tickets to an agent in one go; it returns how many moved.
+	Reassign(ctx context.Context, actor access.Actor, ids []int64, agentID string) (int, error)
+	AddClosure(ctx context.Context, actor access.Actor, day, reason string) error
+	RemoveClosure(ctx context.Context, actor access.Actor, day string) error
+	// AccountTickets lists the tickets linked to an account, newest first.
+	AccountTickets(ctx context.Context, actor access.Actor, accountID string) ([]helpdesk.QueueItem, error)
 }

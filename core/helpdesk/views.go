@@ -1,0 +1,139 @@
+package helpdesk
+
+import (
+	"time"
+
+	"supportdesk/core/desk"
+	"supportdesk/core/sla"
+	"supportdesk/core/ticket"
+)
+
+// QueueFilter narrows a queue. Empty fields match everything.
+type QueueFilter struct {
+	Status   ticket.Status // one of the open statuses, or "" for all three
+	Language string
+	Category ticket.Category
+	Agency   string
+	// Search is a reference (SD-2026-000123), a requester's exact email,
+	// or words matched against subject and body (full text).
+	Search string
+}
+
+// QueueItem is one row of a queue, ready to show: the requester masked,
+// the SLA state and the business time left.
+type QueueItem struct {
+	ID              int64
+	Ref             string
+	Language        string
+	Category        ticket.Category
+	Agency          string
+	Status          ticket.Status
+	Assignee        string // agent id, "" when unassigned
+	AssigneeName    string
+	RequesterMasked string // j•••@example.com
+	CreatedAt       time.Time
+	Due             time.Time
+	State           sla.State
+	Left            time.Duration // business time left; negative once breached
+	Subject         string        // requester text: sanitize before display
+}
+
+// QueuePage is a window of a queue ordered by due time, most urgent first.
+type QueuePage struct {
+	Items  []QueueItem
+	Offset int
+	Total  int // rows matching the filter
+	At     time.Time
+}
+
+// MessageView is one line of a ticket's thread.
+type MessageView struct {
+	Kind       ticket.MessageKind
+	AuthorName string // agent display name, or "" for the requester
+	Body       string // sanitize before display
+	At         time.Time
+}
+
+// TicketView is a ticket as an agent works it.
+type TicketView struct {
+	ID              int64
+	Version         int64 // pass back to Reply/Note/SetStatus/Assign
+	Ref             string
+	Channel         ticket.Channel
+	Language        string
+	Category        ticket.Category
+	Agency          string
+	Status          ticket.Status
+	Assignee        string
+	AssigneeName    string
+	Subject         string // sanitize before display
+	RequesterMasked string
+	RequesterName   string // for the greeting macro; sanitize before display
+	CreatedAt       time.Time
+	Due             time.Time
+	State           sla.State
+	Left            time.Duration
+	Messages        []MessageView
+	SLALog          []ticket.SLAEvent
+	Account         *desk.AccountView // the linked account, masked; nil when none
+}
+
+// Cell is one line of the supervisor's counts: a language × agency ×
+// category combination and how many of its open tickets are in each state.
+type Cell struct {
+	Language string
+	Agency   string
+	Category ticket.Category
+	OnTrack  int
+	AtRisk   int
+	Breached int
+	Paused   int
+}
+
+// AgentLoad is one agent's workload.
+type AgentLoad struct {
+	AgentID      string
+	Name         string
+	Open         int
+	AtRisk       int
+	Breached     int
+	RepliesToday int
+}
+
+// Attainment is "answered within 2 business days" over a window: tickets
+// whose target fell in the window, and how many were answered in time.
+type Attainment struct {
+	Days     int
+	Total    int
+	InTime   int
+	Ratio    float64 // InTime / Total; 1 when Total is 0
+	Target   float64 // 0.90
+	Achieved bool
+}
+
+// AttainmentTarget is the share of tickets to answer within the target.
+const AttainmentTarget = 0.90
+
+// BoardView is the supervisor board.
+type BoardView struct {
+	At         time.Time
+	Cells      []Cell
+	Totals     map[sla.State]int
+	Workload   []AgentLoad
+	Urgent     []QueueItem // breached and at-risk tickets, most urgent first
+	Attainment []Attainment
+	Closures   []ClosureView
+}
+
+// ClosureView is a closure day.
+type ClosureView struct {
+	Day    string // YYYY-MM-DD
+	Reason string
+}
+
+// AgentSummary names an agent for assignment pickers.
+type AgentSummary struct {
+	ID        string
+	Name      string
+	Languages []string
+}
