@@ -62,12 +62,16 @@ func (a *app) serve(args []string) int {
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx, 2*time.Second); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
-	// The SLA log gets its "breached" lines as clocks run out.
-	tickets := helpdesk.NewDesk(svc.Store, svc.Clock, cal)
+	// The SLA log gets its "breached" lines as clocks run out, and closure
+	// days added from a console reach intake within a cycle.
+	tickets := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, cal, svc.Desk)
 	go func() {
 		tick := time.NewTicker(30 * time.Second)
 		defer tick.Stop()
 		for {
+			if err := tickets.ReloadClosures(workerCtx); err != nil && workerCtx.Err() == nil {
+				fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error"))
+			}
 			if _, err := tickets.LogBreaches(workerCtx); err != nil && workerCtx.Err() == nil {
 				fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error"))
 			}
@@ -78,7 +82,7 @@ func (a *app) serve(args []string) int {
 			}
 		}
 	}()
-	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, cal, cal.Zone())
+	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, tickets, cal.Zone())
 	intakeCtx, stopIntake := context.WithCancel(context.Background())
 	intakeDone := make(chan struct{})
 	go func() { intake.Run(intakeCtx); close(intakeDone) }()

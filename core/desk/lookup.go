@@ -281,3 +281,33 @@ func (d *Desk) ResolveID(ctx context.Context, actor access.Actor, query string) 
 	})
 	return id, err
 }
+
+// View returns an account's masked view by id, for a panel beside a ticket
+// linked to it, and audits the view with its reason (e.g. "ticket=SD-…").
+// Agency help desks see only accounts of their agencies.
+func (d *Desk) View(ctx context.Context, actor access.Actor, id, reason string) (AccountView, error) {
+	if err := actor.Authorize(access.PermAccountSearch); err != nil {
+		return AccountView{}, err
+	}
+	now := d.clock.Now()
+	var view AccountView
+	err := d.st.Write(ctx, func(tx store.Tx) error {
+		var err error
+		view, err = d.load(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !actor.InScope(agencyIDs(view.Agencies)) {
+			return fault.ErrNotFound
+		}
+		action := "account.view"
+		if view.Lite {
+			action = "account.view_lite"
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", id, reason))
+	})
+	if err != nil {
+		return AccountView{}, err
+	}
+	return view, nil
+}

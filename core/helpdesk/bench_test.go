@@ -91,10 +91,10 @@ func BenchmarkQueue100kFromDB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	desk := helpdesk.NewDesk(svc.Store, svc.Clock, policy)
+	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk)
 	b.ReportAllocs()
 	for b.Loop() {
-		board, err := desk.Queue(context.Background(), agent)
+		board, err := desk.ClassifyOpen(context.Background(), agent)
 		if err != nil || len(board.Items) == 0 {
 			b.Fatal(err)
 		}

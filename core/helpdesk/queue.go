@@ -51,8 +51,9 @@ func Classify(rows []store.QueueRow, c sla.Classifier) Board {
 	return b
 }
 
-// Queue loads the open tickets and classifies them at the current time.
-func (d *Desk) Queue(ctx context.Context, actor access.Actor) (Board, error) {
+// ClassifyOpen loads every open ticket and classifies them at the current
+// time (reports and benchmarks; the console pages through QueuePage).
+func (d *Desk) ClassifyOpen(ctx context.Context, actor access.Actor) (Board, error) {
 	if err := actor.Authorize(access.PermTicketRead); err != nil {
 		return Board{}, err
 	}
@@ -66,5 +67,5 @@ func (d *Desk) Queue(ctx context.Context, actor access.Actor) (Board, error) {
 	if err != nil {
 		return Board{}, err
 	}
-	return Classify(rows, sla.NewClassifier(d.policy.Cal, d.clock.Now())), nil
+	return Classify(rows, sla.NewClassifier(d.cal(), d.clock.Now())), nil
 }

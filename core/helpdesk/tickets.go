@@ -2,32 +2,44 @@ package helpdesk
 
 import (
 	"context"
+	"sync/atomic"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
+	"supportdesk/core/calendar"
 	"supportdesk/core/clock"
+	"supportdesk/core/desk"
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
+	"supportdesk/core/secret"
 	"supportdesk/core/sla"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
 
-// Desk works tickets: replies, notes, status, requester replies and the
-// SLA log, each audited in the transaction that makes the change.
+// Desk works tickets: queue, replies, notes, status, assignment, requester
+// replies, the SLA log and the supervisor board, each change audited in the
+// transaction that makes it. One Desk serves every console session.
 type Desk struct {
-	st     store.Store
-	clock  clock.Clock
-	policy Policy
+	st       store.Store
+	keys     *secret.Keyring
+	clock    clock.Clock
+	policy   atomic.Pointer[Policy] // replaced when closures change
+	accounts *desk.Desk
 }
 
-// NewDesk builds the ticket desk.
-func NewDesk(st store.Store, c clock.Clock, p Policy) *Desk {
-	return &Desk{st: st, clock: c, policy: p}
+// NewDesk builds the ticket desk; accounts shows linked accounts, masked.
+func NewDesk(st store.Store, keys *secret.Keyring, c clock.Clock, p Policy, accounts *desk.Desk) *Desk {
+	d := &Desk{st: st, keys: keys, clock: c, accounts: accounts}
+	d.policy.Store(&p)
+	return d
 }
+
+// cal is the current business calendar.
+func (d *Desk) cal() *calendar.Calendar { return d.policy.Load().Cal }
 
 // MaxReplyBytes bounds a reply or note.
 const MaxReplyBytes = ticket.MaxBodyBytes
@@ -79,9 +91,9 @@ func checkText(s string) (string, error) {
 	return s, nil
 }
 
-// Reply adds an agent's public reply: it is mailed to the requester in the
+// reply adds an agent's public reply: it is mailed to the requester in the
 // ticket's language, and the first one meets the SLA target.
-func (d *Desk) Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+func (d *Desk) reply(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
 	body, err := checkText(body)
 	if err != nil {
 		return ticket.Ticket{}, err
@@ -111,8 +123,8 @@ func (d *Desk) Reply(ctx context.Context, actor access.Actor, id, version int64,
 	})
 }
 
-// Note adds an internal note: never mailed, no effect on the SLA.
-func (d *Desk) Note(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+// note adds an internal note: never mailed, no effect on the SLA.
+func (d *Desk) note(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
 	body, err := checkText(body)
 	if err != nil {
 		return ticket.Ticket{}, err
@@ -122,9 +134,9 @@ func (d *Desk) Note(ctx context.Context, actor access.Actor, id, version int64, 
 	})
 }
 
-// SetStatus moves a ticket. Pending pauses the clock; leaving pending
+// setStatus moves a ticket. Pending pauses the clock; leaving pending
 // resumes it with the business time it had left.
-func (d *Desk) SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (ticket.Ticket, error) {
+func (d *Desk) setStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (ticket.Ticket, error) {
 	switch status {
 	case ticket.StatusOpen, ticket.StatusPending, ticket.StatusSolved, ticket.StatusClosed:
 	default:
@@ -134,17 +146,17 @@ func (d *Desk) SetStatus(ctx context.Context, actor access.Actor, id, version in
 		var ev sla.Event
 		switch {
 		case status == ticket.StatusPending:
-			t.SLA, ev = t.SLA.Pause(d.policy.Cal, now)
+			t.SLA, ev = t.SLA.Pause(d.cal(), now)
 		case t.Status == ticket.StatusPending:
-			t.SLA, ev = t.SLA.Resume(d.policy.Cal, now)
+			t.SLA, ev = t.SLA.Resume(d.cal(), now)
 		}
 		t.Status = status
 		return logEvent(ctx, tx, t.ID, ev)
 	})
 }
 
-// Assign gives the ticket to an agent, or to nobody with "".
-func (d *Desk) Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (ticket.Ticket, error) {
+// assign gives the ticket to an agent, or to nobody with "".
+func (d *Desk) assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (ticket.Ticket, error) {
 	return d.change(ctx, actor, id, version, "ticket.assign", "assignee="+agentID, func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
 		if agentID != "" {
 			if _, err := tx.Agent(ctx, agentID); err != nil {
@@ -174,7 +186,7 @@ func (d *Desk) RequesterReply(ctx context.Context, ref, body string) (ticket.Tic
 			return err
 		}
 		var ev sla.Event
-		t.SLA, ev = t.SLA.Restart(d.policy.Cal, now)
+		t.SLA, ev = t.SLA.Restart(d.cal(), now)
 		if !ev.IsZero() {
 			t.BreachLoggedAt = time.Time{}
 		}

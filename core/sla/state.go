@@ -54,3 +54,8 @@ func (k Classifier) Classify(due time.Time, paused, fulfilled bool) State {
 	}
 	return StateOnTrack
 }
+
+// Bounds returns the classification instant and the last at-risk due
+// instant, so a store can classify in a query exactly as Classify does:
+// breached when due is before now, at risk when due is not after risk.
+func (k Classifier) Bounds() (now, risk time.Time) { return k.now, k.risk }

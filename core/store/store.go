@@ -178,11 +178,66 @@ type Closure struct {
 	CreatedAt time.Time
 }
 
+// QueueQuery selects a window of open tickets ordered by due time.
+type QueueQuery struct {
+	Statuses []ticket.Status
+	// Agent scopes the queue to tickets assigned to it plus unassigned ones
+	// in Languages; "" leaves it unscoped.
+	Agent     string
+	Languages []string
+	Language  string
+	Category  ticket.Category
+	Agency    string
+	Assignee  *string // exact assignee ("" for unassigned) when set
+	Ref       string
+	Requester []byte // requester fingerprint
+	Text      string // FTS5 query over subject and body
+	// DueBy keeps running clocks (not paused or fulfilled) due at or
+	// before it: the at-risk and breached list.
+	DueBy         time.Time
+	Offset, Limit int
+}
+
+// StateCounts are open tickets by SLA state.
+type StateCounts struct {
+	OnTrack, AtRisk, Breached, Paused, Fulfilled int
+}
+
+// BoardCell is a language × agency × category group of open tickets.
+type BoardCell struct {
+	Language string
+	Agency   string
+	Category ticket.Category
+	StateCounts
+}
+
+// LoadRow is one assignee's open tickets by state, and replies since a time.
+type LoadRow struct {
+	Assignee string
+	StateCounts
+	Replies int
+}
+
 // TicketReader reads tickets. Missing tickets are fault.ErrNotFound.
 type TicketReader interface {
+	// QueuePage returns the window the query selects (subjects, no bodies)
+	// and how many tickets match in all.
+	QueuePage(ctx context.Context, q QueueQuery) ([]ticket.Ticket, int, error)
+	// BoardCells counts open tickets by language, agency, category and
+	// state; a clock is breached when due before now, at risk when due at
+	// or before risk.
+	BoardCells(ctx context.Context, now, risk time.Time) ([]BoardCell, error)
+	// Workload counts open tickets by assignee and state, with the public
+	// replies each assignee wrote since repliesSince.
+	Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]LoadRow, error)
+	// Attainment counts the tickets created in [from, now) whose target has
+	// passed or been met, and those answered in time.
+	Attainment(ctx context.Context, from, now time.Time) (total, inTime int, err error)
 	Ticket(ctx context.Context, id int64) (ticket.Ticket, error)
 	TicketByRef(ctx context.Context, ref string) (ticket.Ticket, error)
 	TicketByIdempotencyKey(ctx context.Context, key string) (ticket.Ticket, error)
+	// TicketsByAccount lists the tickets linked to an account, newest first.
+	TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error)
 	// TicketsByRequester lists a requester's tickets, newest first.
 	TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error)
 	// SearchTickets runs an FTS5 query over subject and body, best first.

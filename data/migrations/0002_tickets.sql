@@ -30,6 +30,7 @@ CREATE TABLE tickets (
   breach_logged_at INTEGER NOT NULL DEFAULT 0 -- when "breached" was logged for the running target
 ) STRICT;
 CREATE INDEX tickets_queue ON tickets(status, sla_due);
+CREATE INDEX tickets_due ON tickets(sla_due);
 CREATE INDEX tickets_requester ON tickets(requester_fp);
 CREATE INDEX tickets_account ON tickets(account_id);
 CREATE INDEX tickets_assignee ON tickets(assignee, status);

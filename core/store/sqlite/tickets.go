@@ -75,6 +75,12 @@ func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]
 		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, fp, limit)
 }
 
+// TicketsByAccount lists an account's tickets, newest first.
+func (c *conn) TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error) {
+	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE account_id = ? ORDER BY id DESC LIMIT ?`,
+		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, accountID, limit)
+}
+
 // SearchTickets runs an FTS5 query, best match first.
 func (c *conn) SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error) {
 	out, err := collect(c, ctx, `SELECT `+prefixed("t.", ticketCols)+` FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
@@ -247,4 +253,131 @@ func (c *conn) BreachCandidates(ctx context.Context, now time.Time, limit int) (
 	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
 		AND sla_due <= ? AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND breach_logged_at = 0 ORDER BY sla_due LIMIT ?`,
 		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, ms(now), limit)
+}
+
+// queueWhere builds the WHERE clause of a queue query.
+func queueWhere(q store.QueueQuery) (string, []any) {
+	var where []string
+	var args []any
+	statuses := q.Statuses
+	if len(statuses) == 0 {
+		statuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
+	}
+	where = append(where, "t.status IN (?"+strings.Repeat(",?", len(statuses)-1)+")")
+	for _, s := range statuses {
+		args = append(args, string(s))
+	}
+	if q.Agent != "" {
+		cond := "t.assignee = ?"
+		args = append(args, q.Agent)
+		if len(q.Languages) > 0 {
+			cond += " OR (t.assignee = '' AND t.language IN (?" + strings.Repeat(",?", len(q.Languages)-1) + "))"
+			for _, l := range q.Languages {
+				args = append(args, l)
+			}
+		}
+		where = append(where, "("+cond+")")
+	}
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if q.Language != "" {
+		add("t.language = ?", q.Language)
+	}
+	if q.Category != "" {
+		add("t.category = ?", string(q.Category))
+	}
+	if q.Agency != "" {
+		add("t.agency = ?", q.Agency)
+	}
+	if q.Assignee != nil {
+		add("t.assignee = ?", *q.Assignee)
+	}
+	if q.Ref != "" {
+		add("t.ref = ?", strings.ToUpper(strings.TrimSpace(q.Ref)))
+	}
+	if q.Requester != nil {
+		add("t.requester_fp = ?", q.Requester)
+	}
+	if q.Text != "" {
+		add("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)", q.Text)
+	}
+	if !q.DueBy.IsZero() {
+		add("t.sla_paused_at = 0 AND t.sla_fulfilled_at = 0 AND t.sla_due <= ?", ms(q.DueBy))
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// QueuePage returns one window of the queue and the number of matches.
+func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Ticket, int, error) {
+	where, args := queueWhere(q)
+	var total int
+	row, err := c.row(ctx, `SELECT count(*) FROM tickets t WHERE `+where, args...)
+	if err := scanOne(row, err, &total); err != nil {
+		return nil, 0, ftsErr(err)
+	}
+	cols := strings.Replace(prefixed("t.", ticketCols), "t.body", "'' AS body", 1)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	page, err := collect(c, ctx, `SELECT `+cols+` FROM tickets t WHERE `+where+` ORDER BY t.sla_due, t.id LIMIT ? OFFSET ?`,
+		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, append(args, limit, max(q.Offset, 0))...)
+	return page, total, ftsErr(err)
+}
+
+// ftsErr turns an FTS5 syntax error into bad input.
+func ftsErr(err error) error {
+	if err != nil && strings.Contains(err.Error(), "fts5") {
+		return &fault.Error{Code: fault.CodeInvalidInput, Field: "query", Err: err}
+	}
+	return err
+}
+
+// stateSums are the SQL sums of state counts, in StateCounts order; the
+// three parameters are now, risk, now.
+const stateSums = `
+	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due > ? THEN 1 ELSE 0 END),
+	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due <= ? THEN 1 ELSE 0 END),
+	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due < ? THEN 1 ELSE 0 END),
+	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at <> 0 THEN 1 ELSE 0 END),
+	sum(CASE WHEN sla_fulfilled_at <> 0 THEN 1 ELSE 0 END)`
+
+func stateArgs(now, risk time.Time) []any {
+	return []any{ms(now), ms(risk), ms(now), ms(risk), ms(now)}
+}
+
+// BoardCells counts open tickets by language, agency, category and state.
+func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
+	return collect(c, ctx, `SELECT language, agency, category,`+stateSums+`
+		FROM tickets WHERE status IN ('new','open','pending') GROUP BY language, agency, category ORDER BY language, agency, category`,
+		func(rs *sql.Rows) (store.BoardCell, error) {
+			var b store.BoardCell
+			err := rs.Scan(&b.Language, &b.Agency, &b.Category, &b.OnTrack, &b.AtRisk, &b.Breached, &b.Paused, &b.Fulfilled)
+			return b, err
+		}, stateArgs(now, risk)...)
+}
+
+// Workload counts open tickets by assignee and state, with replies.
+func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
+	args := append(stateArgs(now, risk), ms(repliesSince))
+	return collect(c, ctx, `SELECT assignee,`+stateSums+`,
+		(SELECT count(*) FROM ticket_messages m WHERE m.author = t.assignee AND m.kind = 'public' AND m.created_at >= ?)
+		FROM tickets t WHERE status IN ('new','open','pending') AND assignee <> '' GROUP BY assignee ORDER BY assignee`,
+		func(rs *sql.Rows) (store.LoadRow, error) {
+			var l store.LoadRow
+			err := rs.Scan(&l.Assignee, &l.OnTrack, &l.AtRisk, &l.Breached, &l.Paused, &l.Fulfilled, &l.Replies)
+			return l, err
+		}, args...)
+}
+
+// Attainment counts tickets created in [from, now) whose target has passed
+// or been met, and those answered in time.
+func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
+	var total, inTime int
+	row, err := c.row(ctx, `SELECT count(*), coalesce(sum(CASE WHEN sla_fulfilled_at <> 0 AND sla_fulfilled_at <= sla_due THEN 1 ELSE 0 END), 0)
+		FROM tickets WHERE created_at >= ? AND created_at < ? AND (sla_fulfilled_at <> 0 OR (sla_paused_at = 0 AND sla_due < ?))`,
+		ms(from), ms(now), ms(now))
+	return total, inTime, scanOne(row, err, &total, &inTime)
 }

@@ -1,0 +1,428 @@
+package helpdesk
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/audit"
+	"supportdesk/core/calendar"
+	"supportdesk/core/fault"
+	"supportdesk/core/sla"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// MaxPage bounds one queue window.
+const MaxPage = 500
+
+// Queue returns a window of the agent's queue ordered by due time: for
+// agents, tickets assigned to them plus unassigned ones in their
+// languages; for supervisors, every open ticket.
+func (d *Desk) Queue(ctx context.Context, actor access.Actor, f QueueFilter, offset, limit int) (QueuePage, error) {
+	if err := actor.Authorize(access.PermTicketRead); err != nil {
+		return QueuePage{}, err
+	}
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	q := store.QueueQuery{Language: f.Language, Category: f.Category, Agency: f.Agency, Offset: offset, Limit: limit}
+	if f.Status != "" {
+		if !slices.Contains(OpenStatuses, f.Status) {
+			return QueuePage{}, fault.Invalid("status", fault.CodeInvalidInput)
+		}
+		q.Statuses = []ticket.Status{f.Status}
+	}
+	if actor.Role == access.RoleAgent {
+		q.Agent, q.Languages = actor.ID, actor.Languages
+	}
+	if err := d.search(&q, f.Search); err != nil {
+		return QueuePage{}, err
+	}
+	return d.page(ctx, q)
+}
+
+// search reads the search box: a reference, a requester's exact email, or
+// words for full-text search (quoted, so FTS5 syntax cannot be injected).
+func (d *Desk) search(q *store.QueueQuery, s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+	case len(s) > 200:
+		return fault.Invalid("query", fault.CodeQueryTooLong)
+	case strings.HasPrefix(strings.ToUpper(s), "SD-"):
+		q.Ref = s
+	case strings.Contains(s, "@"):
+		email, err := account.NormalizeEmail(s)
+		if err != nil {
+			return err
+		}
+		q.Requester = d.keys.Fingerprint("email", email)
+	default:
+		var terms []string
+		for _, w := range strings.Fields(s) {
+			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+		}
+		q.Text = strings.Join(terms, " ")
+	}
+	return nil
+}
+
+// page runs a queue query and dresses the rows for display.
+func (d *Desk) page(ctx context.Context, q store.QueueQuery) (QueuePage, error) {
+	now := d.clock.Now()
+	var rows []ticket.Ticket
+	var total int
+	names := map[string]string{}
+	err := d.st.Read(ctx, func(r store.Reader) error {
+		var err error
+		if rows, total, err = r.QueuePage(ctx, q); err != nil {
+			return err
+		}
+		return agentNames(ctx, r, names)
+	})
+	if err != nil {
+		return QueuePage{}, err
+	}
+	cls := sla.NewClassifier(d.cal(), now)
+	out := QueuePage{Offset: q.Offset, Total: total, At: now, Items: make([]QueueItem, len(rows))}
+	for i, t := range rows {
+		out.Items[i] = d.item(t, cls, now, names)
+	}
+	return out, nil
+}
+
+func agentNames(ctx context.Context, r store.Reader, names map[string]string) error {
+	agents, err := r.Agents(ctx)
+	for _, a := range agents {
+		names[a.ID] = a.DisplayName
+	}
+	return err
+}
+
+func (d *Desk) item(t ticket.Ticket, cls sla.Classifier, now time.Time, names map[string]string) QueueItem {
+	return QueueItem{ID: t.ID, Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, Status: t.Status,
+		Assignee: t.Assignee, AssigneeName: names[t.Assignee], RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt,
+		Due: t.SLA.Due, State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(d.cal(), now),
+		Subject: t.Subject}
+}
+
+// requester is the masked requester address.
+func (d *Desk) requester(t ticket.Ticket) string {
+	plain, err := d.keys.Open(t.RequesterSealed, []byte(ticket.RequesterAAD(t.Ref)))
+	if err != nil {
+		return "•••"
+	}
+	return account.MaskEmail(string(plain))
+}
+
+// Ticket returns the ticket as an agent works it, with the linked account
+// masked. Reading it is audited.
+func (d *Desk) Ticket(ctx context.Context, actor access.Actor, id int64) (TicketView, error) {
+	if err := actor.Authorize(access.PermTicketRead); err != nil {
+		return TicketView{}, err
+	}
+	var v TicketView
+	var accountID string
+	err := d.st.Write(ctx, func(tx store.Tx) error {
+		now := d.clock.Now()
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		// Agents work their own tickets and those in their languages.
+		if actor.Role == access.RoleAgent && t.Assignee != actor.ID && !slices.Contains(actor.Languages, t.Language) {
+			return fault.ErrNotPermitted
+		}
+		names := map[string]string{}
+		if err := agentNames(ctx, tx, names); err != nil {
+			return err
+		}
+		msgs, err := tx.TicketMessages(ctx, id)
+		if err != nil {
+			return err
+		}
+		log, err := tx.SLAEvents(ctx, id)
+		if err != nil {
+			return err
+		}
+		cls := sla.NewClassifier(d.cal(), now)
+		v = TicketView{ID: t.ID, Version: t.Version, Ref: t.Ref, Channel: t.Channel, Language: t.Language, Category: t.Category,
+			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: names[t.Assignee], Subject: t.Subject,
+			RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt, Due: t.SLA.Due,
+			State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(d.cal(), now), SLALog: log}
+		if name, err := d.keys.Open(t.NameSealed, []byte(ticket.RequesterAAD(t.Ref))); err == nil {
+			v.RequesterName = string(name)
+		}
+		for _, m := range msgs {
+			author := ""
+			if m.Kind != ticket.MessageInbound {
+				author = names[m.Author]
+			}
+			v.Messages = append(v.Messages, MessageView{Kind: m.Kind, AuthorName: author, Body: m.Body, At: m.CreatedAt})
+		}
+		accountID = t.AccountID
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.view", "ticket", t.Ref, ""))
+	})
+	if err != nil {
+		return TicketView{}, err
+	}
+	if accountID != "" && d.accounts != nil && actor.Can(access.PermAccountView) {
+		if av, err := d.accounts.View(ctx, actor, accountID, "ticket="+v.Ref); err == nil {
+			v.Account = &av
+		}
+	}
+	return v, nil
+}
+
+// Reply mails a public reply and returns the ticket as it now is.
+func (d *Desk) Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (TicketView, error) {
+	return d.then(ctx, actor, id)(d.reply(ctx, actor, id, version, body))
+}
+
+// Note adds an internal note and returns the ticket as it now is.
+func (d *Desk) Note(ctx context.Context, actor access.Actor, id, version int64, body string) (TicketView, error) {
+	return d.then(ctx, actor, id)(d.note(ctx, actor, id, version, body))
+}
+
+// SetStatus moves the ticket and returns it as it now is.
+func (d *Desk) SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (TicketView, error) {
+	return d.then(ctx, actor, id)(d.setStatus(ctx, actor, id, version, status))
+}
+
+// Assign gives the ticket to an agent ("" unassigns) and returns it.
+func (d *Desk) Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (TicketView, error) {
+	return d.then(ctx, actor, id)(d.assign(ctx, actor, id, version, agentID))
+}
+
+// then reloads the view after a change, or passes the change's error on.
+func (d *Desk) then(ctx context.Context, actor access.Actor, id int64) func(ticket.Ticket, error) (TicketView, error) {
+	return func(_ ticket.Ticket, err error) (TicketView, error) {
+		if err != nil {
+			return TicketView{}, err
+		}
+		return d.Ticket(ctx, actor, id)
+	}
+}
+
+// Agents lists the agents who work tickets, for assignment.
+func (d *Desk) Agents(ctx context.Context, actor access.Actor) ([]AgentSummary, error) {
+	if err := actor.Authorize(access.PermTicketRead); err != nil {
+		return nil, err
+	}
+	var out []AgentSummary
+	err := d.st.Read(ctx, func(r store.Reader) error {
+		agents, err := r.Agents(ctx)
+		for _, a := range agents {
+			if (a.Role == access.RoleAgent || a.Role == access.RoleSupervisor) && a.DisabledAt.IsZero() {
+				out = append(out, AgentSummary{ID: a.ID, Name: a.DisplayName, Languages: a.Languages})
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// AccountTickets lists the tickets linked to an account, newest first.
+func (d *Desk) AccountTickets(ctx context.Context, actor access.Actor, accountID string) ([]QueueItem, error) {
+	if err := actor.Authorize(access.PermTicketRead); err != nil {
+		return nil, err
+	}
+	now := d.clock.Now()
+	var rows []ticket.Ticket
+	names := map[string]string{}
+	err := d.st.Read(ctx, func(r store.Reader) error {
+		var err error
+		if rows, err = r.TicketsByAccount(ctx, accountID, 50); err != nil {
+			return err
+		}
+		return agentNames(ctx, r, names)
+	})
+	cls := sla.NewClassifier(d.cal(), now)
+	out := make([]QueueItem, len(rows))
+	for i, t := range rows {
+		out[i] = d.item(t, cls, now, names)
+	}
+	return out, err
+}
+
+// Board is the supervisor board at the current time.
+func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error) {
+	if err := actor.Authorize(access.PermClosureManage); err != nil || actor.Role == access.RoleAdmin {
+		return BoardView{}, fault.ErrNotPermitted
+	}
+	now := d.clock.Now()
+	cls := sla.NewClassifier(d.cal(), now)
+	_, risk := cls.Bounds()
+	zone := d.cal().Zone()
+	local := now.In(zone)
+	dayStart := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, zone)
+	v := BoardView{At: now, Totals: map[sla.State]int{}}
+	var cells []store.BoardCell
+	var loads []store.LoadRow
+	var closures []store.Closure
+	names := map[string]string{}
+	err := d.st.Read(ctx, func(r store.Reader) error {
+		var err error
+		if cells, err = r.BoardCells(ctx, now, risk); err != nil {
+			return err
+		}
+		if loads, err = r.Workload(ctx, now, risk, dayStart); err != nil {
+			return err
+		}
+		for _, days := range []int{7, 30} {
+			total, inTime, err := r.Attainment(ctx, now.AddDate(0, 0, -days), now)
+			if err != nil {
+				return err
+			}
+			a := Attainment{Days: days, Total: total, InTime: inTime, Ratio: 1, Target: AttainmentTarget}
+			if total > 0 {
+				a.Ratio = float64(inTime) / float64(total)
+			}
+			a.Achieved = a.Ratio >= AttainmentTarget
+			v.Attainment = append(v.Attainment, a)
+		}
+		if closures, err = r.Closures(ctx); err != nil {
+			return err
+		}
+		return agentNames(ctx, r, names)
+	})
+	if err != nil {
+		return BoardView{}, err
+	}
+	for _, c := range cells {
+		v.Cells = append(v.Cells, Cell{Language: c.Language, Agency: c.Agency, Category: c.Category,
+			OnTrack: c.OnTrack, AtRisk: c.AtRisk, Breached: c.Breached, Paused: c.Paused})
+		v.Totals[sla.StateOnTrack] += c.OnTrack
+		v.Totals[sla.StateAtRisk] += c.AtRisk
+		v.Totals[sla.StateBreached] += c.Breached
+		v.Totals[sla.StatePaused] += c.Paused
+		v.Totals[sla.StateFulfilled] += c.Fulfilled
+	}
+	for _, l := range loads {
+		v.Workload = append(v.Workload, AgentLoad{AgentID: l.Assignee, Name: names[l.Assignee],
+			Open: l.OnTrack + l.AtRisk + l.Breached + l.Paused + l.Fulfilled, AtRisk: l.AtRisk, Breached: l.Breached, RepliesToday: l.Replies})
+	}
+	for _, c := range closures {
+		v.Closures = append(v.Closures, ClosureView{Day: c.Day, Reason: c.Reason})
+	}
+	urgent, err := d.page(ctx, store.QueueQuery{DueBy: risk, Limit: 200})
+	if err != nil {
+		return BoardView{}, err
+	}
+	v.Urgent = urgent.Items
+	return v, nil
+}
+
+// Reassign moves tickets to an agent in one transaction, each audited; a
+// ticket already assigned to that agent is left as it is.
+func (d *Desk) Reassign(ctx context.Context, actor access.Actor, ids []int64, agentID string) (int, error) {
+	if err := actor.Authorize(access.PermClosureManage); err != nil || actor.Role == access.RoleAdmin {
+		return 0, fault.ErrNotPermitted
+	}
+	moved := 0
+	err := d.st.Write(ctx, func(tx store.Tx) error {
+		moved = 0
+		now := d.clock.Now()
+		if _, err := tx.Agent(ctx, agentID); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			t, err := tx.Ticket(ctx, id)
+			if err != nil {
+				return err
+			}
+			if t.Assignee == agentID {
+				continue
+			}
+			t.Assignee, t.UpdatedAt = agentID, now
+			if err := tx.UpdateTicket(ctx, &t); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.assign", "ticket", t.Ref, "assignee="+agentID)); err != nil {
+				return err
+			}
+			moved++
+		}
+		return nil
+	})
+	return moved, err
+}
+
+// MaxClosureReason bounds a closure's reason.
+const MaxClosureReason = 120
+
+// AddClosure closes the center on a day (YYYY-MM-DD); due times computed
+// from then on skip it. Supervisors and admins only.
+func (d *Desk) AddClosure(ctx context.Context, actor access.Actor, day, reason string) error {
+	if err := actor.Authorize(access.PermClosureManage); err != nil {
+		return err
+	}
+	date, err := calendar.ParseDate(strings.TrimSpace(day))
+	if err != nil {
+		return fault.Invalid("day", fault.CodeInvalidInput)
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > MaxClosureReason || strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return &fault.Error{Code: fault.CodeInvalidInput, Field: "reason", Max: MaxClosureReason}
+	}
+	now := d.clock.Now()
+	err = d.st.Write(ctx, func(tx store.Tx) error {
+		if err := tx.PutClosure(ctx, store.Closure{Day: date.String(), Reason: reason, CreatedBy: actor.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.add", "closure", date.String(), ""))
+	})
+	if err != nil {
+		return err
+	}
+	return d.reloadClosures(ctx)
+}
+
+// RemoveClosure reopens a day.
+func (d *Desk) RemoveClosure(ctx context.Context, actor access.Actor, day string) error {
+	if err := actor.Authorize(access.PermClosureManage); err != nil {
+		return err
+	}
+	date, err := calendar.ParseDate(strings.TrimSpace(day))
+	if err != nil {
+		return fault.Invalid("day", fault.CodeInvalidInput)
+	}
+	now := d.clock.Now()
+	err = d.st.Write(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteClosure(ctx, date.String()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.remove", "closure", date.String(), ""))
+	})
+	if err != nil {
+		return err
+	}
+	return d.reloadClosures(ctx)
+}
+
+// Start starts a new ticket's clock on the current calendar, so intake
+// sees closure days as soon as they are added.
+func (d *Desk) Start(at time.Time) ticket.Clock {
+	p := d.policy.Load()
+	return sla.Start(p.Cal, at, p.Target)
+}
+
+// ReloadClosures re-reads the closure days another process may have
+// changed; serve calls it periodically.
+func (d *Desk) ReloadClosures(ctx context.Context) error { return d.reloadClosures(ctx) }
+
+// reloadClosures refreshes the calendar after the closure list changed.
+// Clocks already running keep their due times; new ones skip the day.
+func (d *Desk) reloadClosures(ctx context.Context) error {
+	p, err := LoadPolicy(ctx, d.st, d.cal().Config())
+	if err != nil {
+		return err
+	}
+	d.policy.Store(&p)
+	return nil
+}
+

@@ -1,0 +1,216 @@
+package helpdesk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/calendar"
+	"supportdesk/core/coretest"
+	"supportdesk/core/fault"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/seed"
+	"supportdesk/core/service"
+	"supportdesk/core/sla"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+var supervisor = access.Actor{ID: "sup-1", Role: access.RoleSupervisor, Languages: []string{"es", "en"}, Session: "s"}
+
+// seededDesk has 300 accounts and 1500 tickets from seed 1.
+func seededDesk(t *testing.T) (*service.Service, *helpdesk.Desk) {
+	t.Helper()
+	svc, c, _ := coretest.Open(t)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Desk, seed.Options{Accounts: 300, Seed: 1, Now: c.Now(), PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	policy, err := helpdesk.LoadPolicy(ctx, svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Tickets(ctx, svc.Store, svc.Keys, seed.TicketOptions{Tickets: 1500, Seed: 1, Now: c.Now(), Accounts: 300, Policy: policy}); err != nil {
+		t.Fatal(err)
+	}
+	return svc, helpdesk.NewDesk(svc.Store, svc.Keys, c, policy, svc.Desk)
+}
+
+func TestQueueScopeOrderAndPages(t *testing.T) {
+	t.Parallel()
+	_, d := seededDesk(t)
+	ctx := context.Background()
+	var agentID string
+	for _, a := range seed.DemoAgents(1) {
+		if a.Email == "camille@demo.example" {
+			agentID = uuidOf(t, d, a.Name)
+		}
+	}
+	camille := access.Actor{ID: agentID, Role: access.RoleAgent, Languages: []string{"fr", "en"}, Session: "s"}
+	first, err := d.Queue(ctx, camille, helpdesk.QueueFilter{}, 0, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Total == 0 || len(first.Items) != min(40, first.Total) {
+		t.Fatalf("page %d of %d", len(first.Items), first.Total)
+	}
+	next, err := d.Queue(ctx, camille, helpdesk.QueueFilter{}, 40, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(first.Items, next.Items...)
+	for i, it := range all {
+		if it.Assignee != camille.ID && !(it.Assignee == "" && (it.Language == "fr" || it.Language == "en")) {
+			t.Fatalf("%s (assignee %q, %s) is not in Camille's queue", it.Ref, it.Assignee, it.Language)
+		}
+		if i > 0 && it.Due.Before(all[i-1].Due) {
+			t.Fatal("queue not ordered by due time across pages")
+		}
+		if !strings.Contains(it.RequesterMasked, "•••@") {
+			t.Fatalf("requester not masked: %q", it.RequesterMasked)
+		}
+	}
+	es, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Language: "es", Status: ticket.StatusPending}, 0, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range es.Items {
+		if it.Language != "es" || it.Status != ticket.StatusPending || it.State != sla.StatePaused && it.State != sla.StateFulfilled {
+			t.Fatalf("filtered row %+v", it)
+		}
+	}
+	byRef, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, 0, 10)
+	if err != nil || byRef.Total != 1 || byRef.Items[0].ID != first.Items[0].ID {
+		t.Fatalf("search by reference: %+v %v", byRef, err)
+	}
+	words, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: `perdí "mi" teléfono OR`}, 0, 10)
+	if err != nil {
+		t.Fatalf("full-text search with FTS5 syntax in it: %v", err)
+	}
+	for _, it := range words.Items {
+		if it.Language != "es" {
+			t.Fatalf("full-text hit %+v", it)
+		}
+	}
+	if _, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: "bad@@address"}, 0, 10); fault.CodeOf(err) != fault.CodeEmailMalformed {
+		t.Fatalf("malformed requester search: %v", err)
+	}
+}
+
+func uuidOf(t *testing.T, d *helpdesk.Desk, name string) string {
+	t.Helper()
+	agents, err := d.Agents(context.Background(), supervisor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range agents {
+		if a.Name == name {
+			return a.ID
+		}
+	}
+	t.Fatalf("no agent %s", name)
+	return ""
+}
+
+func TestBoardCountsMatchTheQueue(t *testing.T) {
+	t.Parallel()
+	_, d := seededDesk(t)
+	ctx := context.Background()
+	board, err := d.Board(ctx, supervisor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := d.ClassifyOpen(ctx, supervisor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byState := map[sla.State]int{}
+	for k, n := range open.Counts {
+		byState[k.State] += n
+	}
+	for _, st := range sla.States {
+		if board.Totals[st] != byState[st] {
+			t.Errorf("%s: board %d, queue %d", st, board.Totals[st], byState[st])
+		}
+	}
+	q, _ := d.Queue(ctx, supervisor, helpdesk.QueueFilter{}, 0, 1)
+	sum := 0
+	for _, n := range board.Totals {
+		sum += n
+	}
+	if sum != q.Total || q.Total != len(open.Items) {
+		t.Fatalf("board %d, queue total %d, open %d", sum, q.Total, len(open.Items))
+	}
+	for _, u := range board.Urgent {
+		if u.State != sla.StateAtRisk && u.State != sla.StateBreached {
+			t.Fatalf("urgent row in state %s", u.State)
+		}
+	}
+	if len(board.Attainment) != 2 || board.Attainment[0].Days != 7 || board.Attainment[1].Total == 0 {
+		t.Fatalf("attainment %+v", board.Attainment)
+	}
+	if len(board.Workload) == 0 {
+		t.Fatal("no workload rows")
+	}
+	if _, err := d.Board(ctx, access.Actor{ID: "a", Role: access.RoleAgent}); fault.CodeOf(err) != fault.CodeNotPermitted {
+		t.Fatalf("agent saw the board: %v", err)
+	}
+	// Bulk reassignment of the urgent list to one agent.
+	target := uuidOf(t, d, "Alex Morgan")
+	ids := []int64{board.Urgent[0].ID, board.Urgent[1].ID}
+	if n, err := d.Reassign(ctx, supervisor, ids, target); err != nil || n == 0 {
+		t.Fatalf("reassign: %d %v", n, err)
+	}
+	v, _ := d.Ticket(ctx, supervisor, ids[1])
+	if v.Assignee != target || v.AssigneeName != "Alex Morgan" {
+		t.Fatalf("assignee %q %q", v.Assignee, v.AssigneeName)
+	}
+	if _, err := d.Reassign(ctx, supervisor, ids, "no-such-agent"); fault.CodeOf(err) != fault.CodeNotFound {
+		t.Fatalf("reassign to nobody: %v", err)
+	}
+}
+
+func TestClosuresMoveNewDueTimes(t *testing.T) {
+	t.Parallel()
+	svc, c, in, d := deskAt(t, "2026-12-07 09:00") // a Monday
+	ctx := context.Background()
+	before, _, err := in.Submit(ctx, form(1), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][2]string{{"2026-13-01", "x"}, {"tomorrow", "x"}, {"2026-12-08", ""}, {"2026-12-08", "a\x1b[2Jb"}} {
+		if err := d.AddClosure(ctx, supervisor, bad[0], bad[1]); fault.CodeOf(err) != fault.CodeInvalidInput {
+			t.Fatalf("closure %q %q: %v", bad[0], bad[1], err)
+		}
+	}
+	if err := d.AddClosure(ctx, agent, "2026-12-08", "Snow"); fault.CodeOf(err) != fault.CodeNotPermitted {
+		t.Fatalf("agent added a closure: %v", err)
+	}
+	if err := d.AddClosure(ctx, supervisor, "2026-12-08", "Snow day"); err != nil {
+		t.Fatal(err)
+	}
+	// Intake built its policy before: a service restart (or serve's next
+	// policy load) sees the closure. The desk itself already does.
+	policy, _ := helpdesk.LoadPolicy(ctx, svc.Store, calendar.DefaultConfig())
+	due := sla.Start(policy.Cal, c.Now(), sla.Target).Due
+	if want := before.SLA.Due.Add(24 * time.Hour); !due.Equal(want) {
+		t.Fatalf("due with Tuesday closed %s, want %s", due, want)
+	}
+	board, _ := d.Board(ctx, supervisor)
+	if len(board.Closures) != 1 || board.Closures[0].Reason != "Snow day" {
+		t.Fatalf("closures %+v", board.Closures)
+	}
+	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); fault.CodeOf(err) != fault.CodeNotFound {
+		t.Fatalf("second removal: %v", err)
+	}
+	var n int
+	svc.Store.Read(ctx, func(r store.Reader) error { cl, _ := r.Closures(ctx); n = len(cl); return nil })
+	if n != 0 {
+		t.Fatal("closure still stored")
+	}
+}
