@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pquerna/otp/totp"
 
 	"supportdesk/core/fault"
@@ -167,7 +166,7 @@ func (a *app) demo(args []string) int {
 				return c
 			}})
 	}
-	return a.runConsole(svc, creds)
+	return a.runConsole(svc, creds, true)
 }
 
 func (a *app) console(args []string) int {
@@ -186,14 +185,5 @@ func (a *app) console(args []string) int {
 		return a.failErr(err)
 	}
 	defer svc.Close()
-	return a.runConsole(svc, nil)
-}
-
-func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential) int {
-	m := tui.New(tui.Options{Backend: svc.Desk, Demo: demo, Lang: a.l.Lang(), Session: "tty-" + strconv.FormatInt(time.Now().UnixNano(), 36),
-		Now: svc.Clock.Now})
-	if _, err := tea.NewProgram(m, tea.WithAltScreen()).Run(); err != nil {
-		return a.fail(exitFail, a.l.T("cli.error.terminal"))
-	}
-	return exitOK
+	return a.runConsole(svc, nil, false)
 }
