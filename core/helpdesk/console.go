@@ -425,4 +425,3 @@ func (d *Desk) reloadClosures(ctx context.Context) error {
 	d.policy.Store(&p)
 	return nil
 }
-

@@ -120,11 +120,6 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 	}
 }
 
-func desk2cal() *calendar.Calendar {
-	c, _ := calendar.New(calendar.DefaultConfig())
-	return c
-}
-
 func TestQueueOrdersByDueAndCounts(t *testing.T) {
 	t.Parallel()
 	svc, c, in, desk := deskAt(t, "2026-11-23 09:00")

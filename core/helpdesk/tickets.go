@@ -2,8 +2,8 @@ package helpdesk
 
 import (
 	"context"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
