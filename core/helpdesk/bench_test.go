@@ -100,3 +100,23 @@ func BenchmarkQueue100kFromDB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQueuePage is one console page: 50 rows of an agent's queue in
+// scope (its languages), with the total count, masked requesters and states.
+func BenchmarkQueuePage(b *testing.B) {
+	svc := queueService(b)
+	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk)
+	a := agent
+	a.Languages = []string{"es", "en"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		page, err := desk.Queue(context.Background(), a, helpdesk.QueueFilter{}, (i%20)*50, 50)
+		if err != nil || len(page.Items) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
