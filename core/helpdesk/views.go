@@ -38,7 +38,8 @@ type QueueItem struct {
 	Subject         string        // requester text: sanitize before display
 }
 
-// QueuePage is a window of a queue ordered by due time, most urgent first.
+// QueuePage is a window of a queue, most urgent first: tickets waiting for
+// a reply by due time, then paused ones, then answered ones.
 type QueuePage struct {
 	Items  []QueueItem
 	Offset int

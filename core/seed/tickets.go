@@ -184,11 +184,14 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 	expired := !clk.Due.After(now)
 	answered := false
 	var replyAt time.Time
+	// Tickets older than ten days have been worked: answered (most in
+	// time) and solved or closed. The open backlog is recent.
+	old := now.Sub(at) > 10*24*time.Hour
 	switch x := r.IntN(100); {
-	case expired && x < 75, !expired && x < 45: // answered within the target
+	case old && x < 91, !old && expired && x < 75, !expired && x < 45: // answered within the target
 		answered = true
 		replyAt = between(r, clk.Started, minTime(clk.Due, now))
-	case expired && x < 85: // answered late
+	case old, expired && x < 85: // answered late
 		answered = true
 		replyAt = between(r, clk.Due, now)
 	}
@@ -206,6 +209,10 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 		msgs = append(msgs, ticket.Message{Kind: ticket.MessagePublic, Author: agent, Body: replies[lang], CreatedAt: replyAt})
 		t.UpdatedAt = replyAt
 		switch y := r.IntN(100); {
+		case old && y < 80:
+			t.Status = ticket.StatusSolved
+		case old:
+			t.Status = ticket.StatusClosed
 		case y < 55:
 			t.Status = ticket.StatusSolved
 		case y < 80:

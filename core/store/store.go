@@ -178,7 +178,9 @@ type Closure struct {
 	CreatedAt time.Time
 }
 
-// QueueQuery selects a window of open tickets ordered by due time.
+// QueueQuery selects a window of open tickets: running clocks first by
+// due time (breached, at risk, on track), then paused ones, then those
+// already answered.
 type QueueQuery struct {
 	Statuses []ticket.Status
 	// Agent scopes the queue to tickets assigned to it plus unassigned ones

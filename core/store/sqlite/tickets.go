@@ -322,7 +322,8 @@ func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Tick
 	if limit <= 0 {
 		limit = 50
 	}
-	page, err := collect(c, ctx, `SELECT `+cols+` FROM tickets t WHERE `+where+` ORDER BY t.sla_due, t.id LIMIT ? OFFSET ?`,
+	page, err := collect(c, ctx, `SELECT `+cols+` FROM tickets t WHERE `+where+`
+		ORDER BY t.sla_fulfilled_at <> 0, t.sla_paused_at <> 0, t.sla_due, t.id LIMIT ? OFFSET ?`,
 		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, append(args, limit, max(q.Offset, 0))...)
 	return page, total, ftsErr(err)
 }
