@@ -44,6 +44,7 @@ type fakeBackend struct {
 	lookups []string
 	langs   []string
 	langErr error
+	role    access.Role // the signed-in agent's role; agent when empty
 }
 
 func newFake(lang string) *fakeBackend {
@@ -57,8 +58,12 @@ func (f *fakeBackend) SignIn(_ context.Context, email, password, code, _ string)
 	if email != fakeEmail || password != fakePassword || code != fakeCode {
 		return desk.SignedIn{}, fault.ErrBadCredentials
 	}
+	role := f.role
+	if role == "" {
+		role = access.RoleAgent
+	}
 	return desk.SignedIn{
-		Actor:       access.Actor{ID: "agent-1", Role: access.RoleAgent, Languages: []string{"en", "es", "fr"}},
+		Actor:       access.Actor{ID: "agent-1", Role: role, Languages: []string{"en", "es", "fr"}},
 		DisplayName: "Dana Agent",
 		UILanguage:  f.lang,
 	}, nil

@@ -87,6 +87,7 @@ func TestGoldenNoPII(t *testing.T) {
 	t.Parallel()
 	email := regexp.MustCompile(`[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[a-z]{2,}`)
 	phone := regexp.MustCompile(`\+?\d[\d ().-]{8,}\d`)
+	ref := regexp.MustCompile(`SD-\d{4}-\d{6}`) // ticket references are not PII
 	files, err := globGolden()
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
@@ -99,6 +100,7 @@ func TestGoldenNoPII(t *testing.T) {
 				text = strings.ReplaceAll(text, c.Email, "")
 			}
 		}
+		text = ref.ReplaceAllString(text, "")
 		if m := email.FindString(text); m != "" {
 			t.Errorf("%s: unmasked email %q", name, m)
 		}

@@ -25,6 +25,46 @@ type keyMap struct {
 	Scroll    key.Binding // help only: the viewport keys below
 	Page      key.Binding // help only
 	Viewport  viewport.KeyMap
+
+	// Lists (queue, board) and the ticket view. Letters act only when no
+	// text input has focus; the pages check InputFocused first.
+	Up        key.Binding
+	Down      key.Binding
+	Move      key.Binding // help only: up and down
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Pages     key.Binding // help only: page up and down
+	Top       key.Binding
+	Bottom    key.Binding
+	Ends      key.Binding // help only: top and bottom
+	Open      key.Binding
+	Find      key.Binding // "/" focuses a list's search
+	Filter    key.Binding
+	ClearAll  key.Binding
+	Refresh   key.Binding
+	Lookup    key.Binding
+	Board     key.Binding
+	TabNext   key.Binding
+	TabPrev   key.Binding
+	Tabs      key.Binding // help only: tab and shift+tab
+	TabNumber key.Binding // 1..6 pick an account tab
+	Left      key.Binding
+	Right     key.Binding
+	Cycle     key.Binding // help only: left and right
+	Apply     key.Binding
+	Choose    key.Binding
+	Cancel    key.Binding
+	Reply     key.Binding
+	Note      key.Binding
+	Status    key.Binding
+	Assign    key.Binding
+	Macro     key.Binding
+	Send      key.Binding
+	Mark      key.Binding
+	Reassign  key.Binding
+	Add       key.Binding
+	Remove    key.Binding
+	Confirm   key.Binding
 }
 
 // newKeyMap builds the bindings with help text in loc's language. Key caps
@@ -43,9 +83,46 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Prev:      key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp(loc.T("keycap.shift_tab"), loc.T("help.prev_field"))),
 		SignIn:    key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.sign_in"))),
 		Search:    key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.search"))),
-		NewSearch: key.NewBinding(key.WithKeys("/", "tab"), key.WithHelp("/", loc.T("help.new_search"))),
+		NewSearch: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", loc.T("help.new_search"))),
 		Scroll:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", loc.T("help.scroll"))),
 		Page:      key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp(loc.T("keycap.pages"), loc.T("help.page"))),
+		Up:        key.NewBinding(key.WithKeys("up", "k")),
+		Down:      key.NewBinding(key.WithKeys("down", "j")),
+		Move:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", loc.T("help.move"))),
+		PageUp:    key.NewBinding(key.WithKeys("pgup")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown")),
+		Pages:     key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp(loc.T("keycap.pages"), loc.T("help.page"))),
+		Top:       key.NewBinding(key.WithKeys("home", "g")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G")),
+		Ends:      key.NewBinding(key.WithKeys("home", "end"), key.WithHelp(loc.T("keycap.home_end"), loc.T("help.top_bottom"))),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.open"))),
+		Find:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", loc.T("help.find"))),
+		Filter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", loc.T("help.filter"))),
+		ClearAll:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", loc.T("help.clear_filters"))),
+		Refresh:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", loc.T("help.refresh"))),
+		Lookup:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", loc.T("help.lookup"))),
+		Board:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", loc.T("help.board"))),
+		TabNext:   key.NewBinding(key.WithKeys("tab")),
+		TabPrev:   key.NewBinding(key.WithKeys("shift+tab")),
+		Tabs:      key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/"+loc.T("keycap.shift_tab"), loc.T("help.tabs"))),
+		TabNumber: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1…6", loc.T("help.tab_number"))),
+		Left:      key.NewBinding(key.WithKeys("left")),
+		Right:     key.NewBinding(key.WithKeys("right")),
+		Cycle:     key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", loc.T("help.change"))),
+		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.apply"))),
+		Choose:    key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.choose"))),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", loc.T("help.cancel"))),
+		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", loc.T("help.reply"))),
+		Note:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", loc.T("help.note"))),
+		Status:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", loc.T("help.status"))),
+		Assign:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", loc.T("help.assign"))),
+		Macro:     key.NewBinding(key.WithKeys("ctrl+o", "f2"), key.WithHelp("ctrl+o", loc.T("help.macro"))),
+		Send:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", loc.T("help.send"))),
+		Mark:      key.NewBinding(key.WithKeys(" "), key.WithHelp(loc.T("keycap.space"), loc.T("help.mark"))),
+		Reassign:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", loc.T("help.reassign"))),
+		Add:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", loc.T("help.add_closure"))),
+		Remove:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", loc.T("help.remove_closure"))),
+		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", loc.T("help.confirm"))),
 		Viewport: viewport.KeyMap{
 			Up:           key.NewBinding(key.WithKeys("up", "k")),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),
@@ -64,6 +141,12 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 func (k *keyMap) backAs(desc string) key.Binding {
 	b := k.Back
 	b.SetHelp("esc", desc)
+	return b
+}
+
+// withHelp returns b with another help text.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
 	return b
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -19,15 +18,17 @@ import (
 const lookupHeader = 4
 
 // lookupPage finds one account by exact email, phone or UUID and shows its
-// masked view in a scrolling viewport.
+// masked view in tabs.
 type lookupPage struct {
 	c      *common
+	id     int
 	input  textinput.Model
-	vp     viewport.Model
+	acct   *accountPanel
 	view   *desk.AccountView
 	err    error
 	busy   bool
-	seq    int // id of the latest request; older answers are dropped
+	seq    int  // id of the latest request; older answers are dropped
+	home   bool // the agent's home screen; otherwise esc goes back
 	width  int
 	height int
 }
@@ -37,8 +38,8 @@ func newLookupPage(c *common) *lookupPage {
 	c.styles.styleInput(&ti)
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.CharLimit = desk.MaxQueryLength
-	p := &lookupPage{c: c, input: ti, vp: viewport.New(0, 0)}
-	p.vp.KeyMap = c.keys.Viewport
+	p := &lookupPage{c: c, id: c.nextID(), input: ti}
+	p.acct = newAccountPanel(c, p.id)
 	p.focusInput()
 	return p
 }
@@ -67,8 +68,7 @@ func (p *lookupPage) SetSize(w, h int) {
 	resized := w != p.width
 	p.width, p.height = w, h
 	p.input.Width = max(10, w-p.labelWidth()-4)
-	p.vp.Width = w
-	p.vp.Height = max(1, h-lookupHeader)
+	p.acct.SetSize(w, max(1, h-lookupHeader))
 	if resized {
 		p.refresh()
 	}
@@ -78,12 +78,7 @@ func (p *lookupPage) labelWidth() int { return lipgloss.Width(p.c.loc.T("field.q
 
 // refresh re-renders the result, after a resize or a language switch.
 func (p *lookupPage) refresh() {
-	p.vp.KeyMap = p.c.keys.Viewport
-	if p.view == nil {
-		p.vp.SetContent("")
-		return
-	}
-	p.vp.SetContent(renderAccount(p.c, p.view, p.width))
+	p.acct.refresh()
 }
 
 // Update runs searches and scrolls the result.
@@ -102,14 +97,21 @@ func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.view, p.err = &v, nil
 		p.input.Reset() // the query is PII: off the screen once answered
 		p.blurInput()
-		p.refresh()
-		p.vp.GotoTop()
+		p.acct.setView(p.view)
 		return p, nil
+	case accountTicketsMsg:
+		cmd, _ := p.acct.update(msg)
+		return p, cmd
 	case tea.KeyMsg:
 		if p.input.Focused() {
 			return p, p.typing(msg)
 		}
 		return p, p.browsing(msg)
+	}
+	if p.input.Focused() { // a paste, say
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return p, cmd
 	}
 	return p, nil
 }
@@ -130,6 +132,8 @@ func (p *lookupPage) typing(msg tea.KeyMsg) tea.Cmd {
 			p.err = nil
 		case p.view != nil:
 			p.blurInput()
+		case !p.home:
+			return navCmd(backMsg{})
 		}
 		return nil
 	case msg.Type == tea.KeyTab && p.view != nil:
@@ -150,13 +154,23 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Back):
 		p.view = nil
-		p.refresh()
+		p.acct.setView(nil)
 		p.focusInput()
 		return nil
+	case key.Matches(msg, k.TabNext):
+		return p.acct.step(1)
+	case key.Matches(msg, k.TabPrev):
+		return p.acct.step(-1)
 	}
-	var cmd tea.Cmd
-	p.vp, cmd = p.vp.Update(msg)
+	cmd, _ := p.acct.update(msg)
 	return cmd
+}
+
+// reopen readies the screen when the agent comes back to it from the queue:
+// the last result stays, with the query focused for the next call.
+func (p *lookupPage) reopen() {
+	p.err = nil
+	p.focusInput()
 }
 
 // submit starts a look-up; empty queries never reach the backend.
@@ -171,7 +185,7 @@ func (p *lookupPage) submit() tea.Cmd {
 	}
 	p.busy, p.err = true, nil
 	p.view = nil // an old result under a new search would mislead
-	p.refresh()
+	p.acct.setView(nil)
 	p.seq++
 	return lookupCmd(p.c.ctx, p.c.backend, p.c.agent.Actor, q, p.seq)
 }
@@ -180,18 +194,28 @@ func (p *lookupPage) submit() tea.Cmd {
 func (p *lookupPage) ShortHelp() []key.Binding {
 	k := p.c.keys
 	if p.input.Focused() {
-		return []key.Binding{k.Search, k.Back}
+		return []key.Binding{k.Search, p.escKey()}
 	}
-	return []key.Binding{k.NewSearch, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
+	return []key.Binding{k.NewSearch, k.Tabs, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
+}
+
+// escKey is esc as it acts now in the query: it clears, or goes back to the
+// queue once there is nothing left to clear.
+func (p *lookupPage) escKey() key.Binding {
+	k := p.c.keys
+	if !p.home && !p.busy && p.input.Value() == "" && p.err == nil && p.view == nil {
+		return k.backAs(p.c.loc.T("help.back"))
+	}
+	return k.Back
 }
 
 // FullHelp groups the screen's keys.
 func (p *lookupPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
 	if p.input.Focused() {
-		return [][]key.Binding{{k.Search, k.Back}}
+		return [][]key.Binding{{k.Search, p.escKey()}}
 	}
-	return [][]key.Binding{{k.Scroll, k.Page}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+	return [][]key.Binding{{k.Scroll, k.Page}, {k.Tabs, k.TabNumber}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
 }
 
 // View renders the query line, its status and the result.
@@ -210,7 +234,7 @@ func (p *lookupPage) View() string {
 	if p.view == nil {
 		b.WriteString(s.Muted.Render(wrap(loc.T("lookup.empty"), p.width)))
 	} else {
-		b.WriteString(p.vp.View())
+		b.WriteString(p.acct.View())
 	}
 	return b.String()
 }

@@ -30,6 +30,28 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyF1}
 	case "pgdown":
 		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "ctrl+o":
+		return tea.KeyMsg{Type: tea.KeyCtrlO}
+	case "ctrl+s":
+		return tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "ctrl+r":
+		return tea.KeyMsg{Type: tea.KeyCtrlR}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
@@ -296,9 +318,15 @@ func TestLookup(t *testing.T) {
 	if full := renderAccount(m.c, m.lookup.view, 100); !strings.Contains(full, "Department of Examples") {
 		t.Error("account view lacks the agency")
 	}
-	top := m.lookup.vp.YOffset
+	send(m, "5")
+	if m.lookup.acct.tab != tabHistory || !strings.Contains(m.View(), loc(t, "es").N("account.events", 10, nil)) {
+		t.Error("5 did not show the history tab")
+	}
+	send(m, "1")
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24}) // the overview no longer fits
+	top := m.lookup.acct.vp.YOffset
 	send(m, "pgdown")
-	if m.lookup.vp.YOffset == top {
+	if m.lookup.acct.vp.YOffset == top {
 		t.Error("pgdown did not scroll the result")
 	}
 	send(m, "/")

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -30,6 +31,18 @@ type styles struct {
 	Text      lipgloss.Style
 	Small     lipgloss.Style
 	Help      help.Styles
+
+	Selected  lipgloss.Style // the row under the cursor; a "›" marker says it too
+	TabOn     lipgloss.Style // the tab in view; brackets say it too
+	TabOff    lipgloss.Style
+	Inbound   lipgloss.Style // thread headers by kind; a symbol and a word say it too
+	Public    lipgloss.Style
+	Internal  lipgloss.Style
+	Breached  lipgloss.Style // SLA badges; each badge has a symbol and a word
+	AtRisk    lipgloss.Style
+	OnTrack   lipgloss.Style
+	Paused    lipgloss.Style
+	Fulfilled lipgloss.Style
 }
 
 // newStyles builds the styles on r.
@@ -65,6 +78,17 @@ func newStyles(r *lipgloss.Renderer) *styles {
 	s.Prompt = r.NewStyle().Bold(true).Foreground(theme.accent)
 	s.Text = r.NewStyle()
 	s.Small = r.NewStyle().Bold(true).Foreground(theme.warn)
+	s.Selected = r.NewStyle().Bold(true).Reverse(true)
+	s.TabOn = r.NewStyle().Bold(true).Underline(true).Foreground(theme.accent)
+	s.TabOff = r.NewStyle().Foreground(theme.muted)
+	s.Inbound = r.NewStyle().Bold(true)
+	s.Public = r.NewStyle().Bold(true).Foreground(theme.accent)
+	s.Internal = r.NewStyle().Bold(true).Foreground(theme.warn)
+	s.Breached = r.NewStyle().Bold(true).Foreground(theme.danger)
+	s.AtRisk = r.NewStyle().Bold(true).Foreground(theme.warn)
+	s.OnTrack = r.NewStyle().Foreground(theme.ok)
+	s.Paused = r.NewStyle().Foreground(theme.muted)
+	s.Fulfilled = r.NewStyle().Foreground(theme.ok)
 	s.Help = help.Styles{
 		ShortKey:       r.NewStyle().Foreground(theme.muted),
 		ShortDesc:      r.NewStyle().Foreground(theme.subtle),
@@ -75,6 +99,29 @@ func newStyles(r *lipgloss.Renderer) *styles {
 		FullSeparator:  r.NewStyle().Foreground(theme.subtle),
 	}
 	return s
+}
+
+// styleTextarea gives a textarea this session's styles, for the same
+// reason as styleInput. The cursor line is not highlighted: in a 16-colour
+// or NO_COLOR terminal a background is the only thing that would show it.
+func (s *styles) styleTextarea(ta *textarea.Model) {
+	st := textarea.Style{
+		Base:             s.r.NewStyle(),
+		CursorLine:       s.r.NewStyle(),
+		CursorLineNumber: s.Muted,
+		EndOfBuffer:      s.Muted,
+		LineNumber:       s.Muted,
+		Placeholder:      s.Muted,
+		Prompt:           s.Prompt,
+		Text:             s.Text,
+	}
+	ta.FocusedStyle = st
+	blurred := st
+	blurred.Prompt = s.Muted
+	blurred.Text = s.Muted
+	ta.BlurredStyle = blurred
+	ta.Cursor.Style = s.r.NewStyle()
+	ta.Cursor.TextStyle = s.r.NewStyle()
 }
 
 // styleInput gives a text input this session's styles instead of the

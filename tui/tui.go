@@ -6,6 +6,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,8 @@ type model struct {
 	c       *common
 	signIn  *signInPage
 	lookup  *lookupPage // nil until sign-in
+	queue   *queuePage  // nil unless the agent works the ticket queue
+	stack   []page      // the screens opened since sign-in; the last is in view
 	help    help.Model
 	langErr error // a failed language save, shown until the next switch
 	loadErr bool  // the message bundle failed to load
@@ -75,6 +78,7 @@ func New(opts Options) tea.Model {
 	c := &common{
 		ctx:      ctx,
 		backend:  opts.Backend,
+		tickets:  opts.Tickets,
 		session:  opts.Session,
 		now:      now,
 		demo:     opts.Demo,
@@ -84,6 +88,7 @@ func New(opts Options) tea.Model {
 		loc:      loc,
 		width:    minWidth, // until the first WindowSizeMsg
 		height:   minHeight,
+		drafts:   map[int64]draft{},
 	}
 	h := help.New()
 	h.Styles = st.Help
@@ -102,11 +107,54 @@ func (m *model) Init() tea.Cmd {
 
 // active returns the page in view.
 func (m *model) active() page {
-	if m.lookup != nil {
-		return m.lookup
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
 	}
 	return m.signIn
 }
+
+// open pages, once each: the stack and the look-up screen even when it
+// is not on the stack, so a search's late answer still finds it.
+func (m *model) open() []page {
+	pages := make([]page, 0, len(m.stack)+1)
+	pages = append(pages, m.stack...)
+	if m.lookup != nil && !slices.Contains(pages, page(m.lookup)) {
+		pages = append(pages, m.lookup)
+	}
+	return pages
+}
+
+// push puts p in view.
+func (m *model) push(p page) tea.Cmd {
+	m.stack = append(m.stack, p)
+	m.help.ShowAll = false
+	m.layout()
+	return p.Init()
+}
+
+// pop goes back to the previous screen, which reloads what may have changed
+// meanwhile.
+func (m *model) pop() tea.Cmd {
+	if len(m.stack) < 2 {
+		return nil
+	}
+	m.stack[len(m.stack)-1] = nil
+	m.stack = m.stack[:len(m.stack)-1]
+	m.help.ShowAll = false
+	m.layout()
+	if r, ok := m.active().(reloader); ok {
+		return r.reload(false)
+	}
+	return nil
+}
+
+// reloader is a page that fetches its data again when it comes back into view.
+type reloader interface {
+	reload(filterChanged bool) tea.Cmd
+}
+
+// refresher is a page that re-renders after a language switch.
+type refresher interface{ refresh() }
 
 // Update routes msg and then lays the screen out again, since focus, help
 // and language all change the footer's height.
@@ -124,7 +172,9 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		c.width, c.height = msg.Width, msg.Height
-		return nil
+		m.layout()
+		_, cmd := m.active().Update(msg) // a taller list may need more rows
+		return cmd
 	case tea.KeyMsg:
 		if cmd, ok := m.globalKey(msg); ok {
 			return cmd
@@ -137,7 +187,30 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.signIn.clearSecrets()
 		m.lookup = newLookupPage(c)
-		return m.lookup.Init()
+		if c.worksTickets() {
+			m.queue = newQueuePage(c)
+			return m.push(m.queue)
+		}
+		m.lookup.home = true
+		return m.push(m.lookup)
+	case openTicketMsg:
+		if c.tickets == nil {
+			return nil
+		}
+		return m.push(newTicketPage(c, msg.id))
+	case openLookupMsg:
+		if slices.Contains(m.stack, page(m.lookup)) {
+			return nil
+		}
+		m.lookup.reopen()
+		return m.push(m.lookup)
+	case openBoardMsg:
+		if !c.isSupervisor() {
+			return nil
+		}
+		return m.push(newBoardPage(c))
+	case backMsg:
+		return m.pop()
 	case langSavedMsg:
 		if msg.lang == c.loc.Lang() {
 			m.langErr = msg.err
@@ -148,8 +221,17 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 			return nil // signed in: the demo clock stops
 		}
 	}
-	_, cmd := m.active().Update(msg)
-	return cmd
+	if !isAnswer(msg) || len(m.stack) == 0 {
+		_, cmd := m.active().Update(msg) // keys, pastes: the screen in view
+		return cmd
+	}
+	// Answers go to every open page; each takes only those addressed to it.
+	var cmds []tea.Cmd
+	for _, p := range m.open() {
+		_, cmd := p.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // globalKey handles the keys that work on every screen. "?" and "q" are
@@ -177,8 +259,10 @@ func (m *model) switchLanguage() tea.Cmd {
 	c := m.c
 	c.setLang(i18n.Next(c.loc.Lang()))
 	m.langErr = nil
-	if m.lookup != nil {
-		m.lookup.refresh()
+	for _, p := range m.open() {
+		if r, ok := p.(refresher); ok {
+			r.refresh()
+		}
 	}
 	if c.agent == nil || c.backend == nil {
 		return nil
