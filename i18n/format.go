@@ -130,6 +130,24 @@ func (l *Localizer) Duration(d time.Duration) string {
 	return sign + strings.Join(parts, " ")
 }
 
+// Hours formats business time in hours and minutes ("3 h 20 min",
+// "56 h"): a business day has 12 hours, so counting days of 24 would
+// mislead.
+func (l *Localizer) Hours(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	h, m := int64(d/time.Hour), int64((d%time.Hour)/time.Minute)
+	switch {
+	case h == 0:
+		return sign + l.Number(m) + l.f.unitSep + l.f.minutes
+	case m == 0:
+		return sign + l.Number(h) + l.f.unitSep + l.f.hours
+	}
+	return sign + l.Number(h) + l.f.unitSep + l.f.hours + " " + l.Number(m) + l.f.unitSep + l.f.minutes
+}
+
 // Number formats n with the language's digit grouping: 1,000,000;
 // 1.000.000; 1 000 000 (narrow no-break spaces).
 func (l *Localizer) Number(n int64) string {

@@ -251,3 +251,26 @@ func BenchmarkErr(b *testing.B) {
 		_ = l.Err(err)
 	}
 }
+
+func TestHoursCountsBusinessTimeInHours(t *testing.T) {
+	t.Parallel()
+	b, err := NewBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{
+		{"en", 3*time.Hour + 20*time.Minute, "3 h 20 min"},
+		{"en", 56 * time.Hour, "56 h"},
+		{"en", -45 * time.Minute, "-45 min"},
+		{"fr", 1000 * time.Hour, "1\u202f000\u00a0h"},
+	}
+	for _, c := range cases {
+		if got := b.Localizer(c.lang).Hours(c.d); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.lang, c.d, got, c.want)
+		}
+	}
+}

@@ -637,7 +637,7 @@ func (p *boardPage) sectionView() []string {
 				assignee = sanitizeLine(it.AssigneeName)
 			}
 			rows = append(rows, []string{mark, sanitizeLine(it.Ref), langCode(it.Language),
-				enumText(loc, "ticket_category", string(it.Category)), assignee, loc.Duration(it.Left), badgeText(loc, it.State)})
+				enumText(loc, "ticket_category", string(it.Category)), assignee, loc.Hours(it.Left), badgeText(loc, it.State)})
 		}
 		if len(rows) == 0 {
 			return []string{p.c.styles.OK.Render("✓ " + loc.T("board.no_urgent"))}

@@ -530,7 +530,7 @@ func queueLeft(loc *i18n.Localizer, it helpdesk.QueueItem) string {
 	if it.State == sla.StateFulfilled {
 		return dash
 	}
-	return loc.Duration(it.Left)
+	return loc.Hours(it.Left)
 }
 
 // fitColumns fits the natural widths into total cells. The subject takes

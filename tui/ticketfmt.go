@@ -59,9 +59,9 @@ func enumText(loc *i18n.Localizer, area, value string) string {
 // timeLeft is the business time left, or how late a breached ticket is.
 func timeLeft(loc *i18n.Localizer, left time.Duration) string {
 	if left < 0 {
-		return loc.T("ticket.overdue", map[string]any{"Duration": loc.Duration(-left)})
+		return loc.T("ticket.overdue", map[string]any{"Duration": loc.Hours(-left)})
 	}
-	return loc.Duration(left)
+	return loc.Hours(left)
 }
 
 // age is how long ago t was, in the two largest units.
