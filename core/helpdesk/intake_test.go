@@ -29,7 +29,7 @@ func (fixedSLA) Start(at time.Time) ticket.Clock {
 	return ticket.Clock{Target: 24 * time.Hour, Started: at, Due: at.Add(24 * time.Hour)}
 }
 
-func newIntake(t *testing.T) (*service.Service, *helpdesk.Intake) {
+func newIntake(t testing.TB) (*service.Service, *helpdesk.Intake) {
 	t.Helper()
 	svc, _, _ := coretest.Open(t)
 	in := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, fixedSLA{}, time.UTC)
@@ -289,4 +289,28 @@ func TestContactHandlerRateLimitsPerAddress(t *testing.T) {
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Fatalf("GET: %d", w.Code)
 	}
+}
+
+// FuzzContactHandler posts arbitrary bodies: the handler never panics and
+// answers only with the statuses it documents.
+func FuzzContactHandler(f *testing.F) {
+	f.Add("application/json", jsonForm(form(1)))
+	f.Add("application/json", `{"email":"a@b.co","message":"\u001b[2J"}`)
+	f.Add("application/x-www-form-urlencoded", "email=a%40b.co&name=x&subject=y&message=%FF")
+	f.Add("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.co\r\n--x--")
+	f.Add("text/plain", "hello")
+	_, in := newIntake(f)
+	h := handler(in)
+	h.Rate = 0
+	f.Fuzz(func(t *testing.T, ctype, body string) {
+		w := post(h, ctype, body, nil)
+		switch w.Code {
+		case http.StatusCreated, http.StatusOK, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
+		default:
+			t.Fatalf("status %d for %q %q", w.Code, ctype, body)
+		}
+		if !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("response is not JSON: %q", w.Body)
+		}
+	})
 }

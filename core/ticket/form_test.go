@@ -1,0 +1,86 @@
+package ticket
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"supportdesk/core/fault"
+)
+
+func good() Form {
+	return Form{Email: " Ana.Lopez@Example.com ", Name: "Ana López", Language: "es", Category: "lost_mfa",
+		Agency: "SSA", Subject: "Perdí mi teléfono", Message: "Hola\r\nNo puedo entrar.\tGracias"}
+}
+
+func TestValidateNormalizes(t *testing.T) {
+	t.Parallel()
+	v, err := Validate(good())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Email != "ana.lopez@example.com" || v.Agency != "ssa" || v.Body != "Hola\nNo puedo entrar.\tGracias" ||
+		v.Channel != ChannelWeb || v.Category != CategoryLostMFA {
+		t.Fatalf("%+v", v)
+	}
+	f := good()
+	f.Language, f.Category = "", ""
+	if v, err := Validate(f); err != nil || v.Language != "en" || v.Category != CategoryOther {
+		t.Fatalf("defaults: %+v %v", v, err)
+	}
+}
+
+func TestValidateRefuses(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		mutate func(*Form)
+		field  string
+	}{
+		"name too long":      {func(f *Form) { f.Name = strings.Repeat("n", MaxNameLength+1) }, "name"},
+		"empty name":         {func(f *Form) { f.Name = " " }, "name"},
+		"subject newline":    {func(f *Form) { f.Subject = "a\nb" }, "subject"},
+		"body escape":        {func(f *Form) { f.Message = "see \x1b]52;c;aGk=\x07" }, "message"},
+		"body C1":            {func(f *Form) { f.Message = "a\u009bb" }, "message"},
+		"body bidi":          {func(f *Form) { f.Message = "a\u202eb" }, "message"},
+		"body 64 KiB + 1":    {func(f *Form) { f.Message = strings.Repeat("a", MaxBodyBytes+1) }, "message"},
+		"language":           {func(f *Form) { f.Language = "pt" }, "language"},
+		"category":           {func(f *Form) { f.Category = "refund" }, "category"},
+		"agency":             {func(f *Form) { f.Agency = "s s a" }, "agency"},
+		"invalid utf-8":      {func(f *Form) { f.Subject = "\xc3\x28" }, "subject"},
+		"idempotency escape": {func(f *Form) { f.IdempotencyKey = "k\x1b" }, "idempotency_key"},
+	}
+	for name, c := range cases {
+		f := good()
+		c.mutate(&f)
+		_, err := Validate(f)
+		fe, ok := fault.As(err)
+		if !ok || fe.Field != c.field {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	f := good()
+	f.Message = strings.Repeat("é", MaxBodyBytes/2) // exactly 64 KiB of UTF-8
+	if _, err := Validate(f); err != nil {
+		t.Errorf("64 KiB body refused: %v", err)
+	}
+}
+
+func FuzzValidate(f *testing.F) {
+	g := good()
+	f.Add(g.Email, g.Name, g.Subject, g.Message)
+	f.Add("x@y.z", "\x1b[2J", "\u202e", "\x00")
+	f.Fuzz(func(t *testing.T, email, name, subject, message string) {
+		v, err := Validate(Form{Email: email, Name: name, Language: "fr", Subject: subject, Message: message})
+		if err != nil {
+			return
+		}
+		for _, s := range []string{v.Email, v.Name, v.Subject, v.Body} {
+			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x1b\r\x00") {
+				t.Fatalf("accepted unsafe text %q", s)
+			}
+		}
+		if len(v.Body) > MaxBodyBytes || utf8.RuneCountInString(v.Subject) > MaxSubjectLength {
+			t.Fatal("accepted over the limits")
+		}
+	})
+}
