@@ -294,8 +294,11 @@ func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error)
 		return BoardView{}, err
 	}
 	for _, c := range cells {
-		v.Cells = append(v.Cells, Cell{Language: c.Language, Agency: c.Agency, Category: c.Category,
-			OnTrack: c.OnTrack, AtRisk: c.AtRisk, Breached: c.Breached, Paused: c.Paused})
+		// A group whose open tickets are all answered has nothing to watch.
+		if c.OnTrack+c.AtRisk+c.Breached+c.Paused > 0 {
+			v.Cells = append(v.Cells, Cell{Language: c.Language, Agency: c.Agency, Category: c.Category,
+				OnTrack: c.OnTrack, AtRisk: c.AtRisk, Breached: c.Breached, Paused: c.Paused})
+		}
 		v.Totals[sla.StateOnTrack] += c.OnTrack
 		v.Totals[sla.StateAtRisk] += c.AtRisk
 		v.Totals[sla.StateBreached] += c.Breached
