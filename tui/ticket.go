@@ -714,12 +714,12 @@ func (p *ticketPage) bodyView() string {
 		if !p.wide() {
 			h++
 		}
-		return lipgloss.NewStyle().Height(h).MaxHeight(h).Render(p.picker.view(p.c, p.width, h))
+		return p.c.renderer.NewStyle().Height(h).MaxHeight(h).Render(p.picker.view(p.c, p.width, h))
 	}
 	if p.wide() {
-		left := lipgloss.NewStyle().Width(p.thread.Width).Height(h).MaxHeight(h).Render(p.thread.View())
+		left := p.c.renderer.NewStyle().Width(p.thread.Width).Height(h).MaxHeight(h).Render(p.thread.View())
 		rule := strings.TrimSuffix(strings.Repeat(" │ \n", h), "\n")
-		right := lipgloss.NewStyle().Height(h).MaxHeight(h).Render(p.account.View())
+		right := p.c.renderer.NewStyle().Height(h).MaxHeight(h).Render(p.account.View())
 		return lipgloss.JoinHorizontal(lipgloss.Top, left, s.Rule.Render(rule), right)
 	}
 	tabs := []string{loc.T("ticket.tab.thread"), loc.T("ticket.tab.account")}
@@ -739,7 +739,7 @@ func (p *ticketPage) bodyView() string {
 	if p.showAccount {
 		body = p.account.View()
 	}
-	return bar + "\n" + lipgloss.NewStyle().Height(h).MaxHeight(h).Render(body)
+	return bar + "\n" + p.c.renderer.NewStyle().Height(h).MaxHeight(h).Render(body)
 }
 
 // composerView is the composer's title and the textarea.
