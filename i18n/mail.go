@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"supportdesk/core/safetext"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -89,47 +90,9 @@ func camel(k string) string {
 }
 
 // plainText makes outside text (a requester's name, an agent's reply) safe
-// for a plain-text email: "\r\n" and bare "\r" become "\n", tabs and line
-// breaks stay, other C0/C1 controls, DEL and bidi overrides go (they could
-// hide or reorder text, CVE-2021-42574), invalid UTF-8 becomes U+FFFD.
-func plainText(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || dropInMail(r) || r == '\r' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\r':
-			b.WriteByte('\n')
-		case dropInMail(r):
-		default:
-			b.WriteRune(r) // RuneError from a bad byte is written as U+FFFD
-		}
-	}
-	return b.String()
-}
-
-// dropInMail reports the runes plainText removes.
-func dropInMail(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-		return true
-	}
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x061c
-}
+// for a plain-text mail: the same cleaning as the console's (core/safetext),
+// keeping paragraphs.
+func plainText(s string) string { return safetext.Text(s) }
 
 // singleLine folds line breaks and tabs into one space, for a subject line
 // or a name in a greeting. Only ASCII blanks collapse: a French no-break

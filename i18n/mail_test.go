@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"strings"
+	"supportdesk/core/safetext"
 	"testing"
 	"unicode/utf8"
 
@@ -123,7 +124,7 @@ func TestRenderMail(t *testing.T) {
 				"body": "  Line one\r\nLine\ttwo\x1b]0;pwned\x07 \u202eevil\rend\x00 {{.Ref}} ",
 			}},
 			subject:  "Reply to your request SD-2026-000124 Bcc: x@example.com",
-			contains: []string{"Hello Ana Bcc: y@example.com,\n\nLine one\nLine\ttwo]0;pwned evil\nend {{.Ref}}\n\nReference: SD-2026-000124"},
+			contains: []string{"Hello Ana Bcc: y@example.com,\n\nLine one\nLine two evilend {{.Ref}}\n\nReference: SD-2026-000124"},
 			absent:   []string{"\x1b", "\x07", "\u202e", "\r", "\x00"},
 		},
 	}
@@ -192,7 +193,7 @@ func FuzzPlainText(f *testing.F) {
 			t.Fatalf("%q: invalid UTF-8 %q", s, out)
 		}
 		for _, r := range out {
-			if r == '\r' || dropInMail(r) {
+			if r == '\r' || r == 0x1b || (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) || safetext.IsBidiControl(r) {
 				t.Fatalf("%q: output %q holds %U", s, out, r)
 			}
 		}

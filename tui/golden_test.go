@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"supportdesk/core/safetext"
 	"testing"
 	"time"
 
@@ -139,7 +140,7 @@ func TestHostileText(t *testing.T) {
 		t.Errorf("ESC reached the screen:\n%q", view)
 	}
 	for _, r := range view {
-		if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == '\r' {
+		if (r >= 0x80 && r <= 0x9f) || safetext.IsBidiControl(r) || r == '\r' {
 			t.Errorf("control %U reached the screen", r)
 		}
 	}

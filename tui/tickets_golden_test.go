@@ -3,6 +3,7 @@ package tui
 import (
 	"io"
 	"strings"
+	"supportdesk/core/safetext"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -168,7 +169,7 @@ func TestHostileTicketText(t *testing.T) {
 			t.Errorf("screen %d: ESC reached the screen:\n%q", i, s)
 		}
 		for _, r := range s {
-			if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == '\r' {
+			if (r >= 0x80 && r <= 0x9f) || safetext.IsBidiControl(r) || r == '\r' {
 				t.Errorf("screen %d: control %U reached the screen", i, r)
 				break
 			}

@@ -12,7 +12,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
+	"supportdesk/core/safetext"
 	"supportdesk/i18n"
 )
 
@@ -184,17 +186,13 @@ func ensureDir(db string) error {
 	return os.MkdirAll(filepath.Dir(db), 0o700)
 }
 
-// clean strips control characters from text echoed back to a terminal.
+// clean makes input echoed back to a terminal safe and short.
 func clean(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "…"
+	s = safetext.Line(s)
+	if utf8.RuneCountInString(s) > 80 {
+		s = string([]rune(s)[:80]) + "…"
 	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			return -1
-		}
-		return r
-	}, s)
+	return s
 }
 
 // interruptible returns a context cancelled by Ctrl-C.

@@ -1,4 +1,4 @@
-package tui
+package safetext
 
 import (
 	"strings"
@@ -39,8 +39,8 @@ func TestSanitizeLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := sanitizeLine(tt.in); got != tt.want {
-				t.Errorf("sanitizeLine(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := Line(tt.in); got != tt.want {
+				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -55,8 +55,8 @@ func TestSanitizeText(t *testing.T) {
 		{"a\x1b[1Ab\n\x1b[2Kc", "ab\nc"},
 	}
 	for _, tt := range tests {
-		if got := sanitizeText(tt.in); got != tt.want {
-			t.Errorf("sanitizeText(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -74,7 +74,7 @@ func checkSafe(t *testing.T, in, out string, multiline bool) {
 			t.Fatalf("%q: output %q holds control %U", in, out, r)
 		case r >= 0x80 && r <= 0x9f:
 			t.Fatalf("%q: output %q holds C1 control %U", in, out, r)
-		case isBidiControl(r):
+		case IsBidiControl(r):
 			t.Fatalf("%q: output %q holds bidi control %U", in, out, r)
 		}
 	}
@@ -88,13 +88,13 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		line := sanitizeLine(in)
+		line := Line(in)
 		checkSafe(t, in, line, false)
 		if strings.Contains(line, "\n") {
 			t.Fatalf("%q: sanitizeLine kept a newline", in)
 		}
-		checkSafe(t, in, sanitizeText(in), true)
-		if again := sanitizeLine(line); again != line {
+		checkSafe(t, in, Text(in), true)
+		if again := Line(line); again != line {
 			t.Fatalf("%q: not idempotent: %q then %q", in, line, again)
 		}
 	})
@@ -104,6 +104,6 @@ func BenchmarkSanitizeLine(b *testing.B) {
 	in := "Téléphone \x1b[31mde travail\x1b[0m \u202eevil"
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = sanitizeLine(in)
+		_ = Line(in)
 	}
 }
