@@ -54,7 +54,7 @@ func TestSLADueRefusesBadInput(t *testing.T) {
 		{"no --from", []string{"sla", "due"}, "Usage: supportdesk sla due"},
 		{"no subcommand", []string{"sla"}, "Usage: supportdesk sla due"},
 		{"stray argument", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "now"}, "Usage: supportdesk sla due"},
-		{"escapes are not echoed", []string{"sla", "due", "--from", "\x1b]0;pwned\x07"}, "invalid --from (]0;pwned)"},
+		{"escapes are not echoed", []string{"sla", "due", "--from", "\x1b]0;pwned\x07now"}, "invalid --from (now)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
