@@ -63,7 +63,7 @@ func newQueuePage(c *common) *queuePage {
 }
 
 // Init loads the first pages.
-func (p *queuePage) Init() tea.Cmd { return p.ensure() }
+func (p *queuePage) Init() tea.Cmd { return tea.Batch(p.ensure(), queueTickCmd(p.id)) }
 
 // InputFocused reports whether the search field holds the keyboard.
 func (p *queuePage) InputFocused() bool { return p.search.Focused() }
@@ -186,6 +186,14 @@ func (p *queuePage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case queueLoadedMsg:
 		return p, p.loaded(msg)
+	case queueTickMsg:
+		if msg.to != p.id {
+			return p, nil
+		}
+		if p.search.Focused() || p.panel != nil {
+			return p, queueTickCmd(p.id) // not while the agent edits the search or filters
+		}
+		return p, tea.Batch(p.reload(false), queueTickCmd(p.id))
 	case tea.WindowSizeMsg:
 		return p, p.ensure()
 	case tea.KeyMsg:

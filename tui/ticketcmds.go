@@ -88,6 +88,17 @@ type boardLoadedMsg struct {
 // never answers, so its ticking stops.
 type boardTickMsg struct{ to int }
 
+// queueTickMsg asks the queue to refresh itself.
+type queueTickMsg struct{ to int }
+
+// queueRefresh is how often the queue fetches its rows again: new tickets
+// arrive and clocks run while an agent reads.
+const queueRefresh = 30 * time.Second
+
+func queueTickCmd(to int) tea.Cmd {
+	return tea.Tick(queueRefresh, func(time.Time) tea.Msg { return queueTickMsg{to: to} })
+}
+
 // reassignedMsg answers a bulk reassignment.
 type reassignedMsg struct {
 	to    int
@@ -110,7 +121,7 @@ type closureDoneMsg struct {
 func isAnswer(msg tea.Msg) bool {
 	switch msg.(type) {
 	case lookupDoneMsg, queueLoadedMsg, ticketLoadedMsg, ticketChangedMsg, agentsLoadedMsg,
-		accountTicketsMsg, boardLoadedMsg, boardTickMsg, reassignedMsg, closureDoneMsg:
+		accountTicketsMsg, boardLoadedMsg, boardTickMsg, queueTickMsg, reassignedMsg, closureDoneMsg:
 		return true
 	}
 	return false

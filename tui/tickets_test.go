@@ -513,3 +513,29 @@ func TestLanguageSwitchTicketScreens(t *testing.T) {
 	drain(m, send(m, "b"))
 	check("board.section.counts")
 }
+
+func TestQueueRefreshesOnItsTick(t *testing.T) {
+	t.Parallel()
+	ft := newBigFake(500)
+	m := ticketModel(t, ft, access.RoleAgent, "en", 100, 30)
+	q := m.queue
+	before := len(ft.queueCalls)
+	drain(m, send(m, "down", "down"))
+	m.Update(queueTickMsg{to: q.id + 1000}) // another page's tick
+	if len(ft.queueCalls) != before {
+		t.Fatal("a tick for another page refreshed the queue")
+	}
+	_, cmd := m.Update(queueTickMsg{to: q.id})
+	drain(m, cmd)
+	if len(ft.queueCalls) == before || q.cursor != 2 {
+		t.Fatalf("tick: %d calls (was %d), cursor %d", len(ft.queueCalls), before, q.cursor)
+	}
+	// Not while the agent is typing a search.
+	drain(m, send(m, "/"))
+	before = len(ft.queueCalls)
+	_, cmd = m.Update(queueTickMsg{to: q.id})
+	drain(m, cmd)
+	if len(ft.queueCalls) != before {
+		t.Fatal("the queue refreshed under the search box")
+	}
+}
