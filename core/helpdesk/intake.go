@@ -4,6 +4,7 @@ package helpdesk
 
 import (
 	"context"
+	"encoding/hex"
 	"time"
 
 	"supportdesk/core/access"
@@ -169,7 +170,9 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 	}
 	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
 		Template: notify.Template("ticket_ack"), Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
-		TicketID: id, NextAttempt: now, Data: map[string]string{"ref": ref, "due": t.SLA.Due.In(in.zone).Format(time.RFC3339)}}
+		TicketID: id, NextAttempt: now, Data: map[string]string{"ref": ref, "due": t.SLA.Due.In(in.zone).Format(time.RFC3339),
+			// The greeting's name, sealed like the address: the outbox holds no PII in the clear.
+			"name_sealed": hex.EncodeToString(t.NameSealed)}}
 	if err := tx.Enqueue(ctx, ack); err != nil {
 		return t, err
 	}

@@ -2,6 +2,7 @@ package helpdesk
 
 import (
 	"context"
+	"encoding/hex"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -119,7 +120,7 @@ func (d *Desk) reply(ctx context.Context, actor access.Actor, id, version int64,
 		return tx.Enqueue(ctx, &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
 			Template: notify.TemplateTicketReply, Language: t.Language, ToSealed: t.RequesterSealed,
 			AAD: ticket.RequesterAAD(t.Ref), TicketID: t.ID, NextAttempt: now,
-			Data: map[string]string{"ref": t.Ref, "body": body}})
+			Data: map[string]string{"ref": t.Ref, "body": body, "name_sealed": hex.EncodeToString(t.NameSealed)}})
 	})
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	mathrand "math/rand/v2"
 	netmail "net/mail"
 	"strconv"
@@ -176,6 +178,7 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	if err != nil {
 		return Permanent(errors.New("recipient is not an email address"))
 	}
+	n = unsealData(w, n, aad)
 	subject, body, err := w.Renderer.RenderMail(n)
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
@@ -297,4 +300,34 @@ func positive[T int | time.Duration](v, def T) T {
 		return v
 	}
 	return def
+}
+
+// unsealData opens Data values stored sealed ("name_sealed", hex, under
+// the row's AAD) into their plain key ("name") for rendering only: the
+// outbox keeps no PII in the clear. A value that does not open is left out.
+func unsealData(w *Worker, n notify.Notification, aad []byte) notify.Notification {
+	var plain map[string]string
+	for k, v := range n.Data {
+		name, ok := strings.CutSuffix(k, "_sealed")
+		if !ok || name == "token" {
+			continue // the reset token never goes into a rendered body
+		}
+		raw, err := hex.DecodeString(v)
+		if err != nil {
+			continue
+		}
+		val, err := w.Keys.Open(raw, aad)
+		if err != nil {
+			continue
+		}
+		if plain == nil {
+			plain = make(map[string]string, len(n.Data)+1)
+			maps.Copy(plain, n.Data)
+		}
+		plain[name] = string(val)
+	}
+	if plain != nil {
+		n.Data = plain
+	}
+	return n
 }

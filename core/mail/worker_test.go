@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -514,5 +515,26 @@ func TestDefaultBackoff(t *testing.T) {
 			}
 		}
 		want = min(2*want, time.Hour)
+	}
+}
+
+func TestSealedDataOpensForRenderingOnly(t *testing.T) {
+	t.Parallel()
+	svc, _, _ := coretest.Open(t)
+	aad := []byte("requester:SD-2026-000001")
+	n := notify.Notification{AAD: string(aad), Data: map[string]string{"ref": "SD-2026-000001",
+		"name_sealed":  hex.EncodeToString(svc.Keys.Seal([]byte("José Núñez"), aad)),
+		"token_sealed": hex.EncodeToString(svc.Keys.Seal([]byte("SECRET-TOKEN"), aad)),
+		"bad_sealed":   "zz"}}
+	w := &Worker{Keys: svc.Keys}
+	got := unsealData(w, n, aad)
+	if got.Data["name"] != "José Núñez" || got.Data["token"] != "" || got.Data["bad"] != "" || got.Data["ref"] != "SD-2026-000001" {
+		t.Fatalf("%v", got.Data)
+	}
+	if _, ok := n.Data["name"]; ok {
+		t.Fatal("the stored row's data was changed")
+	}
+	if other := unsealData(w, n, []byte("requester:SD-2026-000002")); other.Data["name"] != "" {
+		t.Fatal("a name opened under another ticket's AAD")
 	}
 }
