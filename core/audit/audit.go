@@ -60,6 +60,7 @@ type Break struct {
 	Reason string // "edited", "missing_before", "reordered", "tail_missing"
 }
 
+// Error names the entry and the reason.
 func (b *Break) Error() string {
 	return fmt.Sprintf("audit chain broken at entry %d (%s)", b.Seq, b.Reason)
 }

@@ -51,6 +51,8 @@ type Error struct {
 	Err   error // the cause, for logs; never shown to users
 }
 
+// Error is the code with its field and limit, for logs; users see a
+// localized message instead.
 func (e *Error) Error() string {
 	s := string(e.Code)
 	if e.Field != "" {
@@ -65,6 +67,7 @@ func (e *Error) Error() string {
 	return s
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is matches on the code, so errors.Is(err, fault.ErrNotFound) works for any

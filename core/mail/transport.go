@@ -42,6 +42,7 @@ type SendError struct {
 	Err       error  // the cause, with the server's text, for logs that may hold PII
 }
 
+// Error names the stage and reply codes, never the server's text.
 func (e *SendError) Error() string {
 	s := "smtp " + e.Stage
 	if e.Code != 0 {
