@@ -45,18 +45,18 @@ func (a *app) seed(args []string) int {
 	if st := a.runSeed(ctx, svc, *n, *s, true); st != exitOK {
 		return st
 	}
-	return a.runTicketSeed(ctx, svc, *tickets, *s, true)
+	return a.runTicketSeed(ctx, svc, a.dbPath(false), *tickets, *s, true)
 }
 
 // runTicketSeed adds tickets over the past weeks, linked to seeded accounts
 // where the requester's address matches one.
-func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, n int, s uint64, print bool) int {
+func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, db string, n int, s uint64, print bool) int {
 	if n == 0 {
 		return exitOK
 	}
-	policy, err := centerCalendar(ctx, svc)
+	policy, err := a.centerCalendar(ctx, svc, db)
 	if err != nil {
-		return a.failErr(err)
+		return a.failConfig(err)
 	}
 	var accounts int64
 	if err := svc.Store.Read(ctx, func(r store.Reader) error {
@@ -143,7 +143,7 @@ func (a *app) demo(args []string) int {
 		if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
 			return st
 		}
-		if st := a.runTicketSeed(ctx, svc, demoTickets, demoSeed, false); st != exitOK {
+		if st := a.runTicketSeed(ctx, svc, db, demoTickets, demoSeed, false); st != exitOK {
 			return st
 		}
 	}

@@ -48,9 +48,9 @@ func (a *app) serve(args []string) int {
 	if err != nil {
 		return a.failErr(fault.Storage(err))
 	}
-	cal, err := centerCalendar(ctx, svc)
+	cal, err := a.centerCalendar(ctx, svc, a.dbPath(false))
 	if err != nil {
-		return a.failErr(err)
+		return a.failConfig(err)
 	}
 	transport, err := a.mailTransport(*mailDir, *smtpAddr, *smtpTLS, *smtpUser)
 	if err != nil {

@@ -40,9 +40,13 @@ func (a *app) sla(args []string) int {
 	if *days < 1 || *days > 30 {
 		return a.fail(exitUsage, a.l.T("cli.error.days"))
 	}
-	// For now the default calendar: supervisors' closure days live in the
+	// The configured calendar; supervisors' closure days live in the
 	// database, which this command does not open.
-	cal, err := calendar.New(calendar.DefaultConfig())
+	cfg, err := a.calendarConfig(a.dbPath(false))
+	if err != nil {
+		return a.failConfig(err)
+	}
+	cal, err := calendar.New(cfg)
 	if err != nil {
 		return a.failErr(err)
 	}

@@ -23,9 +23,9 @@ var _ tui.Tickets = (*helpdesk.Desk)(nil)
 func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential, demoMode bool) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	policy, err := centerCalendar(ctx, svc)
+	policy, err := a.centerCalendar(ctx, svc, a.dbPath(demoMode))
 	if err != nil {
-		return a.failErr(err)
+		return a.failConfig(err)
 	}
 	tickets := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk)
 	bundle, err := i18n.NewBundle()

@@ -31,6 +31,7 @@ type app struct {
 	stdin          io.Reader
 	l              *i18n.Localizer
 	dbFlag         string // --db as given, "" when not given
+	configFlag     string // --config as given
 	getenv         func(string) string
 }
 
@@ -98,6 +99,7 @@ func (a *app) flags(name, usageID string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&a.dbFlag, "db", a.dbFlag, a.l.T("cli.flag.db", map[string]any{"Path": defaultDB(a.getenv, false)}))
+	fs.StringVar(&a.configFlag, "config", a.configFlag, a.l.T("cli.flag.config"))
 	fs.Usage = func() {
 		fmt.Fprintln(a.stderr, a.l.T(usageID))
 		if name == "supportdesk" {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,27 @@ func TestSLADueMatchesTheCalendar(t *testing.T) {
 		if code != exitOK || out != want+"\n" {
 			t.Fatalf("sla due --from %s: %d %q %q, want %s", at, code, out, errOut, want)
 		}
+	}
+}
+
+func TestSLADueReadsTheConfiguredCalendar(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "center.toml")
+	// A center in Chicago, 09:00-17:00, Monday to Thursday.
+	os.WriteFile(cfg, []byte("[calendar]\nzone = \"America/Chicago\"\nopen = \"09:00\"\nclose = \"17:00\"\nweekdays = [\"mon\",\"tue\",\"wed\",\"thu\"]\n"), 0o600)
+	code, out, errOut := cli(t, "", "--config", cfg, "sla", "due", "--from", "2026-12-02T16:00:00-06:00", "--days", "1")
+	// 1 h Wednesday, 8 h Thursday, Friday to Sunday closed, 3 h Monday.
+	if code != exitOK || out != "2026-12-07T12:00:00-06:00\n" {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	os.WriteFile(cfg, []byte("[calendar]\nopen = \"8 o'clock\"\n"), 0o600)
+	code, _, errOut = cli(t, "", "--lang", "fr", "--config", cfg, "sla", "due", "--from", "2026-12-02T16:00:00-06:00")
+	if code != exitUsage || !strings.Contains(errOut, "calendar.open") || !strings.Contains(errOut, "pas valide") {
+		t.Fatalf("bad config: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--config", filepath.Join(dir, "missing.toml"), "sla", "due", "--from", "2026-12-02T16:00:00-06:00")
+	if code != exitUsage || !strings.Contains(errOut, "missing.toml") {
+		t.Fatalf("missing named config: %d %q", code, errOut)
 	}
 }
