@@ -46,9 +46,12 @@ type Options struct {
 	// leaves the console to account look-up only.
 	Tickets Tickets
 	Demo    []DemoCredential // nil outside demo mode
-	Lang    string           // language before sign-in: en, es or fr
-	Session string           // session id for the audit trail
-	Now     func() time.Time // injected clock; time.Now when nil
+	// DemoQueries are seeded accounts a new user can look up (demo mode
+	// only): an email, a phone, a UUID.
+	DemoQueries []string
+	Lang        string           // language before sign-in: en, es or fr
+	Session     string           // session id for the audit trail
+	Now         func() time.Time // injected clock; time.Now when nil
 
 	// Context ends the session's backend calls when the terminal or SSH
 	// session goes away; context.Background when nil.

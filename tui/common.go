@@ -33,6 +33,7 @@ type common struct {
 	session  string
 	now      func() time.Time
 	demo     []DemoCredential
+	demoQs   []string
 	renderer *lipgloss.Renderer
 	styles   *styles
 	keys     *keyMap

@@ -233,6 +233,10 @@ func (p *lookupPage) View() string {
 	b.WriteString("\n\n")
 	if p.view == nil {
 		b.WriteString(s.Muted.Render(wrap(loc.T("lookup.empty"), p.width)))
+		if len(p.c.demoQs) > 0 {
+			b.WriteString("\n\n" + s.Muted.Render(wrap(loc.T("lookup.demo_examples",
+				map[string]any{"Examples": sanitizeLine(strings.Join(p.c.demoQs, "  ·  "))}), p.width)))
+		}
 	} else {
 		b.WriteString(p.acct.View())
 	}

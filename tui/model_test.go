@@ -442,3 +442,20 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoQueriesOnlyInDemo(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(newFake("en"), "en")
+	m := newTestModel(t, opts, 100, 30)
+	signIn(t, m)
+	if strings.Contains(m.View(), "Demo accounts to try") {
+		t.Error("demo examples shown outside demo mode")
+	}
+	opts.DemoQueries = []string{"c•••@example.org", "\x1b[31m+12025550142"}
+	m = newTestModel(t, opts, 100, 30)
+	signIn(t, m)
+	view := m.View()
+	if !strings.Contains(view, "Demo accounts to try") || !strings.Contains(view, "+12025550142") || strings.ContainsRune(view, 0x1b) {
+		t.Errorf("demo examples:\n%q", view)
+	}
+}

@@ -82,6 +82,7 @@ func New(opts Options) tea.Model {
 		session:  opts.Session,
 		now:      now,
 		demo:     opts.Demo,
+		demoQs:   opts.DemoQueries,
 		renderer: r,
 		styles:   st,
 		keys:     newKeyMap(loc),

@@ -166,6 +166,7 @@ func (a *app) demo(args []string) int {
 				return c
 			}})
 	}
+	a.demoQueries = []string{seed.Email(s, 4), seed.Phone(s, 3), seed.AccountID(s, 0)}
 	return a.runConsole(svc, creds, true)
 }
 

@@ -44,7 +44,7 @@ func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential, demoMo
 		go func() { w.Run(ctx, time.Second); close(done) }()
 		defer func() { cancel(); <-done }()
 	}
-	m := tui.New(tui.Options{Backend: svc.Desk, Tickets: tickets, Demo: demo, Lang: a.l.Lang(), Bundle: bundle,
+	m := tui.New(tui.Options{Backend: svc.Desk, Tickets: tickets, Demo: demo, DemoQueries: a.demoQueries, Lang: a.l.Lang(), Bundle: bundle,
 		Session: "tty-" + strconv.FormatInt(time.Now().UnixNano(), 36), Now: svc.Clock.Now, Context: ctx})
 	if _, err := tea.NewProgram(m, tea.WithAltScreen()).Run(); err != nil {
 		return a.fail(exitFail, a.l.T("cli.error.terminal"))

@@ -32,6 +32,7 @@ type app struct {
 	l              *i18n.Localizer
 	dbFlag         string // --db as given, "" when not given
 	configFlag     string // --config as given
+	demoQueries    []string
 	getenv         func(string) string
 }
 
