@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os/user"
 	"strings"
+	"supportdesk/core/service"
 
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
@@ -56,23 +58,18 @@ func (a *app) audit(args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
-	svc, err := a.open(ctx, a.dbPath(false))
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
-	rep, err := svc.Desk.VerifyAudit(ctx, operator())
-	if err != nil {
-		return a.failErr(err)
-	}
-	if rep.Break != nil {
-		return a.fail(exitFail, a.l.T("cli.audit.broken", map[string]any{
-			"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": a.l.Number(rep.Count)}))
-	}
-	fmt.Fprintln(a.stdout, a.l.N("cli.audit.ok", int(rep.Count), map[string]any{"Count": a.l.Number(rep.Count)}))
-	return exitOK
+	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
+		rep, err := svc.Desk.VerifyAudit(ctx, operator())
+		if err != nil {
+			return a.failErr(err)
+		}
+		if rep.Break != nil {
+			return a.fail(exitFail, a.l.T("cli.audit.broken", map[string]any{
+				"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": a.l.Number(rep.Count)}))
+		}
+		fmt.Fprintln(a.stdout, a.l.N("cli.audit.ok", int(rep.Count), map[string]any{"Count": a.l.Number(rep.Count)}))
+		return exitOK
+	})
 }
 
 func (a *app) agent(args []string) int {
@@ -111,23 +108,18 @@ func (a *app) agent(args []string) int {
 	if in.UILanguage == "" && len(in.Languages) > 0 {
 		in.UILanguage = in.Languages[0]
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
-	svc, err := a.open(ctx, a.dbPath(false))
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
-	p, err := svc.Desk.AddAgent(ctx, operator(), in)
-	if err != nil {
-		return a.failErr(err)
-	}
-	fmt.Fprintln(a.stdout, a.l.T("cli.agent.added", map[string]any{"ID": p.AgentID}))
-	fmt.Fprintln(a.stdout, a.l.T("cli.agent.uri", map[string]any{"URI": p.URI}))
-	if generated {
-		fmt.Fprintln(a.stdout, a.l.T("cli.agent.password", map[string]any{"Password": password}))
-	}
-	return exitOK
+	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
+		p, err := svc.Desk.AddAgent(ctx, operator(), in)
+		if err != nil {
+			return a.failErr(err)
+		}
+		fmt.Fprintln(a.stdout, a.l.T("cli.agent.added", map[string]any{"ID": p.AgentID}))
+		fmt.Fprintln(a.stdout, a.l.T("cli.agent.uri", map[string]any{"URI": p.URI}))
+		if generated {
+			fmt.Fprintln(a.stdout, a.l.T("cli.agent.password", map[string]any{"Password": password}))
+		}
+		return exitOK
+	})
 }
 
 func splitCSV(s string) []string {

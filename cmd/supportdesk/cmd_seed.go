@@ -35,17 +35,12 @@ func (a *app) seed(args []string) int {
 	if *n < 0 || *n > 10_000_000 || *tickets < 0 || *tickets > 10_000_000 {
 		return a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(10_000_000)}))
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
-	svc, err := a.open(ctx, a.dbPath(false))
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
-	if st := a.runSeed(ctx, svc, *n, *s, true); st != exitOK {
-		return st
-	}
-	return a.runTicketSeed(ctx, svc, a.dbPath(false), *tickets, *s, true)
+	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
+		if st := a.runSeed(ctx, svc, *n, *s, true); st != exitOK {
+			return st
+		}
+		return a.runTicketSeed(ctx, svc, a.dbPath(false), *tickets, *s, true)
+	})
 }
 
 // runTicketSeed adds tickets over the past weeks, linked to seeded accounts
