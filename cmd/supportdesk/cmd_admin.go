@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os/user"
 	"strings"
-	"supportdesk/core/service"
 
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
 	"supportdesk/core/fault"
 	"supportdesk/core/secret"
+	"supportdesk/core/service"
 	"supportdesk/core/store/sqlite"
 )
 
