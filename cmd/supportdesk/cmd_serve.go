@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"supportdesk/core/authn"
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/mail"
@@ -57,7 +58,9 @@ func (a *app) serve(args []string) int {
 		return a.fail(exitUsage, a.l.T("cli.error.smtp", map[string]any{"Detail": clean(err.Error())}))
 	}
 	worker := &mail.Worker{Store: svc.Store, Keys: svc.Keys, Clock: svc.Clock, Renderer: bundle, Transport: transport,
-		From: *from, OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) }}
+		From: *from, OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) },
+		// The demo gateway: account notices to phones go to the same file as one-time codes.
+		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle}
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx, 2*time.Second); close(workerDone) }()

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"supportdesk/core/authn"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/mail"
 	"supportdesk/core/service"
@@ -39,7 +40,7 @@ func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential, demoMo
 			return a.failErr(err)
 		}
 		w := &mail.Worker{Store: svc.Store, Keys: svc.Keys, Clock: svc.Clock, Renderer: bundle, Transport: transport,
-			From: "Support <support@supportdesk.example>"}
+			From: "Support <support@supportdesk.example>", Texts: &authn.FileSender{Path: a.dbPath(true) + ".sms.log"}, TextRenderer: bundle}
 		done := make(chan struct{})
 		go func() { w.Run(ctx, time.Second); close(done) }()
 		defer func() { cancel(); <-done }()

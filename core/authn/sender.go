@@ -29,6 +29,18 @@ func (f *FileSender) SendOTP(_ context.Context, e164 string, d account.Delivery,
 	return errorsJoin(werr, fh.Close())
 }
 
+// SendText appends a text message (an account notice) to the file.
+func (f *FileSender) SendText(_ context.Context, e164, text, lang string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fh, err := os.OpenFile(f.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := fmt.Fprintf(fh, "%s text %s [%s] %s\n", time.Now().UTC().Format(time.RFC3339), account.MaskPhone(e164), lang, text)
+	return errorsJoin(werr, fh.Close())
+}
+
 func errorsJoin(a, b error) error {
 	if a != nil {
 		return a

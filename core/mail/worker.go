@@ -27,7 +27,18 @@ type Renderer interface {
 	RenderMail(n notify.Notification) (subject, body string, err error)
 }
 
-// Worker delivers the outbox's email rows.
+// TextSender delivers a short text message to a phone (E.164).
+type TextSender interface {
+	SendText(ctx context.Context, e164, text, lang string) error
+}
+
+// TextRenderer writes a notification as one text message.
+type TextRenderer interface {
+	RenderSMS(n notify.Notification) (string, error)
+}
+
+// Worker delivers the outbox's email rows, and its SMS rows when Texts is
+// set.
 //
 // Delivery is at least once. Before a row is first sent, its Message-ID
 // (<outbox-<id>.<random>@<Domain>>) is stored with the row, and the row is
@@ -39,8 +50,8 @@ type Renderer interface {
 // archives use to drop the duplicate. Exactly once would need the relay to
 // take part in our transaction, which SMTP cannot.
 //
-// SMS rows are not this worker's: it skips them and leaves them queued for
-// an SMS sender.
+// SMS rows go the same way through Texts (the gateway gets the Message-ID
+// as its idempotency key); without Texts they stay queued.
 type Worker struct {
 	Store     store.Store
 	Keys      *secret.Keyring
@@ -56,6 +67,9 @@ type Worker struct {
 	Lease       time.Duration                   // how long taken rows stay reserved; default 10 minutes
 	SendTimeout time.Duration                   // bound on one Transport.Send; default 2 minutes
 	OnError     func(error)                     // told of RunOnce errors in Run; may be nil
+
+	Texts        TextSender   // the SMS gateway; nil leaves SMS rows queued
+	TextRenderer TextRenderer // required with Texts
 }
 
 // DefaultBackoff waits 30 s after the first failure and doubles each time
@@ -147,6 +161,13 @@ func (w *Worker) take(ctx context.Context, now time.Time) ([]notify.Notification
 		if err != nil {
 			return err
 		}
+		if w.Texts != nil {
+			texts, err := tx.DueOutbox(ctx, now, notify.ChannelSMS, w.batch())
+			if err != nil {
+				return err
+			}
+			rows = append(rows, texts...)
+		}
 		for _, n := range rows {
 			if n.MessageID == "" {
 				if n.MessageID, err = w.messageID(n.ID); err != nil {
@@ -169,6 +190,9 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	aad := []byte(n.AAD)
 	if n.AAD == "" {
 		aad = authn.ContactAAD(n.AccountID)
+	}
+	if n.Channel == notify.ChannelSMS {
+		return w.deliverText(ctx, n, aad)
 	}
 	to, err := w.Keys.Open(n.ToSealed, aad)
 	if err != nil {
@@ -196,6 +220,21 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 		err = errors.New("send timed out") // our own timeout: retry like any transient failure
 	}
 	return redact(err, addr.Address)
+}
+
+// deliverText decrypts the phone, renders the text and sends it.
+func (w *Worker) deliverText(ctx context.Context, n notify.Notification, aad []byte) error {
+	to, err := w.Keys.Open(n.ToSealed, aad)
+	if err != nil {
+		return Permanent(errors.New("recipient cannot be decrypted"))
+	}
+	text, err := w.TextRenderer.RenderSMS(unsealData(w, n, aad))
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, w.sendTimeout())
+	defer cancel()
+	return redact(w.Texts.SendText(sctx, string(to), text, n.Language), string(to))
 }
 
 // finish records the attempt's outcome.
@@ -254,6 +293,8 @@ func (w *Worker) check() error {
 		return errors.New("mail: worker needs a Store, Keys, a Renderer and a Transport")
 	case w.From == "":
 		return errors.New("mail: worker needs a From address")
+	case w.Texts != nil && w.TextRenderer == nil:
+		return errors.New("mail: worker needs a TextRenderer with Texts")
 	}
 	if _, err := envelope(w.From); err != nil {
 		return fmt.Errorf("mail: From %q is not an address", w.From)

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -536,5 +537,60 @@ func TestSealedDataOpensForRenderingOnly(t *testing.T) {
 	}
 	if other := unsealData(w, n, []byte("requester:SD-2026-000002")); other.Data["name"] != "" {
 		t.Fatal("a name opened under another ticket's AAD")
+	}
+}
+
+// texts records text messages.
+type texts struct {
+	mu   sync.Mutex
+	sent []string // "phone|lang|text"
+	fail error
+}
+
+func (x *texts) SendText(_ context.Context, e164, text, lang string) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.fail != nil {
+		return x.fail
+	}
+	x.sent = append(x.sent, e164+"|"+lang+"|"+text)
+	return nil
+}
+
+type textRenderer struct{}
+
+func (textRenderer) RenderSMS(n notify.Notification) (string, error) {
+	return string(n.Template) + " " + n.Data["kind"], nil
+}
+
+func TestWorkerSendsSMSWhenGivenAGateway(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Dir{Path: t.TempDir()})
+	gw := &texts{}
+	f.w.Texts, f.w.TextRenderer = gw, textRenderer{}
+	s := methodAdded()
+	s.Channel = notify.ChannelSMS
+	sms := f.enqueue(t, s, "+15555550123")
+	email := f.enqueue(t, methodAdded(), jose)
+	f.runOnce(t, 2, 0)
+	if r := f.row(t, sms); r.Status != notify.StatusSent || r.MessageID == "" {
+		t.Fatalf("SMS row %+v", r)
+	}
+	if r := f.row(t, email); r.Status != notify.StatusSent {
+		t.Fatalf("email row %s", r.Status)
+	}
+	if len(gw.sent) != 1 || gw.sent[0] != "+15555550123|fr|method_added auth_app" {
+		t.Fatalf("sent %q", gw.sent)
+	}
+	// A gateway error is retried, and the number never reaches LastError.
+	gw.fail = errors.New("gateway refused +15555550123: quota")
+	again := f.enqueue(t, s, "+15555550123")
+	f.runOnce(t, 0, 1)
+	if r := f.row(t, again); r.Status != notify.StatusQueued || strings.Contains(r.LastError, "5550123") || r.Attempts != 1 {
+		t.Fatalf("failed SMS row %+v", r)
+	}
+	f.w.TextRenderer = nil
+	if _, _, err := f.w.RunOnce(t.Context()); err == nil {
+		t.Fatal("a worker with Texts but no TextRenderer ran")
 	}
 }
