@@ -43,20 +43,22 @@ const (
 	PermAgentManage     Permission = "agent.manage"
 	PermSeed            Permission = "demo.seed"
 	PermTicketRead      Permission = "ticket.read"
-	PermTicketWork      Permission = "ticket.work"    // reply, note, status, assign
-	PermClosureManage   Permission = "closure.manage" // the closure-day calendar
+	PermTicketWork      Permission = "ticket.work"      // reply, note, status, assign
+	PermClosureManage   Permission = "closure.manage"   // the closure-day calendar
+	PermTicketSupervise Permission = "ticket.supervise" // the board and bulk reassignment
 )
 
 // policy is the first, simple permission table; the full matrix with
 // dual control comes later.
 var policy = map[Role][]Permission{
-	RoleAgent:      {PermAccountSearch, PermAccountView, PermResetCancel, PermTicketRead, PermTicketWork},
-	RoleSupervisor: {PermAccountSearch, PermAccountView, PermResetCancel, PermAuditRead, PermTicketRead, PermTicketWork, PermClosureManage},
+	RoleAgent: {PermAccountSearch, PermAccountView, PermResetCancel, PermTicketRead, PermTicketWork},
+	RoleSupervisor: {PermAccountSearch, PermAccountView, PermResetCancel, PermAuditRead, PermTicketRead, PermTicketWork,
+		PermClosureManage, PermTicketSupervise},
 	RoleAgencyDesk: {PermAccountSearch, PermAccountViewLite},
 	RoleAdmin:      {PermAccountSearch, PermAccountView, PermAuditRead, PermAgentManage, PermClosureManage},
 	RoleUser:       {PermAccountSelf, PermAccountCreate},
 	RoleSystem: {PermAccountSearch, PermAccountView, PermAccountSelf, PermAccountCreate,
-		PermResetCancel, PermAuditRead, PermAgentManage, PermSeed, PermTicketRead, PermTicketWork, PermClosureManage},
+		PermResetCancel, PermAuditRead, PermAgentManage, PermSeed, PermTicketRead, PermTicketWork, PermClosureManage, PermTicketSupervise},
 }
 
 // Actor is who performs an operation.

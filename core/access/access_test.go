@@ -128,3 +128,13 @@ func TestAgentActor(t *testing.T) {
 		t.Errorf("Actor = %+v", got)
 	}
 }
+
+func TestOnlySupervisorsSupervise(t *testing.T) {
+	t.Parallel()
+	for _, r := range Roles {
+		got := Actor{ID: "x", Role: r}.Can(PermTicketSupervise)
+		if got != (r == RoleSupervisor) {
+			t.Errorf("%s supervises: %v", r, got)
+		}
+	}
+}
