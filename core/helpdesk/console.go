@@ -409,10 +409,7 @@ func (d *Desk) RemoveClosure(ctx context.Context, actor access.Actor, day string
 
 // Start starts a new ticket's clock on the current calendar, so intake
 // sees closure days as soon as they are added.
-func (d *Desk) Start(at time.Time) ticket.Clock {
-	p := d.policy.Load()
-	return sla.Start(p.Cal, at, p.Target)
-}
+func (d *Desk) Start(at time.Time) ticket.Clock { return d.policy.Load().Start(at) }
 
 // ReloadClosures re-reads the closure days another process may have
 // changed; serve calls it periodically.

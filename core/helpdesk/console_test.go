@@ -198,12 +198,18 @@ func TestClosuresMoveNewDueTimes(t *testing.T) {
 	if want := before.SLA.Due.Add(24 * time.Hour); !due.Equal(want) {
 		t.Fatalf("due with Tuesday closed %s, want %s", due, want)
 	}
+	if got := d.Start(c.Now()).Due; !got.Equal(due) {
+		t.Fatalf("the desk's own clock after the closure: %s, want %s", got, due)
+	}
 	board, _ := d.Board(ctx, supervisor)
 	if len(board.Closures) != 1 || board.Closures[0].Reason != "Snow day" {
 		t.Fatalf("closures %+v", board.Closures)
 	}
 	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); err != nil {
 		t.Fatal(err)
+	}
+	if got := d.Start(c.Now()).Due; !got.Equal(before.SLA.Due) {
+		t.Fatalf("the day reopened, yet due is %s, want %s", got, before.SLA.Due)
 	}
 	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); fault.CodeOf(err) != fault.CodeNotFound {
 		t.Fatalf("second removal: %v", err)

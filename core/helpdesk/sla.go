@@ -23,8 +23,10 @@ func (p Policy) Start(at time.Time) ticket.Clock { return sla.Start(p.Cal, at, p
 func (p Policy) Zone() *time.Location { return p.Cal.Zone() }
 
 // LoadPolicy builds the policy from a calendar configuration and the
-// closure days supervisors stored. A stored day that does not parse is
-// skipped rather than failing intake; the editor validates days on entry.
+// closure days supervisors stored, which replace any closures in cfg (the
+// store is where closures live, so a reload after a removal reopens the
+// day). A stored day that does not parse is skipped rather than failing
+// intake; the editor validates days on entry.
 func LoadPolicy(ctx context.Context, st store.Store, cfg calendar.Config) (Policy, error) {
 	var rows []store.Closure
 	err := st.Read(ctx, func(r store.Reader) error {
@@ -35,6 +37,7 @@ func LoadPolicy(ctx context.Context, st store.Store, cfg calendar.Config) (Polic
 	if err != nil {
 		return Policy{}, err
 	}
+	cfg.Closures = nil
 	for _, row := range rows {
 		d, err := calendar.ParseDate(row.Day)
 		if err != nil {
