@@ -87,12 +87,18 @@ func (d *Desk) page(ctx context.Context, q store.QueueQuery) (QueuePage, error) 
 	if err != nil {
 		return QueuePage{}, err
 	}
-	cls := sla.NewClassifier(d.cal(), now)
-	out := QueuePage{Offset: q.Offset, Total: total, At: now, Items: make([]QueueItem, len(rows))}
+	return QueuePage{Offset: q.Offset, Total: total, At: now, Items: d.items(rows, now, names)}, nil
+}
+
+// items dresses rows for display on one calendar, loaded once.
+func (d *Desk) items(rows []ticket.Ticket, now time.Time, names map[string]string) []QueueItem {
+	cal := d.cal()
+	cls := sla.NewClassifier(cal, now)
+	out := make([]QueueItem, len(rows))
 	for i, t := range rows {
-		out.Items[i] = d.item(t, cls, now, names)
+		out[i] = d.item(t, cal, cls, now, names)
 	}
-	return out, nil
+	return out
 }
 
 func agentNames(ctx context.Context, r store.Reader, names map[string]string) error {
@@ -103,10 +109,12 @@ func agentNames(ctx context.Context, r store.Reader, names map[string]string) er
 	return err
 }
 
-func (d *Desk) item(t ticket.Ticket, cls sla.Classifier, now time.Time, names map[string]string) QueueItem {
+// item dresses one ticket: requester masked, SLA state and business time
+// left at now.
+func (d *Desk) item(t ticket.Ticket, cal *calendar.Calendar, cls sla.Classifier, now time.Time, names map[string]string) QueueItem {
 	return QueueItem{ID: t.ID, Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, Status: t.Status,
 		Assignee: t.Assignee, AssigneeName: names[t.Assignee], RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt,
-		Due: t.SLA.Due, State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(d.cal(), now),
+		Due: t.SLA.Due, State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(cal, now),
 		Subject: t.Subject}
 }
 
@@ -149,11 +157,10 @@ func (d *Desk) Ticket(ctx context.Context, actor access.Actor, id int64) (Ticket
 		if err != nil {
 			return err
 		}
-		cls := sla.NewClassifier(d.cal(), now)
+		it := d.items([]ticket.Ticket{t}, now, names)[0]
 		v = TicketView{ID: t.ID, Version: t.Version, Ref: t.Ref, Channel: t.Channel, Language: t.Language, Category: t.Category,
-			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: names[t.Assignee], Subject: t.Subject,
-			RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt, Due: t.SLA.Due,
-			State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(d.cal(), now), SLALog: log}
+			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: it.AssigneeName, Subject: t.Subject,
+			RequesterMasked: it.RequesterMasked, CreatedAt: t.CreatedAt, Due: it.Due, State: it.State, Left: it.Left, SLALog: log}
 		if name, err := d.keys.Open(t.NameSealed, []byte(ticket.RequesterAAD(t.Ref))); err == nil {
 			v.RequesterName = string(name)
 		}
@@ -241,12 +248,7 @@ func (d *Desk) AccountTickets(ctx context.Context, actor access.Actor, accountID
 		}
 		return agentNames(ctx, r, names)
 	})
-	cls := sla.NewClassifier(d.cal(), now)
-	out := make([]QueueItem, len(rows))
-	for i, t := range rows {
-		out[i] = d.item(t, cls, now, names)
-	}
-	return out, err
+	return d.items(rows, now, names), err
 }
 
 // Board is the supervisor board at the current time.
