@@ -165,7 +165,7 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 	if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: id, Kind: ticket.MessageInbound, Author: "requester", Body: f.Body, CreatedAt: now}); err != nil {
 		return t, err
 	}
-	if err := tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: id, Kind: "activated", At: t.SLA.Started, Due: t.SLA.Due}); err != nil {
+	if err := logEvent(ctx, tx, id, t.SLA.Activated()); err != nil {
 		return t, err
 	}
 	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,

@@ -216,7 +216,7 @@ func (d *Desk) LogBreaches(ctx context.Context) (int, error) {
 		}
 		for _, t := range due {
 			t.BreachLoggedAt = now
-			if err := tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: t.ID, Kind: string(sla.EventBreached), At: t.SLA.Due, Due: t.SLA.Due}); err != nil {
+			if err := logEvent(ctx, tx, t.ID, sla.Event{Kind: sla.EventBreached, At: t.SLA.Due, Due: t.SLA.Due}); err != nil {
 				return err
 			}
 			if err := tx.UpdateTicket(ctx, &t); err != nil {
