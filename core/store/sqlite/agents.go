@@ -3,11 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 
 	"supportdesk/core/access"
-	"supportdesk/core/fault"
 )
 
 const agentCols = `id, email_sealed, email_fp, display_name, role, languages, ui_language, agencies,
@@ -37,15 +35,7 @@ func (c *conn) Agent(ctx context.Context, id string) (access.Agent, error) {
 }
 
 func (c *conn) oneAgent(ctx context.Context, q string, arg any) (access.Agent, error) {
-	row, err := c.row(ctx, q, arg)
-	if err != nil {
-		return access.Agent{}, err
-	}
-	a, err := scanAgent(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, fault.New(fault.CodeNotFound)
-	}
-	return a, storageErr(err)
+	return one(c, ctx, q, scanAgent, arg)
 }
 
 // Agents lists every agent by display name.

@@ -268,6 +268,20 @@ func (c *conn) rows(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return rs, nil
 }
 
+// one runs a single-row query and scans it; no row is fault.CodeNotFound.
+func one[T any](c *conn, ctx context.Context, q string, scan func(scanner) (T, error), args ...any) (T, error) {
+	row, err := c.row(ctx, q, args...)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fault.New(fault.CodeNotFound)
+	}
+	return v, storageErr(err)
+}
+
 // scanOne maps sql.ErrNoRows to fault.ErrNotFound.
 func scanOne(row *sql.Row, err error, dest ...any) error {
 	if err != nil {

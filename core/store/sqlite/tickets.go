@@ -39,20 +39,11 @@ func nullable(s string) any {
 }
 
 func (c *conn) oneTicket(ctx context.Context, where string, arg any) (ticket.Ticket, error) {
-	rs, err := c.rows(ctx, `SELECT `+ticketCols+` FROM tickets WHERE `+where, arg)
-	if err != nil {
-		return ticket.Ticket{}, err
-	}
-	defer rs.Close()
-	if !rs.Next() {
-		if err := rs.Err(); err != nil {
-			return ticket.Ticket{}, fault.Storage(err)
-		}
-		return ticket.Ticket{}, fault.New(fault.CodeNotFound)
-	}
-	t, err := scanTicket(rs)
-	return t, storageErr(err)
+	return one(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE `+where, scanTicket, arg)
 }
+
+// ticketRows scans the rows of a multi-ticket query.
+func ticketRows(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }
 
 // Ticket reads one ticket.
 func (c *conn) Ticket(ctx context.Context, id int64) (ticket.Ticket, error) {
@@ -72,24 +63,21 @@ func (c *conn) TicketByIdempotencyKey(ctx context.Context, key string) (ticket.T
 // TicketsByRequester lists a requester's tickets, newest first.
 func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error) {
 	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE requester_fp = ? ORDER BY id DESC LIMIT ?`,
-		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, fp, limit)
+		ticketRows, fp, limit)
 }
 
 // TicketsByAccount lists an account's tickets, newest first.
 func (c *conn) TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error) {
 	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE account_id = ? ORDER BY id DESC LIMIT ?`,
-		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, accountID, limit)
+		ticketRows, accountID, limit)
 }
 
 // SearchTickets runs an FTS5 query, best match first.
 func (c *conn) SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error) {
 	out, err := collect(c, ctx, `SELECT `+prefixed("t.", ticketCols)+` FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
 		WHERE tickets_fts MATCH ? ORDER BY f.rank LIMIT ?`,
-		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, query, limit)
-	if fault.CodeOf(err) == fault.CodeStorage && err != nil && strings.Contains(err.Error(), "fts5") {
-		return nil, &fault.Error{Code: fault.CodeInvalidInput, Field: "query", Err: err}
-	}
-	return out, err
+		ticketRows, query, limit)
+	return out, ftsErr(err)
 }
 
 func prefixed(p, cols string) string {
@@ -252,7 +240,7 @@ func (t *txn) DeleteClosure(ctx context.Context, day string) error {
 func (c *conn) BreachCandidates(ctx context.Context, now time.Time, limit int) ([]ticket.Ticket, error) {
 	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
 		AND sla_due <= ? AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND breach_logged_at = 0 ORDER BY sla_due LIMIT ?`,
-		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, ms(now), limit)
+		ticketRows, ms(now), limit)
 }
 
 // queueWhere builds the WHERE clause of a queue query.
@@ -324,7 +312,7 @@ func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Tick
 	}
 	page, err := collect(c, ctx, `SELECT `+cols+` FROM tickets t WHERE `+where+`
 		ORDER BY t.sla_fulfilled_at <> 0, t.sla_paused_at <> 0, t.sla_due, t.id LIMIT ? OFFSET ?`,
-		func(rs *sql.Rows) (ticket.Ticket, error) { return scanTicket(rs) }, append(args, limit, max(q.Offset, 0))...)
+		ticketRows, append(args, limit, max(q.Offset, 0))...)
 	return page, total, ftsErr(err)
 }
 
