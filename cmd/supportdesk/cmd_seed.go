@@ -124,24 +124,26 @@ func (a *app) demo(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
 	db := a.dbPath(true)
 	fresh := !service.Exists(db)
-	svc, err := a.open(ctx, db)
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
-	if fresh {
-		fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
-		if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
-			return st
+	return a.withService(db, func(ctx context.Context, svc *service.Service) int {
+		if fresh {
+			fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
+			if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
+				return st
+			}
+			if st := a.runTicketSeed(ctx, svc, db, demoTickets, demoSeed, false); st != exitOK {
+				return st
+			}
 		}
-		if st := a.runTicketSeed(ctx, svc, db, demoTickets, demoSeed, false); st != exitOK {
-			return st
-		}
-	}
+		s := demoSeedOf(ctx, svc)
+		a.demoQueries = []string{seed.Email(s, 4), seed.Phone(s, 3), seed.AccountID(s, 0)}
+		return a.runConsole(svc, demoCredentials(s), true)
+	})
+}
+
+// demoSeedOf is the seed the demo database was made with.
+func demoSeedOf(ctx context.Context, svc *service.Service) uint64 {
 	var s uint64 = demoSeed
 	_ = svc.Store.Read(ctx, func(r store.Reader) error {
 		if v, err := r.Meta(ctx, "demo_seed"); err == nil {
@@ -149,6 +151,11 @@ func (a *app) demo(args []string) int {
 		}
 		return nil
 	})
+	return s
+}
+
+// demoCredentials are the demo agents with their live authenticator codes.
+func demoCredentials(s uint64) []tui.DemoCredential {
 	var creds []tui.DemoCredential
 	for _, ag := range seed.DemoAgents(s) {
 		secret := ag.TOTPSecret
@@ -161,8 +168,7 @@ func (a *app) demo(args []string) int {
 				return c
 			}})
 	}
-	a.demoQueries = []string{seed.Email(s, 4), seed.Phone(s, 3), seed.AccountID(s, 0)}
-	return a.runConsole(svc, creds, true)
+	return creds
 }
 
 func (a *app) console(args []string) int {
@@ -170,16 +176,9 @@ func (a *app) console(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
 	db := a.dbPath(false)
 	if !service.Exists(db) {
 		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": db}))
 	}
-	svc, err := a.open(ctx, db)
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
-	return a.runConsole(svc, nil, false)
+	return a.withService(db, func(_ context.Context, svc *service.Service) int { return a.runConsole(svc, nil, false) })
 }
