@@ -13,6 +13,7 @@ import (
 	"supportdesk/core/clock"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
+	"supportdesk/core/store"
 )
 
 // Start is the fake clock's starting instant: a Wednesday.
@@ -59,4 +60,33 @@ func Open(t testing.TB) (*service.Service, *clock.Fake, *Sender) {
 	}
 	t.Cleanup(func() { svc.Close() })
 	return svc, c, snd
+}
+
+// Totals are the row counts a refused request must leave unchanged, and
+// the audit log's length (the head's sequence number).
+type Totals struct{ Accounts, Tickets, Outbox, Audit int64 }
+
+// Count reads the totals.
+func Count(t testing.TB, svc *service.Service) Totals {
+	t.Helper()
+	var c Totals
+	ctx := context.Background()
+	err := svc.Store.Read(ctx, func(r store.Reader) error {
+		var err error
+		if c.Accounts, err = r.CountAccounts(ctx); err != nil {
+			return err
+		}
+		if c.Tickets, err = r.CountTickets(ctx); err != nil {
+			return err
+		}
+		if c.Outbox, err = r.OutboxCount(ctx); err != nil {
+			return err
+		}
+		c.Audit, _, err = r.AuditHead(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

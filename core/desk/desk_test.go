@@ -39,22 +39,6 @@ func seeded(t *testing.T) (*service.Service, *clock.Fake) {
 
 var agent = access.Actor{ID: "agent-1", Role: access.RoleAgent, Session: "s1"}
 
-// counts is what a refused look-up must leave unchanged, and the audit size.
-type counts struct{ accounts, outbox, audit int64 }
-
-func count(t *testing.T, svc *service.Service) counts {
-	t.Helper()
-	var c counts
-	ctx := context.Background()
-	svc.Store.Read(ctx, func(r store.Reader) error {
-		c.accounts, _ = r.CountAccounts(ctx)
-		c.outbox, _ = r.OutboxCount(ctx)
-		c.audit, _, _ = r.AuditHead(ctx)
-		return nil
-	})
-	return c
-}
-
 func lastAudit(t *testing.T, svc *service.Service) audit.Entry {
 	t.Helper()
 	var tail []audit.Entry
@@ -145,13 +129,13 @@ func TestBadQueriesStoreOnlyTheSearchAudit(t *testing.T) {
 		{"invalid utf-8", "\xff\xfe@example.com", fault.CodeQueryUnrecognised},
 	}
 	for _, c := range cases {
-		before := count(t, svc)
+		before := coretest.Count(t, svc)
 		_, err := svc.Desk.Lookup(ctx, agent, c.query)
 		if got := fault.CodeOf(err); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
-		after := count(t, svc)
-		if after.accounts != before.accounts || after.outbox != before.outbox || after.audit != before.audit+1 {
+		after := coretest.Count(t, svc)
+		if after.Accounts != before.Accounts || after.Outbox != before.Outbox || after.Audit != before.Audit+1 {
 			t.Errorf("%s: stored more than one audit entry: %+v -> %+v", c.name, before, after)
 		}
 		e := lastAudit(t, svc)

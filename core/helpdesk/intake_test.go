@@ -45,26 +45,11 @@ func form(i int) ticket.Form {
 		Category: "lost_mfa", Agency: "ssa", Subject: "Téléphone perdu", Message: "J'ai perdu mon téléphone.\nAidez-moi."}
 }
 
-type totals struct{ tickets, outbox, audit int64 }
-
-func count(t *testing.T, svc *service.Service) totals {
-	t.Helper()
-	var c totals
-	ctx := context.Background()
-	svc.Store.Read(ctx, func(r store.Reader) error {
-		c.tickets, _ = r.CountTickets(ctx)
-		c.outbox, _ = r.OutboxCount(ctx)
-		c.audit, _, _ = r.AuditHead(ctx)
-		return nil
-	})
-	return c
-}
-
 func TestSubmitStoresTicketMessageSLAAckAndAudit(t *testing.T) {
 	t.Parallel()
 	svc, in := newIntake(t)
 	ctx := context.Background()
-	before := count(t, svc)
+	before := coretest.Count(t, svc)
 	tk, created, err := in.Submit(ctx, form(1), "test")
 	if err != nil || !created {
 		t.Fatalf("submit: %v %v", created, err)
@@ -72,8 +57,8 @@ func TestSubmitStoresTicketMessageSLAAckAndAudit(t *testing.T) {
 	if !strings.HasPrefix(tk.Ref, "SD-2026-") || len(tk.Ref) != len("SD-2026-000001") {
 		t.Fatalf("ref %q", tk.Ref)
 	}
-	after := count(t, svc)
-	if after.tickets != before.tickets+1 || after.outbox != before.outbox+1 || after.audit != before.audit+1 {
+	after := coretest.Count(t, svc)
+	if after.Tickets != before.Tickets+1 || after.Outbox != before.Outbox+1 || after.Audit != before.Audit+1 {
 		t.Fatalf("counts %+v -> %+v", before, after)
 	}
 	svc.Store.Read(ctx, func(r store.Reader) error {
@@ -119,7 +104,7 @@ func TestSubmitRejectsBadFormsAndStoresNothing(t *testing.T) {
 		"bidi in name": func(f *ticket.Form) { f.Name = "abc\u202edef" },
 		"agency":       func(f *ticket.Form) { f.Agency = "SSA; DROP TABLE" },
 	}
-	before := count(t, svc)
+	before := coretest.Count(t, svc)
 	for name, mutate := range bad {
 		f := form(2)
 		mutate(&f)
@@ -127,7 +112,7 @@ func TestSubmitRejectsBadFormsAndStoresNothing(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if after := count(t, svc); after != before {
+	if after := coretest.Count(t, svc); after != before {
 		t.Fatalf("refused forms stored something: %+v -> %+v", before, after)
 	}
 }
@@ -156,8 +141,8 @@ func TestIdempotencyKeyUnderConcurrency(t *testing.T) {
 			t.Fatalf("key %d gave %s and %s", i%4, refs[i], refs[i%4])
 		}
 	}
-	if c := count(t, svc); c.tickets != 4 {
-		t.Fatalf("%d tickets for 4 keys", c.tickets)
+	if c := coretest.Count(t, svc); c.Tickets != 4 {
+		t.Fatalf("%d tickets for 4 keys", c.Tickets)
 	}
 }
 
@@ -182,7 +167,7 @@ func TestConcurrentSubmitsAllCommitted(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if c := count(t, svc); c.tickets != n || c.outbox != n {
+	if c := coretest.Count(t, svc); c.Tickets != n || c.Outbox != n {
 		t.Fatalf("%+v after %d submits", c, n)
 	}
 }
@@ -224,7 +209,7 @@ func TestContactHandlerStatusCodes(t *testing.T) {
 	if w := post(h, "application/x-www-form-urlencoded", vals.Encode(), nil); w.Code != http.StatusCreated {
 		t.Fatalf("form fields: %d %s", w.Code, w.Body)
 	}
-	before := count(t, svc)
+	before := coretest.Count(t, svc)
 	huge := form(3)
 	huge.Message = strings.Repeat("é", ticket.MaxBodyBytes)
 	cases := []struct {
@@ -249,7 +234,7 @@ func TestContactHandlerStatusCodes(t *testing.T) {
 			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)
 		}
 	}
-	if after := count(t, svc); after != before {
+	if after := coretest.Count(t, svc); after != before {
 		t.Fatalf("bad requests stored something: %+v -> %+v", before, after)
 	}
 	key := map[string]string{"Idempotency-Key": "retry-1"}
