@@ -50,7 +50,7 @@ func logEvent(ctx context.Context, tx store.Tx, id int64, e sla.Event) error {
 	if e.IsZero() {
 		return nil
 	}
-	return tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: id, Kind: string(e.Kind), At: e.At, Due: e.Due})
+	return tx.InsertSLAEvent(ctx, ticket.LogEntry(id, e))
 }
 
 // change loads a ticket at the version the caller saw, lets fn change it,

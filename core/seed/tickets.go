@@ -258,7 +258,7 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 		}
 	}
 	for _, e := range events {
-		if err := tx.InsertSLAEvent(ctx, &ticket.SLAEvent{TicketID: id, Kind: string(e.Kind), At: e.At, Due: e.Due}); err != nil {
+		if err := tx.InsertSLAEvent(ctx, ticket.LogEntry(id, e)); err != nil {
 			return err
 		}
 	}

@@ -111,6 +111,11 @@ type SLAEvent struct {
 	Due      time.Time
 }
 
+// LogEntry is the stored line of an SLA transition's event.
+func LogEntry(ticketID int64, e sla.Event) *SLAEvent {
+	return &SLAEvent{TicketID: ticketID, Kind: string(e.Kind), At: e.At, Due: e.Due}
+}
+
 // Ref formats a human reference: SD-2026-000123.
 func Ref(year int, id int64) string { return fmt.Sprintf("SD-%d-%06d", year, id) }
 
