@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -9,8 +8,6 @@ import (
 
 	"supportdesk/core/calendar"
 	"supportdesk/core/fault"
-	"supportdesk/core/helpdesk"
-	"supportdesk/core/service"
 )
 
 // configPath is --config, else $SUPPORTDESK_CONFIG, else supportdesk.toml
@@ -63,14 +60,4 @@ func (a *app) failConfig(err error) int {
 		return a.fail(exitUsage, a.l.T("cli.error.config", map[string]any{"Path": clean(ce.path), "Key": field}))
 	}
 	return a.failErr(err)
-}
-
-// centerCalendar is the center's SLA policy: the configured calendar plus
-// the closure days supervisors stored.
-func (a *app) centerCalendar(ctx context.Context, svc *service.Service, db string) (helpdesk.Policy, error) {
-	cfg, err := a.calendarConfig(db)
-	if err != nil {
-		return helpdesk.Policy{}, err
-	}
-	return helpdesk.LoadPolicy(ctx, svc.Store, cfg)
 }

@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os/user"
+	"time"
 
+	"supportdesk/core/authn"
 	"supportdesk/core/service"
+	"supportdesk/core/staff"
+	"supportdesk/core/store/sqlite"
 )
 
 // withService opens the core on db for the length of fn, under a context
@@ -11,18 +17,54 @@ import (
 func (a *app) withService(db string, fn func(ctx context.Context, svc *service.Service) int) int {
 	ctx, cancel := interruptible()
 	defer cancel()
-	svc, err := a.open(ctx, db)
+	svc, err := a.open(ctx, db, openOptions{})
 	if err != nil {
-		return a.failErr(err)
+		return a.failOpen(err)
 	}
 	defer svc.Close()
 	return fn(ctx, svc)
 }
 
-// open opens the core on the database, creating its folder.
-func (a *app) open(ctx context.Context, db string) (*service.Service, error) {
+// openOptions are what a front end adds to the core it opens.
+type openOptions struct {
+	mail *service.Mail // the outbox; nil runs none
+	idle time.Duration // the console's idle lock; 0 keeps the default
+}
+
+// open opens the core on the database, creating its folder: the one place
+// that picks the store backend.
+func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Service, error) {
 	if err := ensureDir(db); err != nil {
 		return nil, err
 	}
-	return service.Open(ctx, service.Config{DBPath: db})
+	cal, err := a.calendarConfig(db)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return service.Open(ctx, st, service.Config{KeyPath: db + ".key", Sender: &authn.FileSender{Path: db + ".sms.log"},
+		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}})
+}
+
+// failOpen reports a failure to open the core: a configuration error with
+// its file and key, anything else by its code.
+func (a *app) failOpen(err error) int {
+	var ce *configError
+	if errors.As(err, &ce) {
+		return a.failConfig(err)
+	}
+	return a.failErr(err)
+}
+
+// operator is the token of whoever runs a command with the database and key
+// files: the audit trail names the OS user.
+func operator(svc *service.Service) staff.Token {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return svc.Operator(name)
 }

@@ -204,11 +204,12 @@ const (
 	EventResetGranted         EventKind = "account_reset_granted"
 	EventResetCancelled       EventKind = "account_reset_cancelled"
 	EventSuspended            EventKind = "account_suspended"
+	EventReinstated           EventKind = "account_reinstated"
 )
 
 // EventKinds lists every kind, for localization tests.
 var EventKinds = []EventKind{
-	EventAccountCreated, EventPhoneConfirmed, EventPhoneChanged, EventPhoneRemoved,
+	EventAccountCreated, EventPhoneConfirmed, EventPhoneChanged, EventPhoneRemoved, EventReinstated,
 	EventEmailChanged, EventPasswordChanged, EventAuthenticatorAdded,
 	EventAuthenticatorRemoved, EventBackupCodesAdded, EventBackupCodeUsed,
 	EventPersonalKeyUsed, EventSignIn, EventSignInFailed, EventSignIn2FAFailed,

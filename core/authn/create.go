@@ -36,7 +36,7 @@ func CheckPassword(pw string) error {
 // CreateAccount signs a user up. The account starts with its phone as the
 // one MFA method it must always keep.
 func (e *Engine) CreateAccount(ctx context.Context, actor access.Actor, in NewAccount) (string, error) {
-	if err := actor.Authorize(access.PermAccountCreate); err != nil {
+	if err := actor.Authorize(access.ActAccountCreate, access.ScopeGlobal); err != nil {
 		return "", err
 	}
 	email, err := account.NormalizeEmail(in.Email)

@@ -3,6 +3,7 @@ package authn
 import (
 	"context"
 	"encoding/hex"
+	"time"
 
 	"supportdesk/core/access"
 	"supportdesk/core/account"
@@ -82,6 +83,45 @@ func (e *Engine) GrantDue(ctx context.Context) (int, error) {
 	return granted, err
 }
 
+// ExpireLapsed closes every granted request whose deletion link expired
+// unused: the request goes, the account leaves "reset pending", and the
+// user must ask again. It returns how many it closed.
+func (e *Engine) ExpireLapsed(ctx context.Context) (int, error) {
+	now := e.clock.Now()
+	n := 0
+	err := e.st.Write(ctx, func(tx store.Tx) error {
+		n = 0
+		lapsed, err := tx.ResetsLapsed(ctx, now.Add(-account.ResetValidity), 500)
+		if err != nil {
+			return err
+		}
+		for _, r := range lapsed {
+			if r.StageAt(now) != account.StageExpired {
+				continue
+			}
+			a, err := tx.Account(ctx, r.AccountID)
+			if err != nil {
+				return err
+			}
+			if err := tx.DeleteReset(ctx, a.ID); err != nil {
+				return err
+			}
+			if a.Status == account.StatusResetPending {
+				a.Status = account.StatusActive
+				if err := tx.UpdateAccount(ctx, &a); err != nil {
+					return err
+				}
+			}
+			if err := record(ctx, tx, access.System, now, "account_reset.expire", a.ID, ""); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // DeleteWithToken deletes the account through the granted link. Addresses
 // are notified before the rows go; an IAL2 user proofs again afterwards.
 func (e *Engine) DeleteWithToken(ctx context.Context, accountID, token string) error {
@@ -128,51 +168,53 @@ const (
 	CancelSuspectedFraud CancelReason = "fraud"           // an agent, as fraud
 )
 
-// CancelReset cancels a waiting or granted request. Users cancel their
-// own; agents need PermResetCancel and a reason, and are audited.
+// CancelReset is the user's cancel link: a user cancels its own request.
+// Staff cancel through the desk, which resolves their session and calls
+// CancelResetTx inside its transaction.
 func (e *Engine) CancelReset(ctx context.Context, actor access.Actor, accountID string, why CancelReason) error {
-	perm := access.PermResetCancel
-	if actor.Role == access.RoleUser {
-		perm = access.PermAccountSelf
-		if actor.ID != accountID {
-			return fault.ErrNotPermitted
-		}
+	if actor.Role != access.RoleUser || actor.ID != accountID || why != CancelByUser {
+		return fault.ErrNotPermitted
 	}
-	if err := actor.Authorize(perm); err != nil {
+	if err := actor.Authorize(access.ActAccountSelf, access.ScopeOwn); err != nil {
 		return err
 	}
+	return e.st.Write(ctx, func(tx store.Tx) error {
+		return CancelResetTx(ctx, tx, actor, accountID, why, e.clock.Now())
+	})
+}
+
+// CancelResetTx cancels a waiting or granted request inside tx, for an
+// actor the caller already authorized, and notifies every address.
+func CancelResetTx(ctx context.Context, tx store.Tx, actor access.Actor, accountID string, why CancelReason, now time.Time) error {
 	switch why {
 	case CancelByUser, CancelVerifiedCaller, CancelSuspectedFraud:
 	default:
 		return fault.Invalid("reason", fault.CodeInvalidInput)
 	}
-	now := e.clock.Now()
-	return e.st.Write(ctx, func(tx store.Tx) error {
-		a, err := tx.Account(ctx, accountID)
-		if err != nil {
-			return err
-		}
-		r, err := tx.Reset(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		if st := r.StageAt(now); st != account.StageWaiting && st != account.StageGranted {
-			return fault.New(fault.CodeResetNotPending)
-		}
-		r.CancelledAt, r.CancelledBy, r.TokenHash = now, actor.ID, nil
-		if err := tx.PutReset(ctx, *r); err != nil {
-			return err
-		}
-		if a.Status == account.StatusResetPending {
-			a.Status = account.StatusActive
-		}
-		if why == CancelSuspectedFraud {
-			a.Status = account.StatusFraudReview
-		}
-		if err := tx.UpdateAccount(ctx, &a); err != nil {
-			return err
-		}
-		return announce(ctx, tx, actor, a, now, account.EventResetCancelled, "account_reset.cancel", string(why),
-			notify.TemplateResetCancelled, nil)
-	})
+	a, err := tx.Account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	r, err := tx.Reset(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if st := r.StageAt(now); st != account.StageWaiting && st != account.StageGranted {
+		return fault.New(fault.CodeResetNotPending)
+	}
+	r.CancelledAt, r.CancelledBy, r.TokenHash = now, actor.ID, nil
+	if err := tx.PutReset(ctx, *r); err != nil {
+		return err
+	}
+	if a.Status == account.StatusResetPending {
+		a.Status = account.StatusActive
+	}
+	if why == CancelSuspectedFraud {
+		a.Status = account.StatusFraudReview
+	}
+	if err := tx.UpdateAccount(ctx, &a); err != nil {
+		return err
+	}
+	return announce(ctx, tx, actor, a, now, account.EventResetCancelled, "account_reset.cancel", string(why),
+		notify.TemplateResetCancelled, nil)
 }

@@ -13,7 +13,9 @@ import (
 	"supportdesk/core/clock"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
+	"supportdesk/core/store/sqlite"
 )
 
 // Start is the fake clock's starting instant: a Wednesday.
@@ -53,8 +55,13 @@ func Open(t testing.TB) (*service.Service, *clock.Fake, *Sender) {
 	t.Helper()
 	c := clock.NewFake(Start)
 	snd := &Sender{}
-	svc, err := service.Open(context.Background(), service.Config{
-		DBPath: filepath.Join(t.TempDir(), "test.db"), Clock: c, Sender: snd, Argon: FastArgon})
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.Open(context.Background(), st, service.Config{
+		KeyPath: path + ".key", Clock: c, Sender: snd, Argon: FastArgon})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,4 +96,39 @@ func Count(t testing.TB, svc *service.Service) Totals {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Staff is a staff member a test created, signed in.
+type Staff struct {
+	staff.SignedIn
+	Email    string
+	Password string
+	Secret   string // TOTP seed
+}
+
+// AddStaff creates a staff member through the operator and opens a session
+// for it, as sign-in would.
+func AddStaff(t testing.TB, svc *service.Service, in staff.NewAgent) Staff {
+	t.Helper()
+	ctx := context.Background()
+	if in.Password == "" {
+		in.Password = "correct horse battery staple"
+	}
+	if in.DisplayName == "" {
+		in.DisplayName = string(in.Role) + " " + in.Email
+	}
+	p, err := svc.Staff.AddAgent(ctx, svc.Operator("test"), in)
+	if err != nil {
+		t.Fatalf("AddAgent(%s): %v", in.Email, err)
+	}
+	var si staff.SignedIn
+	err = svc.Store.Write(ctx, func(tx store.Tx) error {
+		var err error
+		si, err = svc.Staff.Issue(ctx, tx, p.AgentID, "tty", svc.Clock.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Staff{SignedIn: si, Email: in.Email, Password: in.Password, Secret: p.Secret}
 }

@@ -2,7 +2,10 @@ package desk
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -12,6 +15,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
 
@@ -50,18 +54,17 @@ func Classify(query string) (QueryKind, string, error) {
 // Lookup finds one account by exact email, phone or UUID and returns its
 // masked view. The search is audited whatever it finds (the query itself,
 // PII, is not recorded); a found account's view is audited too, in the
-// same transaction. Agency help desks see only accounts linked to their
-// agencies; any other account is "not found" to them.
-func (d *Desk) Lookup(ctx context.Context, actor access.Actor, query string) (AccountView, error) {
-	if err := actor.Authorize(access.PermAccountSearch); err != nil {
-		return AccountView{}, err
-	}
+// same transaction. To an agency help desk an account outside its agencies
+// answers exactly as a missing one, and is audited as a denied access.
+func (d *Desk) Lookup(ctx context.Context, tok staff.Token, query string) (AccountView, error) {
 	kind, norm, cerr := Classify(query)
-	now := d.clock.Now()
 	var view AccountView
 	var outcome error
-	err := d.st.Write(ctx, func(tx store.Tx) error {
-		outcome = cerr
+	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		if err := staff.Check(actor, access.ActSearch, access.ScopeGlobal, "account", ""); err != nil {
+			return err
+		}
+		outcome, view = cerr, AccountView{}
 		result := "invalid"
 		id := ""
 		if cerr == nil {
@@ -74,30 +77,29 @@ func (d *Desk) Lookup(ctx context.Context, actor access.Actor, query string) (Ac
 			case err != nil:
 				return err
 			default:
-				view, err = d.load(ctx, tx, actor, id)
-				if err != nil {
-					return err
-				}
-				view.OtherMatches = others
-				if !actor.InScope(agencyIDs(view.Agencies)) {
+				view, err = d.load(ctx, tx, actor, id, now)
+				switch {
+				case errors.Is(err, fault.ErrNotPermitted):
 					outcome, result, view, id = fault.ErrNotFound, "out_of_scope", AccountView{}, ""
-				} else {
+				case err != nil:
+					return err
+				default:
+					view.OtherMatches = others
 					result = "found"
 				}
 			}
 		}
-		detail := "kind=" + string(kind) + " result=" + result
-		if err := tx.AppendAudit(ctx, audit.Record(actor, now, "account.search", "account", id, detail)); err != nil {
+		action := "account.search"
+		if result == "out_of_scope" {
+			action = "access.denied"
+		}
+		if err := tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", id, "kind="+string(kind)+" result="+result)); err != nil {
 			return err
 		}
 		if result != "found" {
 			return nil
 		}
-		action := "account.view"
-		if view.Lite {
-			action = "account.view_lite"
-		}
-		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", id, ""))
+		return tx.AppendAudit(ctx, audit.Record(actor, now, viewAction(view), "account", id, ""))
 	})
 	if err != nil {
 		return AccountView{}, err
@@ -106,6 +108,13 @@ func (d *Desk) Lookup(ctx context.Context, actor access.Actor, query string) (Ac
 		return AccountView{}, outcome
 	}
 	return view, nil
+}
+
+func viewAction(v AccountView) string {
+	if v.Lite {
+		return string(access.ActAccountLite)
+	}
+	return string(access.ActAccountView)
 }
 
 func agencyIDs(a []AgencyView) []string {
@@ -134,64 +143,68 @@ func (d *Desk) resolve(ctx context.Context, r store.Reader, kind QueryKind, norm
 	}
 }
 
-// Resolve is the read path of Lookup without the audit write: benchmarks
-// measure it, and later callers that already audited reuse it.
-func (d *Desk) Resolve(ctx context.Context, actor access.Actor, query string) (AccountView, error) {
-	if err := actor.Authorize(access.PermAccountSearch); err != nil {
-		return AccountView{}, err
+// AccountScope places an account for the actor, from its agency links as
+// stored now.
+func AccountScope(ctx context.Context, r store.Reader, actor access.Actor, id string) (access.Scope, error) {
+	if actor.Role != access.RoleAgencyDesk {
+		return actor.AccountScope(nil), nil
 	}
-	kind, norm, err := Classify(query)
+	links, err := r.AgencyLinks(ctx, id)
 	if err != nil {
-		return AccountView{}, err
+		return "", err
 	}
-	var view AccountView
-	err = d.st.Read(ctx, func(r store.Reader) error {
-		id, others, err := d.resolve(ctx, r, kind, norm)
-		if err != nil {
-			return err
-		}
-		view, err = d.load(ctx, r, actor, id)
-		view.OtherMatches = others
-		return err
-	})
-	if err == nil && !actor.InScope(agencyIDs(view.Agencies)) {
-		return AccountView{}, fault.ErrNotFound
+	ids := make([]string, len(links))
+	for i, l := range links {
+		ids[i] = l.AgencyID
 	}
-	return view, err
+	return actor.AccountScope(ids), nil
 }
 
-// load builds the masked view of one account.
-func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id string) (AccountView, error) {
+// load builds the masked view of one account, full or lite as the actor's
+// role and the account's scope allow, or fault.ErrNotPermitted.
+func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id string, now time.Time) (AccountView, error) {
 	a, err := r.Account(ctx, id)
 	if err != nil {
 		return AccountView{}, err
 	}
-	lite := !actor.Can(access.PermAccountView)
-	if lite {
-		if err := actor.Authorize(access.PermAccountViewLite); err != nil {
-			return AccountView{}, err
-		}
+	sc, err := AccountScope(ctx, r, actor, id)
+	if err != nil {
+		return AccountView{}, err
+	}
+	lite := false
+	switch {
+	case actor.Can(access.ActAccountView, sc):
+	case actor.Can(access.ActAccountLite, sc):
+		lite = true
+	default:
+		return AccountView{}, &fault.Error{Code: fault.CodeNotPermitted, Limit: string(access.ActAccountView)}
 	}
 	v := AccountView{ID: a.ID, Lite: lite, CreatedAt: a.CreatedAt, Language: a.EmailLanguage, Status: a.Status,
 		IAL: a.IAL}
-	if d.clock.Now().Before(a.LockedUntil) {
+	if now.Before(a.LockedUntil) {
 		v.LockedUntil = a.LockedUntil
 	}
-	emails, err := r.Emails(ctx, id)
-	if err != nil {
-		return v, err
-	}
 	aad := authn.ContactAAD(id)
-	for _, e := range emails {
-		plain, err := d.keys.Open(e.Sealed, aad)
+	if !lite {
+		emails, err := r.Emails(ctx, id)
 		if err != nil {
-			return v, fault.Storage(err)
+			return v, err
 		}
-		v.Emails = append(v.Emails, EmailView{Masked: account.MaskEmail(string(plain)), ConfirmedAt: e.ConfirmedAt, LastSignIn: e.LastSignIn})
+		for _, e := range emails {
+			plain, err := d.keys.Open(e.Sealed, aad)
+			if err != nil {
+				return v, fault.Storage(err)
+			}
+			v.Emails = append(v.Emails, EmailView{Masked: account.MaskEmail(string(plain)), ConfirmedAt: e.ConfirmedAt, LastSignIn: e.LastSignIn})
+		}
 	}
 	links, err := r.AgencyLinks(ctx, id)
 	if err != nil {
 		return v, err
+	}
+	if lite {
+		// The desk sees its own agencies' links only: the last sign-in there.
+		links = slices.DeleteFunc(links, func(l account.AgencyLink) bool { return !slices.Contains(actor.Agencies, l.AgencyID) })
 	}
 	if len(links) > 0 {
 		agencies, err := r.Agencies(ctx)
@@ -218,6 +231,10 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 			}
 			v.Phones = append(v.Phones, PhoneView{Masked: account.MaskPhone(string(plain)), Delivery: p.Delivery, Default: p.Default})
 		}
+		if lite {
+			v.Methods = append(v.Methods, MethodView{Kind: account.KindPhone})
+			continue
+		}
 		v.Methods = append(v.Methods, MethodView{Kind: account.KindPhone, CreatedAt: p.CreatedAt, LastUsed: p.LastUsed})
 	}
 	methods, err := r.Methods(ctx, id)
@@ -226,6 +243,9 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 	}
 	for _, m := range methods {
 		mv := MethodView{Kind: m.Kind, Name: m.Name, CreatedAt: m.CreatedAt, LastUsed: m.LastUsed}
+		if lite {
+			mv = MethodView{Kind: m.Kind}
+		}
 		if m.Kind == account.KindBackupCodes {
 			codes, err := r.BackupCodes(ctx, id)
 			if err != nil {
@@ -239,6 +259,9 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 		}
 		v.Methods = append(v.Methods, mv)
 	}
+	if lite {
+		return v, nil
+	}
 	p, err := r.Profile(ctx, id)
 	if err != nil {
 		return v, err
@@ -251,63 +274,44 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 		return v, err
 	}
 	if rs != nil {
-		v.Reset = &ResetView{Stage: rs.StageAt(d.clock.Now()), RequestedAt: rs.RequestedAt, GrantAt: rs.GrantAt(),
+		v.Reset = &ResetView{Stage: rs.StageAt(now), RequestedAt: rs.RequestedAt, GrantAt: rs.GrantAt(),
 			ExpiresAt: rs.ExpiresAt(), CancelledAt: rs.CancelledAt, CancelledBy: rs.CancelledBy}
-	}
-	if lite {
-		return v, nil
 	}
 	if v.Devices, err = r.Devices(ctx, id); err != nil {
 		return v, err
 	}
-	v.Events, err = r.Events(ctx, id, EventLimit)
+	if actor.Can(access.ActAccountEvents, sc) {
+		v.Events, err = r.Events(ctx, id, EventLimit)
+	}
 	return v, err
-}
-
-// ResolveID is the bare look-up: classify, fingerprint, one indexed read.
-// It neither audits nor loads the view; benchmarks measure it.
-func (d *Desk) ResolveID(ctx context.Context, actor access.Actor, query string) (string, error) {
-	if err := actor.Authorize(access.PermAccountSearch); err != nil {
-		return "", err
-	}
-	kind, norm, err := Classify(query)
-	if err != nil {
-		return "", err
-	}
-	var id string
-	err = d.st.Read(ctx, func(r store.Reader) error {
-		id, _, err = d.resolve(ctx, r, kind, norm)
-		return err
-	})
-	return id, err
 }
 
 // View returns an account's masked view by id, for a panel beside a ticket
 // linked to it, and audits the view with its reason (e.g. "ticket=SD-…").
-// Agency help desks see only accounts of their agencies.
-func (d *Desk) View(ctx context.Context, actor access.Actor, id, reason string) (AccountView, error) {
-	if err := actor.Authorize(access.PermAccountSearch); err != nil {
-		return AccountView{}, err
-	}
-	now := d.clock.Now()
+// Outside an agency desk's scope it is "not found", audited as denied.
+func (d *Desk) View(ctx context.Context, tok staff.Token, id, reason string) (AccountView, error) {
 	var view AccountView
-	err := d.st.Write(ctx, func(tx store.Tx) error {
+	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
 		var err error
-		view, err = d.load(ctx, tx, actor, id)
-		if err != nil {
-			return err
-		}
-		if !actor.InScope(agencyIDs(view.Agencies)) {
-			return fault.ErrNotFound
-		}
-		action := "account.view"
-		if view.Lite {
-			action = "account.view_lite"
-		}
-		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", id, reason))
+		view, err = d.ViewTx(ctx, tx, actor, id, reason, now)
+		return err
 	})
 	if err != nil {
 		return AccountView{}, err
 	}
 	return view, nil
+}
+
+// ViewTx loads and audits an account's view inside a caller's transaction,
+// for an actor core resolved (the ticket view shows the linked account).
+// Outside the actor's scope it is a denial that answers "not found".
+func (d *Desk) ViewTx(ctx context.Context, tx store.Tx, actor access.Actor, id, reason string, now time.Time) (AccountView, error) {
+	view, err := d.load(ctx, tx, actor, id, now)
+	if errors.Is(err, fault.ErrNotPermitted) {
+		return AccountView{}, staff.Deny(access.ActAccountView, "account", id, fault.ErrNotFound)
+	}
+	if err != nil {
+		return AccountView{}, err
+	}
+	return view, tx.AppendAudit(ctx, audit.Record(actor, now, viewAction(view), "account", id, reason))
 }

@@ -3,17 +3,8 @@ package desk
 import (
 	"time"
 
-	"supportdesk/core/access"
 	"supportdesk/core/account"
 )
-
-// SignedIn is an agent after password and TOTP: its actor for core calls
-// and what the console shows of it.
-type SignedIn struct {
-	Actor       access.Actor
-	DisplayName string
-	UILanguage  string
-}
 
 // QueryKind is what a look-up query was recognised as.
 type QueryKind string
@@ -29,7 +20,8 @@ const (
 const MaxQueryLength = 256
 
 // AccountView is an account as an agent may see it: PII masked, no secret.
-// Lite views (agency help desks) leave Phones, Devices and Events empty.
+// Lite views (agency help desks) carry only the status, IAL, method kinds
+// and counts, and the last sign-in at the desk's own agencies.
 type AccountView struct {
 	ID           string
 	Lite         bool

@@ -37,6 +37,12 @@ const (
 	CodePhoneMalformed    Code = "phone_malformed"
 	CodeEmailMalformed    Code = "email_malformed"
 	CodePasswordLength    Code = "password_length"
+	CodeSessionLocked     Code = "session_locked"  // idle too long: password and code again
+	CodeSessionExpired    Code = "session_expired" // the 12-hour limit: a full sign-in
+	CodeSessionEnded      Code = "session_ended"   // signed out, or ended by an admin
+	CodeAgentDisabled     Code = "agent_disabled"
+	CodeRequestDecided    Code = "request_decided" // a dual-control request already approved, rejected or expired
+	CodeRequestExpired    Code = "request_expired"
 )
 
 // Error is a core error with a stable code. Field names an input field for

@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,8 +11,10 @@ import (
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/calendar"
+	"supportdesk/core/desk"
 	"supportdesk/core/fault"
 	"supportdesk/core/sla"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
@@ -19,13 +22,11 @@ import (
 // MaxPage bounds one queue window.
 const MaxPage = 500
 
-// Queue returns a window of the agent's queue ordered by due time: for
+// Queue returns a window of the actor's queue ordered by due time: for
 // agents, tickets assigned to them plus unassigned ones in their
-// languages; for supervisors, every open ticket.
-func (d *Desk) Queue(ctx context.Context, actor access.Actor, f QueueFilter, offset, limit int) (QueuePage, error) {
-	if err := actor.Authorize(access.PermTicketRead); err != nil {
-		return QueuePage{}, err
-	}
+// languages; for supervisors, every open ticket. A search by requester
+// email is audited, since it asks about a person.
+func (d *Desk) Queue(ctx context.Context, tok staff.Token, f QueueFilter, offset, limit int) (QueuePage, error) {
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
@@ -36,13 +37,42 @@ func (d *Desk) Queue(ctx context.Context, actor access.Actor, f QueueFilter, off
 		}
 		q.Statuses = []ticket.Status{f.Status}
 	}
-	if actor.Role == access.RoleAgent {
-		q.Agent, q.Languages = actor.ID, actor.Languages
-	}
 	if err := d.search(&q, f.Search); err != nil {
 		return QueuePage{}, err
 	}
-	return d.page(ctx, q)
+	var page QueuePage
+	run := func(r store.Reader, actor access.Actor, now time.Time) error {
+		if err := scopeQueue(&q, actor); err != nil {
+			return err
+		}
+		var err error
+		page, err = d.page(ctx, r, q, now)
+		return err
+	}
+	if q.Requester == nil {
+		return page, d.staff.Read(ctx, tok, run)
+	}
+	return page, d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		if err := run(tx, actor, now); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.search", "ticket", "",
+			"kind=email results="+strconv.Itoa(page.Total)))
+	})
+}
+
+// scopeQueue limits a queue query to what the actor may see: every ticket
+// for a supervisor, the agent's queue for an agent; agency desks see
+// tickets through the accounts of their agencies, not a queue.
+func scopeQueue(q *store.QueueQuery, actor access.Actor) error {
+	switch {
+	case actor.Can(access.ActTicketView, access.ScopeOther):
+	case actor.Can(access.ActTicketView, access.ScopeOwn) && actor.Can(access.ActTicketView, access.ScopeLanguage):
+		q.Agent, q.Languages = actor.ID, actor.Languages
+	default:
+		return staff.Deny(access.ActTicketView, "queue", "", nil)
+	}
+	return nil
 }
 
 // search reads the search box: a reference, a requester's exact email, or
@@ -72,19 +102,13 @@ func (d *Desk) search(q *store.QueueQuery, s string) error {
 }
 
 // page runs a queue query and dresses the rows for display.
-func (d *Desk) page(ctx context.Context, q store.QueueQuery) (QueuePage, error) {
-	now := d.clock.Now()
-	var rows []ticket.Ticket
-	var total int
-	names := map[string]string{}
-	err := d.st.Read(ctx, func(r store.Reader) error {
-		var err error
-		if rows, total, err = r.QueuePage(ctx, q); err != nil {
-			return err
-		}
-		return agentNames(ctx, r, names)
-	})
+func (d *Desk) page(ctx context.Context, r store.Reader, q store.QueueQuery, now time.Time) (QueuePage, error) {
+	rows, total, err := r.QueuePage(ctx, q)
 	if err != nil {
+		return QueuePage{}, err
+	}
+	names := map[string]string{}
+	if err := agentNames(ctx, r, names); err != nil {
 		return QueuePage{}, err
 	}
 	return QueuePage{Offset: q.Offset, Total: total, At: now, Items: d.items(rows, now, names)}, nil
@@ -128,22 +152,24 @@ func (d *Desk) requester(t ticket.Ticket) string {
 }
 
 // Ticket returns the ticket as an agent works it, with the linked account
-// masked. Reading it is audited.
-func (d *Desk) Ticket(ctx context.Context, actor access.Actor, id int64) (TicketView, error) {
-	if err := actor.Authorize(access.PermTicketRead); err != nil {
-		return TicketView{}, err
-	}
+// masked when the actor may see it. Reading it is audited; a ticket
+// outside the actor's scope is refused and the attempt audited.
+func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketView, error) {
 	var v TicketView
-	var accountID string
-	err := d.st.Write(ctx, func(tx store.Tx) error {
-		now := d.clock.Now()
+	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
 		t, err := tx.Ticket(ctx, id)
+		if fault.CodeOf(err) == fault.CodeNotFound {
+			return staff.Deny(access.ActTicketView, "ticket", strconv.FormatInt(id, 10), err)
+		}
 		if err != nil {
 			return err
 		}
-		// Agents work their own tickets and those in their languages.
-		if actor.Role == access.RoleAgent && t.Assignee != actor.ID && !slices.Contains(actor.Languages, t.Language) {
-			return fault.ErrNotPermitted
+		sc, err := ticketScope(ctx, tx, actor, t)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, access.ActTicketView, sc, "ticket", t.Ref); err != nil {
+			return err
 		}
 		names := map[string]string{}
 		if err := agentNames(ctx, tx, names); err != nil {
@@ -171,60 +197,75 @@ func (d *Desk) Ticket(ctx context.Context, actor access.Actor, id int64) (Ticket
 			}
 			v.Messages = append(v.Messages, MessageView{Kind: m.Kind, AuthorName: author, Body: m.Body, At: m.CreatedAt})
 		}
-		accountID = t.AccountID
-		return tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.view", "ticket", t.Ref, ""))
+		if err := tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.view", "ticket", t.Ref, "")); err != nil {
+			return err
+		}
+		if t.AccountID == "" || d.accounts == nil {
+			return nil
+		}
+		asc, err := desk.AccountScope(ctx, tx, actor, t.AccountID)
+		if err != nil {
+			return err
+		}
+		if !actor.Can(access.ActAccountView, asc) {
+			return nil // the ticket without the account panel
+		}
+		av, err := d.accounts.ViewTx(ctx, tx, actor, t.AccountID, "ticket="+t.Ref, now)
+		if err != nil {
+			return err
+		}
+		v.Account = &av
+		return nil
 	})
 	if err != nil {
 		return TicketView{}, err
-	}
-	if accountID != "" && d.accounts != nil && actor.Can(access.PermAccountView) {
-		if av, err := d.accounts.View(ctx, actor, accountID, "ticket="+v.Ref); err == nil {
-			v.Account = &av
-		}
 	}
 	return v, nil
 }
 
 // Reply mails a public reply and returns the ticket as it now is.
-func (d *Desk) Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (TicketView, error) {
-	return d.then(ctx, actor, id)(d.reply(ctx, actor, id, version, body))
+func (d *Desk) Reply(ctx context.Context, tok staff.Token, id, version int64, body string) (TicketView, error) {
+	return d.then(ctx, tok, id, d.reply(ctx, tok, id, version, body))
 }
 
 // Note adds an internal note and returns the ticket as it now is.
-func (d *Desk) Note(ctx context.Context, actor access.Actor, id, version int64, body string) (TicketView, error) {
-	return d.then(ctx, actor, id)(d.note(ctx, actor, id, version, body))
+func (d *Desk) Note(ctx context.Context, tok staff.Token, id, version int64, body string) (TicketView, error) {
+	return d.then(ctx, tok, id, d.note(ctx, tok, id, version, body))
 }
 
 // SetStatus moves the ticket and returns it as it now is.
-func (d *Desk) SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (TicketView, error) {
-	return d.then(ctx, actor, id)(d.setStatus(ctx, actor, id, version, status))
+func (d *Desk) SetStatus(ctx context.Context, tok staff.Token, id, version int64, status ticket.Status) (TicketView, error) {
+	return d.then(ctx, tok, id, d.setStatus(ctx, tok, id, version, status))
 }
 
-// Assign gives the ticket to an agent ("" unassigns) and returns it.
-func (d *Desk) Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (TicketView, error) {
-	return d.then(ctx, actor, id)(d.assign(ctx, actor, id, version, agentID))
+// Assign gives the ticket to an agent ("" unassigns) and returns it. The
+// target must be active staff working tickets in the ticket's language.
+// The view may then be refused: an agent who gave its ticket away no
+// longer reads it.
+func (d *Desk) Assign(ctx context.Context, tok staff.Token, id, version int64, agentID string) (TicketView, error) {
+	return d.then(ctx, tok, id, d.assign(ctx, tok, id, version, agentID))
 }
 
 // then reloads the view after a change, or passes the change's error on.
-func (d *Desk) then(ctx context.Context, actor access.Actor, id int64) func(ticket.Ticket, error) (TicketView, error) {
-	return func(_ ticket.Ticket, err error) (TicketView, error) {
-		if err != nil {
-			return TicketView{}, err
-		}
-		return d.Ticket(ctx, actor, id)
+func (d *Desk) then(ctx context.Context, tok staff.Token, id int64, err error) (TicketView, error) {
+	if err != nil {
+		return TicketView{}, err
 	}
+	return d.Ticket(ctx, tok, id)
 }
 
-// Agents lists the agents who work tickets, for assignment.
-func (d *Desk) Agents(ctx context.Context, actor access.Actor) ([]AgentSummary, error) {
-	if err := actor.Authorize(access.PermTicketRead); err != nil {
-		return nil, err
-	}
+// Agents lists the staff a ticket may be assigned to: active agents and
+// supervisors, with their languages.
+func (d *Desk) Agents(ctx context.Context, tok staff.Token) ([]AgentSummary, error) {
 	var out []AgentSummary
-	err := d.st.Read(ctx, func(r store.Reader) error {
+	err := d.staff.Read(ctx, tok, func(r store.Reader, actor access.Actor, _ time.Time) error {
+		if !actor.Can(access.ActAssign, access.ScopeOwn) {
+			return staff.Deny(access.ActAssign, "agent", "", nil)
+		}
 		agents, err := r.Agents(ctx)
+		out = out[:0]
 		for _, a := range agents {
-			if (a.Role == access.RoleAgent || a.Role == access.RoleSupervisor) && a.DisabledAt.IsZero() {
+			if a.Role.WorksTickets() && a.DisabledAt.IsZero() {
 				out = append(out, AgentSummary{ID: a.ID, Name: a.DisplayName, Languages: a.Languages})
 			}
 		}
@@ -233,30 +274,52 @@ func (d *Desk) Agents(ctx context.Context, actor access.Actor) ([]AgentSummary, 
 	return out, err
 }
 
-// AccountTickets lists the tickets linked to an account, newest first.
-func (d *Desk) AccountTickets(ctx context.Context, actor access.Actor, accountID string) ([]QueueItem, error) {
-	if err := actor.Authorize(access.PermTicketRead); err != nil {
-		return nil, err
-	}
-	now := d.clock.Now()
-	var rows []ticket.Ticket
-	names := map[string]string{}
-	err := d.st.Read(ctx, func(r store.Reader) error {
-		var err error
-		if rows, err = r.TicketsByAccount(ctx, accountID, 50); err != nil {
+// AccountTickets lists the tickets linked to an account that the actor may
+// see, newest first; listing them is audited.
+func (d *Desk) AccountTickets(ctx context.Context, tok staff.Token, accountID string) ([]QueueItem, error) {
+	var out []QueueItem
+	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		rows, err := tx.TicketsByAccount(ctx, accountID, 50)
+		if err != nil {
 			return err
 		}
-		return agentNames(ctx, r, names)
+		visible := rows[:0]
+		for _, t := range rows {
+			sc, err := ticketScope(ctx, tx, actor, t)
+			if err != nil {
+				return err
+			}
+			if actor.Can(access.ActTicketView, sc) {
+				visible = append(visible, t)
+			}
+		}
+		names := map[string]string{}
+		if err := agentNames(ctx, tx, names); err != nil {
+			return err
+		}
+		out = d.items(visible, now, names)
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "account.tickets", "account", accountID,
+			"shown="+strconv.Itoa(len(out))))
 	})
-	return d.items(rows, now, names), err
+	return out, err
 }
 
 // Board is the supervisor board at the current time.
-func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error) {
-	if err := actor.Authorize(access.PermTicketSupervise); err != nil {
-		return BoardView{}, err
-	}
-	now := d.clock.Now()
+func (d *Desk) Board(ctx context.Context, tok staff.Token) (BoardView, error) {
+	var v BoardView
+	err := d.staff.Read(ctx, tok, func(r store.Reader, actor access.Actor, now time.Time) error {
+		if err := staff.Check(actor, access.ActSupervise, access.ScopeGlobal, "board", ""); err != nil {
+			return err
+		}
+		var err error
+		v, err = d.board(ctx, r, now)
+		return err
+	})
+	return v, err
+}
+
+// board reads the supervisor board on one snapshot.
+func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardView, error) {
 	cls := sla.NewClassifier(d.cal(), now)
 	_, risk := cls.Bounds()
 	zone := d.cal().Zone()
@@ -267,7 +330,7 @@ func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error)
 	var loads []store.LoadRow
 	var closures []store.Closure
 	names := map[string]string{}
-	err := d.st.Read(ctx, func(r store.Reader) error {
+	err := func() error {
 		var err error
 		if cells, err = r.BoardCells(ctx, now, risk); err != nil {
 			return err
@@ -291,7 +354,7 @@ func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error)
 			return err
 		}
 		return agentNames(ctx, r, names)
-	})
+	}()
 	if err != nil {
 		return BoardView{}, err
 	}
@@ -314,7 +377,7 @@ func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error)
 	for _, c := range closures {
 		v.Closures = append(v.Closures, ClosureView{Day: c.Day, Reason: c.Reason})
 	}
-	urgent, err := d.page(ctx, store.QueueQuery{DueBy: risk, Limit: 200})
+	urgent, err := d.page(ctx, r, store.QueueQuery{DueBy: risk, Limit: 200}, now)
 	if err != nil {
 		return BoardView{}, err
 	}
@@ -322,22 +385,30 @@ func (d *Desk) Board(ctx context.Context, actor access.Actor) (BoardView, error)
 	return v, nil
 }
 
-// Reassign moves tickets to an agent in one transaction, each audited; a
-// ticket already assigned to that agent is left as it is.
-func (d *Desk) Reassign(ctx context.Context, actor access.Actor, ids []int64, agentID string) (int, error) {
-	if err := actor.Authorize(access.PermTicketSupervise); err != nil {
-		return 0, err
-	}
+// Reassign moves tickets to an agent in one transaction, each authorized
+// on the row as read and audited; a ticket already assigned to that agent
+// is left as it is. A target that may not work one of the tickets (not
+// active staff in its language) refuses the whole move.
+func (d *Desk) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error) {
 	moved := 0
-	err := d.st.Write(ctx, func(tx store.Tx) error {
+	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
 		moved = 0
-		now := d.clock.Now()
-		if _, err := tx.Agent(ctx, agentID); err != nil {
+		if err := staff.Check(actor, access.ActSupervise, access.ScopeGlobal, "ticket", ""); err != nil {
 			return err
 		}
 		for _, id := range ids {
 			t, err := tx.Ticket(ctx, id)
 			if err != nil {
+				return err
+			}
+			sc, err := ticketScope(ctx, tx, actor, t)
+			if err != nil {
+				return err
+			}
+			if err := staff.Check(actor, access.ActAssign, sc, "ticket", t.Ref); err != nil {
+				return err
+			}
+			if err := checkAssignee(ctx, tx, agentID, t.Language, now); err != nil {
 				return err
 			}
 			if t.Assignee == agentID {
@@ -362,10 +433,7 @@ const MaxClosureReason = 120
 
 // AddClosure closes the center on a day (YYYY-MM-DD); due times computed
 // from then on skip it. Supervisors and admins only.
-func (d *Desk) AddClosure(ctx context.Context, actor access.Actor, day, reason string) error {
-	if err := actor.Authorize(access.PermClosureManage); err != nil {
-		return err
-	}
+func (d *Desk) AddClosure(ctx context.Context, tok staff.Token, day, reason string) error {
 	date, err := calendar.ParseDate(strings.TrimSpace(day))
 	if err != nil {
 		return fault.Invalid("day", fault.CodeInvalidInput)
@@ -374,8 +442,10 @@ func (d *Desk) AddClosure(ctx context.Context, actor access.Actor, day, reason s
 	if reason == "" || len([]rune(reason)) > MaxClosureReason || strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return &fault.Error{Code: fault.CodeInvalidInput, Field: "reason", Max: MaxClosureReason}
 	}
-	now := d.clock.Now()
-	err = d.st.Write(ctx, func(tx store.Tx) error {
+	err = d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		if err := staff.Check(actor, access.ActClosures, access.ScopeGlobal, "closure", date.String()); err != nil {
+			return err
+		}
 		if err := tx.PutClosure(ctx, store.Closure{Day: date.String(), Reason: reason, CreatedBy: actor.ID, CreatedAt: now}); err != nil {
 			return err
 		}
@@ -388,16 +458,15 @@ func (d *Desk) AddClosure(ctx context.Context, actor access.Actor, day, reason s
 }
 
 // RemoveClosure reopens a day.
-func (d *Desk) RemoveClosure(ctx context.Context, actor access.Actor, day string) error {
-	if err := actor.Authorize(access.PermClosureManage); err != nil {
-		return err
-	}
+func (d *Desk) RemoveClosure(ctx context.Context, tok staff.Token, day string) error {
 	date, err := calendar.ParseDate(strings.TrimSpace(day))
 	if err != nil {
 		return fault.Invalid("day", fault.CodeInvalidInput)
 	}
-	now := d.clock.Now()
-	err = d.st.Write(ctx, func(tx store.Tx) error {
+	err = d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		if err := staff.Check(actor, access.ActClosures, access.ScopeGlobal, "closure", date.String()); err != nil {
+			return err
+		}
 		if err := tx.DeleteClosure(ctx, date.String()); err != nil {
 			return err
 		}

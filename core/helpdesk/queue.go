@@ -3,9 +3,11 @@ package helpdesk
 import (
 	"context"
 	"slices"
+	"time"
 
 	"supportdesk/core/access"
 	"supportdesk/core/sla"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
@@ -51,21 +53,27 @@ func Classify(rows []store.QueueRow, c sla.Classifier) Board {
 	return b
 }
 
-// ClassifyOpen loads every open ticket and classifies them at the current
-// time (reports and benchmarks; the console pages through QueuePage).
-func (d *Desk) ClassifyOpen(ctx context.Context, actor access.Actor) (Board, error) {
-	if err := actor.Authorize(access.PermTicketRead); err != nil {
-		return Board{}, err
-	}
-	var rows []store.QueueRow
-	err := d.st.Read(ctx, func(r store.Reader) error {
-		return r.ScanQueue(ctx, OpenStatuses, func(q store.QueueRow) error {
-			rows = append(rows, q)
+// ClassifyOpen loads the open tickets the actor may see and classifies
+// them at the current time (reports and benchmarks; the console pages
+// through QueuePage).
+func (d *Desk) ClassifyOpen(ctx context.Context, tok staff.Token) (Board, error) {
+	var b Board
+	err := d.staff.Read(ctx, tok, func(r store.Reader, actor access.Actor, now time.Time) error {
+		var q store.QueueQuery
+		if err := scopeQueue(&q, actor); err != nil {
+			return err
+		}
+		var rows []store.QueueRow
+		if err := r.ScanQueue(ctx, OpenStatuses, func(row store.QueueRow) error {
+			if q.Agent == "" || row.Assignee == q.Agent || (row.Assignee == "" && slices.Contains(q.Languages, row.Language)) {
+				rows = append(rows, row)
+			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		b = Classify(rows, sla.NewClassifier(d.cal(), now))
+		return nil
 	})
-	if err != nil {
-		return Board{}, err
-	}
-	return Classify(rows, sla.NewClassifier(d.cal(), d.clock.Now())), nil
+	return b, err
 }

@@ -51,3 +51,9 @@ func LoadPolicy(ctx context.Context, st store.Store, cfg calendar.Config) (Polic
 	}
 	return Policy{Cal: cal, Target: sla.Target}, nil
 }
+
+// Zone is the center's time zone.
+func (d *Desk) Zone() *time.Location { return d.cal().Zone() }
+
+// Policy is the SLA policy in force (the calendar with today's closures).
+func (d *Desk) Policy() Policy { return *d.policy.Load() }

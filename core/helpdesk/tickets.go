@@ -3,6 +3,8 @@ package helpdesk
 import (
 	"context"
 	"encoding/hex"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"supportdesk/core/notify"
 	"supportdesk/core/secret"
 	"supportdesk/core/sla"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
@@ -30,13 +33,31 @@ type Desk struct {
 	clock    clock.Clock
 	policy   atomic.Pointer[Policy] // replaced when closures change
 	accounts *desk.Desk
+	staff    *staff.Staff
 }
 
-// NewDesk builds the ticket desk; accounts shows linked accounts, masked.
-func NewDesk(st store.Store, keys *secret.Keyring, c clock.Clock, p Policy, accounts *desk.Desk) *Desk {
-	d := &Desk{st: st, keys: keys, clock: c, accounts: accounts}
+// NewDesk builds the ticket desk; accounts shows linked accounts, masked;
+// staff resolves every call's session to its actor.
+func NewDesk(st store.Store, keys *secret.Keyring, c clock.Clock, p Policy, accounts *desk.Desk, s *staff.Staff) *Desk {
+	d := &Desk{st: st, keys: keys, clock: c, accounts: accounts, staff: s}
 	d.policy.Store(&p)
 	return d
+}
+
+// ticketScope places a ticket for the actor, from the row as read: agency
+// desks need the linked account's agencies as stored now.
+func ticketScope(ctx context.Context, r store.Reader, actor access.Actor, t ticket.Ticket) (access.Scope, error) {
+	f := access.TicketFacts{Assignee: t.Assignee, Language: t.Language, OpenedBy: t.OpenedBy}
+	if actor.Role == access.RoleAgencyDesk && t.AccountID != "" {
+		links, err := r.AgencyLinks(ctx, t.AccountID)
+		if err != nil {
+			return "", err
+		}
+		for _, l := range links {
+			f.AccountAgencies = append(f.AccountAgencies, l.AgencyID)
+		}
+	}
+	return actor.TicketScope(f), nil
 }
 
 // cal is the current business calendar.
@@ -53,35 +74,39 @@ func logEvent(ctx context.Context, tx store.Tx, id int64, e sla.Event) error {
 	return tx.InsertSLAEvent(ctx, ticket.LogEntry(id, e))
 }
 
-// change loads a ticket at the version the caller saw, lets fn change it,
-// and stores it with an audit entry. A ticket changed meanwhile is
-// fault.ErrConflict: the caller reloads, nothing is overwritten.
-func (d *Desk) change(ctx context.Context, actor access.Actor, id, version int64, action, detail string,
-	fn func(tx store.Tx, t *ticket.Ticket, now time.Time) error) (ticket.Ticket, error) {
-	if err := actor.Authorize(access.PermTicketWork); err != nil {
-		return ticket.Ticket{}, err
-	}
-	var out ticket.Ticket
-	err := d.st.Write(ctx, func(tx store.Tx) error {
-		now := d.clock.Now()
+// change loads a ticket at the version the caller saw, authorizes act on
+// it as read, lets fn change it, and stores it with an audit entry, all in
+// one transaction. A refusal changes nothing but the audit log; a ticket
+// changed meanwhile is fault.ErrConflict: the caller reloads.
+func (d *Desk) change(ctx context.Context, tok staff.Token, id, version int64, act access.Action, detail string,
+	fn func(tx store.Tx, actor access.Actor, t *ticket.Ticket, now time.Time) error) error {
+	return d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
 		t, err := tx.Ticket(ctx, id)
+		if fault.CodeOf(err) == fault.CodeNotFound {
+			return staff.Deny(act, "ticket", strconv.FormatInt(id, 10), err)
+		}
 		if err != nil {
+			return err
+		}
+		sc, err := ticketScope(ctx, tx, actor, t)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, act, sc, "ticket", t.Ref); err != nil {
 			return err
 		}
 		if version != 0 && t.Version != version {
 			return fault.New(fault.CodeConflict)
 		}
-		if err := fn(tx, &t, now); err != nil {
+		if err := fn(tx, actor, &t, now); err != nil {
 			return err
 		}
 		t.UpdatedAt = now
 		if err := tx.UpdateTicket(ctx, &t); err != nil {
 			return err
 		}
-		out = t
-		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "ticket", t.Ref, detail))
+		return tx.AppendAudit(ctx, audit.Record(actor, now, string(act), "ticket", t.Ref, detail))
 	})
-	return out, err
 }
 
 func checkText(s string) (string, error) {
@@ -94,12 +119,12 @@ func checkText(s string) (string, error) {
 
 // reply adds an agent's public reply: it is mailed to the requester in the
 // ticket's language, and the first one meets the SLA target.
-func (d *Desk) reply(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+func (d *Desk) reply(ctx context.Context, tok staff.Token, id, version int64, body string) error {
 	body, err := checkText(body)
 	if err != nil {
-		return ticket.Ticket{}, err
+		return err
 	}
-	return d.change(ctx, actor, id, version, "ticket.reply", "", func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+	return d.change(ctx, tok, id, version, access.ActReply, "", func(tx store.Tx, actor access.Actor, t *ticket.Ticket, now time.Time) error {
 		if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessagePublic, Author: actor.ID, Body: body, CreatedAt: now}); err != nil {
 			return err
 		}
@@ -125,25 +150,25 @@ func (d *Desk) reply(ctx context.Context, actor access.Actor, id, version int64,
 }
 
 // note adds an internal note: never mailed, no effect on the SLA.
-func (d *Desk) note(ctx context.Context, actor access.Actor, id, version int64, body string) (ticket.Ticket, error) {
+func (d *Desk) note(ctx context.Context, tok staff.Token, id, version int64, body string) error {
 	body, err := checkText(body)
 	if err != nil {
-		return ticket.Ticket{}, err
+		return err
 	}
-	return d.change(ctx, actor, id, version, "ticket.note", "", func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+	return d.change(ctx, tok, id, version, access.ActNote, "", func(tx store.Tx, actor access.Actor, t *ticket.Ticket, now time.Time) error {
 		return tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessageInternal, Author: actor.ID, Body: body, CreatedAt: now})
 	})
 }
 
 // setStatus moves a ticket. Pending pauses the clock; leaving pending
 // resumes it with the business time it had left.
-func (d *Desk) setStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (ticket.Ticket, error) {
+func (d *Desk) setStatus(ctx context.Context, tok staff.Token, id, version int64, status ticket.Status) error {
 	switch status {
 	case ticket.StatusOpen, ticket.StatusPending, ticket.StatusSolved, ticket.StatusClosed:
 	default:
-		return ticket.Ticket{}, fault.Invalid("status", fault.CodeInvalidInput)
+		return fault.Invalid("status", fault.CodeInvalidInput)
 	}
-	return d.change(ctx, actor, id, version, "ticket.status", "status="+string(status), func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
+	return d.change(ctx, tok, id, version, access.ActSetStatus, "status="+string(status), func(tx store.Tx, _ access.Actor, t *ticket.Ticket, now time.Time) error {
 		var ev sla.Event
 		switch {
 		case status == ticket.StatusPending:
@@ -157,16 +182,33 @@ func (d *Desk) setStatus(ctx context.Context, actor access.Actor, id, version in
 }
 
 // assign gives the ticket to an agent, or to nobody with "".
-func (d *Desk) assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (ticket.Ticket, error) {
-	return d.change(ctx, actor, id, version, "ticket.assign", "assignee="+agentID, func(tx store.Tx, t *ticket.Ticket, now time.Time) error {
-		if agentID != "" {
-			if _, err := tx.Agent(ctx, agentID); err != nil {
-				return err
-			}
+func (d *Desk) assign(ctx context.Context, tok staff.Token, id, version int64, agentID string) error {
+	return d.change(ctx, tok, id, version, access.ActAssign, "assignee="+agentID, func(tx store.Tx, _ access.Actor, t *ticket.Ticket, now time.Time) error {
+		if err := checkAssignee(ctx, tx, agentID, t.Language, now); err != nil {
+			return err
 		}
 		t.Assignee = agentID
 		return nil
 	})
+}
+
+// checkAssignee refuses a target that is not active staff working tickets
+// in the ticket's language: no admin, no agency desk, no disabled agent.
+func checkAssignee(ctx context.Context, r store.Reader, agentID, language string, now time.Time) error {
+	if agentID == "" {
+		return nil
+	}
+	ag, err := r.Agent(ctx, agentID)
+	if fault.CodeOf(err) == fault.CodeNotFound {
+		return fault.Invalid("assignee", fault.CodeInvalidInput)
+	}
+	if err != nil {
+		return err
+	}
+	if !ag.Role.WorksTickets() || !ag.DisabledAt.IsZero() || !slices.Contains(ag.Languages, language) {
+		return fault.Invalid("assignee", fault.CodeInvalidInput)
+	}
+	return nil
 }
 
 // RequesterReply records a reply from the requester (the email channel):

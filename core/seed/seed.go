@@ -21,8 +21,8 @@ import (
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
-	"supportdesk/core/desk"
 	"supportdesk/core/secret"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
 
@@ -79,7 +79,9 @@ type Result struct {
 
 // Run seeds the store. It needs an empty database for accounts it would
 // create (ids derive from the seed).
-func Run(ctx context.Context, st store.Store, keys *secret.Keyring, dk *desk.Desk, opt Options) (Result, error) {
+//
+// Demo agents are created through staff as the operator whose token is tok.
+func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.Staff, tok staff.Token, opt Options) (Result, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 2000
 	}
@@ -107,7 +109,7 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, dk *desk.Des
 		return Result{}, err
 	}
 	res := Result{Agents: DemoAgents(opt.Seed)}
-	if err := seedAgents(ctx, st, keys, dk, res.Agents, opt.PasswordHash); err != nil {
+	if err := seedAgents(ctx, st, keys, sf, tok, res.Agents, opt.PasswordHash); err != nil {
 		return res, err
 	}
 	g := &gen{keys: keys, now: now, hash: opt.PasswordHash, seed: opt.Seed}
@@ -132,7 +134,7 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, dk *desk.Des
 	return res, nil
 }
 
-func seedAgents(ctx context.Context, st store.Store, keys *secret.Keyring, dk *desk.Desk, agents []DemoAgent, hash string) error {
+func seedAgents(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.Staff, tok staff.Token, agents []DemoAgent, hash string) error {
 	for _, a := range agents {
 		exists := false
 		err := st.Read(ctx, func(r store.Reader) error {
@@ -147,9 +149,9 @@ func seedAgents(ctx context.Context, st store.Store, keys *secret.Keyring, dk *d
 			continue
 		}
 		id := agentID(a.Email)
-		in := desk.NewAgent{Email: a.Email, DisplayName: a.Name, Role: a.Role, Languages: a.Languages,
+		in := staff.NewAgent{Email: a.Email, DisplayName: a.Name, Role: a.Role, Languages: a.Languages,
 			UILanguage: a.UILanguage, Agencies: a.Agencies}
-		if err := dk.InsertAgent(ctx, access.System, in, a.Email, hash, desk.Provisioned{AgentID: id, Secret: a.TOTPSecret}); err != nil {
+		if err := sf.InsertAgent(ctx, tok, in, hash, staff.Provisioned{AgentID: id, Secret: a.TOTPSecret}); err != nil {
 			return err
 		}
 	}

@@ -1,5 +1,7 @@
-// Package service wires the core together over a database file and a key
-// file: the store, the keyring, the auth engine and the desk.
+// Package service is the one place that builds the core: over any store
+// backend, it opens the key file and wires the staff sessions, the auth
+// engine, the account desk, the ticket desk, intake, dual control and the
+// jobs runner. Front ends (console, serve, SSH) stay thin over a Service.
 package service
 
 import (
@@ -7,45 +9,77 @@ import (
 	"context"
 	"errors"
 	"os"
+	"time"
 
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
+	"supportdesk/core/calendar"
 	"supportdesk/core/clock"
 	"supportdesk/core/desk"
+	"supportdesk/core/dual"
 	"supportdesk/core/fault"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/jobs"
+	"supportdesk/core/mail"
 	"supportdesk/core/secret"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
-	"supportdesk/core/store/sqlite"
 )
 
-// Config says where the data lives and what the service runs with.
+// Config says what the core runs with. KeyPath is required.
 type Config struct {
-	DBPath  string
-	KeyPath string // default: DBPath + ".key"
-	Clock   clock.Clock
-	Sender  authn.Sender // default: a FileSender next to the database
-	Argon   secret.Argon2Params
+	KeyPath  string
+	Clock    clock.Clock         // default: the system clock
+	Sender   authn.Sender        // one-time codes; required
+	Argon    secret.Argon2Params // default: secret.DefaultArgon2
+	Limits   staff.Limits        // default: 30 minutes idle, 12 hours in all
+	Calendar *calendar.Config    // default: calendar.DefaultConfig()
+	Mail     *Mail               // nil: this process runs no outbox
+}
+
+// Mail is how the outbox delivers: what the worker needs beyond the core.
+type Mail struct {
+	Transport    mail.Transport
+	From         string
+	Renderer     mail.Renderer
+	Texts        mail.TextSender
+	TextRenderer mail.TextRenderer
+	OnError      func(error)
 }
 
 // Service is the opened core.
 type Service struct {
-	Store *sqlite.Store
-	Keys  *secret.Keyring
-	Auth  *authn.Engine
-	Desk  *desk.Desk
-	Clock clock.Clock
+	Store   store.Store
+	Keys    *secret.Keyring
+	Clock   clock.Clock
+	Staff   *staff.Staff
+	Auth    *authn.Engine
+	Desk    *desk.Desk
+	Tickets *helpdesk.Desk
+	Intake  *helpdesk.Intake
+	Dual    *dual.Control
+	Jobs    *jobs.Runner
 }
 
 // keyCheck is the meta row that ties the database to its key file.
 const keyCheck = "key_check"
 
-// Open opens the database (applying migrations) and the key file (creating
-// it with mode 0600 on first start), and refuses a key that does not match
-// the database.
-func Open(ctx context.Context, cfg Config) (*Service, error) {
-	if cfg.KeyPath == "" {
-		cfg.KeyPath = cfg.DBPath + ".key"
+// Open builds the core over an opened store, which it then owns (Close
+// closes it, and so does a failed Open). The key file is created with mode
+// 0600 on first start; a key that does not match the database is refused.
+func Open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
+	svc, err := open(ctx, st, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return svc, nil
+}
+
+func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
+	if cfg.KeyPath == "" || cfg.Sender == nil {
+		return nil, fault.Invalid("config", fault.CodeInvalidInput)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
@@ -53,33 +87,40 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Argon == (secret.Argon2Params{}) {
 		cfg.Argon = secret.DefaultArgon2
 	}
-	if cfg.Sender == nil {
-		cfg.Sender = &authn.FileSender{Path: cfg.DBPath + ".sms.log"}
-	}
-	st, err := sqlite.Open(ctx, cfg.DBPath, sqlite.Options{})
-	if err != nil {
-		return nil, err
+	calCfg := calendar.DefaultConfig()
+	if cfg.Calendar != nil {
+		calCfg = *cfg.Calendar
 	}
 	keys, _, err := secret.LoadOrCreate(cfg.KeyPath)
 	if err != nil {
-		st.Close()
 		return nil, &fault.Error{Code: fault.CodeKeyMismatch, Err: err}
 	}
 	if err := bindKey(ctx, st, keys, cfg.Clock); err != nil {
-		st.Close()
 		return nil, err
 	}
 	auth, err := authn.New(st, keys, cfg.Clock, cfg.Sender, cfg.Argon)
 	if err != nil {
-		st.Close()
 		return nil, err
 	}
-	dk, err := desk.New(st, keys, cfg.Clock, cfg.Argon)
+	sf, err := staff.New(st, keys, cfg.Clock, cfg.Argon, cfg.Limits)
 	if err != nil {
-		st.Close()
 		return nil, err
 	}
-	return &Service{Store: st, Keys: keys, Auth: auth, Desk: dk, Clock: cfg.Clock}, nil
+	policy, err := helpdesk.LoadPolicy(ctx, st, calCfg)
+	if err != nil {
+		return nil, err
+	}
+	dk := desk.New(st, keys, cfg.Clock, sf)
+	tickets := helpdesk.NewDesk(st, keys, cfg.Clock, policy, dk, sf)
+	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
+		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock)}
+	var outbox *mail.Worker
+	if m := cfg.Mail; m != nil {
+		outbox = &mail.Worker{Store: st, Keys: keys, Clock: cfg.Clock, Renderer: m.Renderer, Transport: m.Transport,
+			From: m.From, OnError: m.OnError, Texts: m.Texts, TextRenderer: m.TextRenderer}
+	}
+	svc.Jobs = jobs.New(auth, tickets, outbox)
+	return svc, nil
 }
 
 // bindKey stores the key's check tag in a new database, or compares it.
@@ -99,6 +140,25 @@ func bindKey(ctx context.Context, st store.Store, keys *secret.Keyring, c clock.
 		}
 		return nil
 	})
+}
+
+// Operator returns the token of the command-line operator, audited as the
+// OS user; it is valid in this process only.
+func (s *Service) Operator(osUser string) staff.Token { return s.Staff.Operator(osUser) }
+
+// Zone is the center's time zone.
+func (s *Service) Zone() *time.Location { return s.Tickets.Zone() }
+
+// Maintenance is what a backend may offer beyond the store contract.
+type Maintenance interface {
+	Checkpoint(ctx context.Context) error
+	IntegrityCheck(ctx context.Context) (string, error)
+}
+
+// Maintain returns the backend's maintenance, when it has any.
+func (s *Service) Maintain() (Maintenance, bool) {
+	m, ok := s.Store.(Maintenance)
+	return m, ok
 }
 
 // Close closes the store.

@@ -90,6 +90,7 @@ type Ticket struct {
 	SLA             Clock
 	FirstReplyAt    time.Time
 	BreachLoggedAt  time.Time // "breached" logged for the current target; zero after a restart
+	OpenedBy        string    // the agency desk that escalated it; "" for contact-form and mail tickets
 }
 
 // Message is one line of a ticket's thread.

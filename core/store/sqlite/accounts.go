@@ -239,14 +239,24 @@ func (c *conn) Meta(ctx context.Context, key string) ([]byte, error) {
 
 // ResetsDue lists ungranted, uncancelled requests made at or before t.
 func (c *conn) ResetsDue(ctx context.Context, requestedBefore time.Time, limit int) ([]account.Reset, error) {
+	return c.resets(ctx, `r.granted_at = 0 AND r.cancelled_at = 0 AND r.requested_at <= ? ORDER BY r.requested_at LIMIT ?`,
+		ms(requestedBefore), limit)
+}
+
+// ResetsLapsed lists granted, uncancelled, unused requests granted at or before t.
+func (c *conn) ResetsLapsed(ctx context.Context, grantedBefore time.Time, limit int) ([]account.Reset, error) {
+	return c.resets(ctx, `r.granted_at <> 0 AND r.cancelled_at = 0 AND r.deleted_at = 0 AND r.granted_at <= ?
+		ORDER BY r.granted_at LIMIT ?`, ms(grantedBefore), limit)
+}
+
+func (c *conn) resets(ctx context.Context, where string, args ...any) ([]account.Reset, error) {
 	return collect(c, ctx, `SELECT a.id, r.requested_at, r.cancelled_at, r.cancelled_by, r.token_hash, r.granted_at, r.deleted_at
-		FROM account_resets r JOIN accounts a ON a.pk = r.account_id
-		WHERE r.granted_at = 0 AND r.cancelled_at = 0 AND r.requested_at <= ? ORDER BY r.requested_at LIMIT ?`,
+		FROM account_resets r JOIN accounts a ON a.pk = r.account_id WHERE `+where,
 		func(rs *sql.Rows) (account.Reset, error) {
 			var r account.Reset
 			var req, can, gr, del int64
 			err := rs.Scan(&r.AccountID, &req, &can, &r.CancelledBy, &r.TokenHash, &gr, &del)
 			r.RequestedAt, r.CancelledAt, r.GrantedAt, r.DeletedAt = tm(req), tm(can), tm(gr), tm(del)
 			return r, err
-		}, ms(requestedBefore), limit)
+		}, args...)
 }

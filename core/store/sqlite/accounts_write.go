@@ -208,3 +208,8 @@ func (t *txn) PutMeta(ctx context.Context, key string, value []byte) error {
 	_, err := t.exec(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)`, key, value)
 	return err
 }
+
+// DeleteReset removes an account's reset request.
+func (t *txn) DeleteReset(ctx context.Context, accountID string) error {
+	return affected(t.exec(ctx, `DELETE FROM account_resets WHERE account_id = (SELECT pk FROM accounts WHERE id = ?)`, accountID))
+}

@@ -1,0 +1,109 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"supportdesk/core/access"
+	"supportdesk/core/audit"
+	"supportdesk/core/authn"
+	"supportdesk/core/fault"
+	"supportdesk/core/staff"
+	"supportdesk/core/store"
+)
+
+// CancelReset cancels an account reset on a verified caller's word or as
+// suspected fraud. Audited, and every address of record is notified.
+func (d *Desk) CancelReset(ctx context.Context, tok staff.Token, accountID string, why authn.CancelReason) error {
+	if why != authn.CancelVerifiedCaller && why != authn.CancelSuspectedFraud {
+		return fault.Invalid("reason", fault.CodeInvalidInput)
+	}
+	return d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		sc, err := AccountScope(ctx, tx, actor, accountID)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, access.ActResetCancel, sc, "account", accountID); err != nil {
+			return err
+		}
+		return authn.CancelResetTx(ctx, tx, actor, accountID, why, now)
+	})
+}
+
+// UnmaskFor is how long an unmasked value may stay on a supervisor's screen.
+const UnmaskFor = 15 * time.Minute
+
+// MaxReason bounds a reason staff give for an audited action.
+const MaxReason = 200
+
+// CheckReason validates a reason staff give: present, one line, bounded.
+func CheckReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > MaxReason || !utf8.ValidString(reason) ||
+		strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) {
+		return "", &fault.Error{Code: fault.CodeInvalidInput, Field: "reason", Max: MaxReason}
+	}
+	return reason, nil
+}
+
+// Unmasked is one field shown in full until Until.
+type Unmasked struct {
+	Field string // email or phone
+	Index int
+	Value string
+	Until time.Time
+}
+
+// Unmask shows one email or phone of record in full, for 15 minutes, to a
+// supervisor who gives a reason. The reason and the field (never the
+// value) go to the audit log.
+func (d *Desk) Unmask(ctx context.Context, tok staff.Token, accountID, field string, index int, reason string) (Unmasked, error) {
+	reason, err := CheckReason(reason)
+	if err != nil {
+		return Unmasked{}, err
+	}
+	if field != "email" && field != "phone" {
+		return Unmasked{}, fault.Invalid("field", fault.CodeInvalidInput)
+	}
+	var out Unmasked
+	err = d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		sc, err := AccountScope(ctx, tx, actor, accountID)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, access.ActUnmask, sc, "account", accountID); err != nil {
+			return err
+		}
+		var sealed [][]byte
+		if field == "email" {
+			emails, err := tx.Emails(ctx, accountID)
+			if err != nil {
+				return err
+			}
+			for _, e := range emails {
+				sealed = append(sealed, e.Sealed)
+			}
+		} else {
+			phones, err := tx.Phones(ctx, accountID)
+			if err != nil {
+				return err
+			}
+			for _, p := range phones {
+				sealed = append(sealed, p.Sealed)
+			}
+		}
+		if index < 0 || index >= len(sealed) {
+			return fault.ErrNotFound
+		}
+		plain, err := d.keys.Open(sealed[index], authn.ContactAAD(accountID))
+		if err != nil {
+			return fault.Storage(err)
+		}
+		out = Unmasked{Field: field, Index: index, Value: string(plain), Until: now.Add(UnmaskFor)}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, string(access.ActUnmask), "account", accountID,
+			"field="+field+" reason="+reason))
+	})
+	return out, err
+}

@@ -1,0 +1,130 @@
+package service
+
+import (
+	"context"
+
+	"supportdesk/core/authn"
+	"supportdesk/core/desk"
+	"supportdesk/core/dual"
+	"supportdesk/core/helpdesk"
+	"supportdesk/core/staff"
+	"supportdesk/core/ticket"
+)
+
+// The console's calls, one method each, so a front end holds one Service.
+// Every call takes the session's token; core resolves the actor from it.
+
+// SignIn checks an agent's email, password and TOTP code and opens a
+// session of kind (tty, ssh).
+func (s *Service) SignIn(ctx context.Context, email, password, code, kind string) (staff.SignedIn, error) {
+	return s.Staff.SignIn(ctx, email, password, code, kind)
+}
+
+// Unlock re-authenticates an idle-locked session.
+func (s *Service) Unlock(ctx context.Context, tok staff.Token, password, code string) error {
+	return s.Staff.Unlock(ctx, tok, password, code)
+}
+
+// Touch records the agent's activity.
+func (s *Service) Touch(ctx context.Context, tok staff.Token) error { return s.Staff.Touch(ctx, tok) }
+
+// SignOut ends the session.
+func (s *Service) SignOut(ctx context.Context, tok staff.Token) error { return s.Staff.SignOut(ctx, tok) }
+
+// SetUILanguage stores the agent's console language.
+func (s *Service) SetUILanguage(ctx context.Context, tok staff.Token, lang string) error {
+	return s.Staff.SetUILanguage(ctx, tok, lang)
+}
+
+// Lookup finds one account and returns its masked view.
+func (s *Service) Lookup(ctx context.Context, tok staff.Token, query string) (desk.AccountView, error) {
+	return s.Desk.Lookup(ctx, tok, query)
+}
+
+// CancelReset cancels an account reset on a verified caller's word or as fraud.
+func (s *Service) CancelReset(ctx context.Context, tok staff.Token, accountID string, why authn.CancelReason) error {
+	return s.Desk.CancelReset(ctx, tok, accountID, why)
+}
+
+// Unmask shows one field in full for 15 minutes (supervisors, with a reason).
+func (s *Service) Unmask(ctx context.Context, tok staff.Token, accountID, field string, index int, reason string) (desk.Unmasked, error) {
+	return s.Desk.Unmask(ctx, tok, accountID, field, index, reason)
+}
+
+// RequestChange asks for a dual-control change on an account.
+func (s *Service) RequestChange(ctx context.Context, tok staff.Token, kind dual.Kind, accountID, reason string) (dual.View, error) {
+	return s.Dual.Request(ctx, tok, kind, accountID, reason)
+}
+
+// PendingRequests lists the dual-control requests waiting for a decision.
+func (s *Service) PendingRequests(ctx context.Context, tok staff.Token) ([]dual.View, error) {
+	return s.Dual.Pending(ctx, tok)
+}
+
+// Decide approves or rejects a dual-control request.
+func (s *Service) Decide(ctx context.Context, tok staff.Token, id int64, approve bool) error {
+	if approve {
+		return s.Dual.Approve(ctx, tok, id)
+	}
+	return s.Dual.Reject(ctx, tok, id)
+}
+
+// Queue returns a window of the actor's queue.
+func (s *Service) Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error) {
+	return s.Tickets.Queue(ctx, tok, f, offset, limit)
+}
+
+// Ticket returns a ticket as an agent works it.
+func (s *Service) Ticket(ctx context.Context, tok staff.Token, id int64) (helpdesk.TicketView, error) {
+	return s.Tickets.Ticket(ctx, tok, id)
+}
+
+// Reply mails a public reply.
+func (s *Service) Reply(ctx context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error) {
+	return s.Tickets.Reply(ctx, tok, id, version, body)
+}
+
+// Note adds an internal note.
+func (s *Service) Note(ctx context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error) {
+	return s.Tickets.Note(ctx, tok, id, version, body)
+}
+
+// SetStatus moves a ticket.
+func (s *Service) SetStatus(ctx context.Context, tok staff.Token, id, version int64, st ticket.Status) (helpdesk.TicketView, error) {
+	return s.Tickets.SetStatus(ctx, tok, id, version, st)
+}
+
+// Assign gives a ticket to an agent ("" unassigns).
+func (s *Service) Assign(ctx context.Context, tok staff.Token, id, version int64, agentID string) (helpdesk.TicketView, error) {
+	return s.Tickets.Assign(ctx, tok, id, version, agentID)
+}
+
+// Agents lists the staff a ticket may be assigned to.
+func (s *Service) Agents(ctx context.Context, tok staff.Token) ([]helpdesk.AgentSummary, error) {
+	return s.Tickets.Agents(ctx, tok)
+}
+
+// Board is the supervisor board.
+func (s *Service) Board(ctx context.Context, tok staff.Token) (helpdesk.BoardView, error) {
+	return s.Tickets.Board(ctx, tok)
+}
+
+// Reassign moves tickets to an agent in one go.
+func (s *Service) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error) {
+	return s.Tickets.Reassign(ctx, tok, ids, agentID)
+}
+
+// AddClosure closes the center on a day.
+func (s *Service) AddClosure(ctx context.Context, tok staff.Token, day, reason string) error {
+	return s.Tickets.AddClosure(ctx, tok, day, reason)
+}
+
+// RemoveClosure reopens a day.
+func (s *Service) RemoveClosure(ctx context.Context, tok staff.Token, day string) error {
+	return s.Tickets.RemoveClosure(ctx, tok, day)
+}
+
+// AccountTickets lists the tickets linked to an account that the actor may see.
+func (s *Service) AccountTickets(ctx context.Context, tok staff.Token, accountID string) ([]helpdesk.QueueItem, error) {
+	return s.Tickets.AccountTickets(ctx, tok, accountID)
+}
