@@ -39,18 +39,18 @@ type Action string
 
 // The actions of the matrix.
 const (
-	ActSearch          Action = "account.search"     // look an account up
-	ActAccountView     Action = "account.view"       // the masked account detail
-	ActAccountLite     Action = "account.view_lite"  // the agency help desk's detail
-	ActAccountEvents   Action = "account.events"     // the event history
-	ActTicketView      Action = "ticket.view"        // read a ticket or a queue
-	ActReply           Action = "ticket.reply"       // a public reply, mailed
-	ActNote            Action = "ticket.note"        // an internal note
-	ActAssign          Action = "ticket.assign"      // give a ticket to an agent
-	ActSetStatus       Action = "ticket.status"      // open, pending, solved, closed
-	ActEscalate        Action = "ticket.escalate"    // an agency desk opens a ticket
-	ActSupervise       Action = "ticket.supervise"   // the board and bulk reassignment
-	ActCallerVerify    Action = "caller.verify"      // verify a caller on the phone
+	ActSearch          Action = "account.search"    // look an account up
+	ActAccountView     Action = "account.view"      // the masked account detail
+	ActAccountLite     Action = "account.view_lite" // the agency help desk's detail
+	ActAccountEvents   Action = "account.events"    // the event history
+	ActTicketView      Action = "ticket.view"       // read a ticket or a queue
+	ActReply           Action = "ticket.reply"      // a public reply, mailed
+	ActNote            Action = "ticket.note"       // an internal note
+	ActAssign          Action = "ticket.assign"     // give a ticket to an agent
+	ActSetStatus       Action = "ticket.status"     // open, pending, solved, closed
+	ActEscalate        Action = "ticket.escalate"   // an agency desk opens a ticket
+	ActSupervise       Action = "ticket.supervise"  // the board and bulk reassignment
+	ActCallerVerify    Action = "caller.verify"     // verify a caller on the phone
 	ActResetCancel     Action = "account_reset.cancel"
 	ActSuspend         Action = "account.suspend"   // dual control: request
 	ActReinstate       Action = "account.reinstate" // dual control: request

@@ -22,6 +22,52 @@ func methodCount(ctx context.Context, r store.Reader, accountID string) (phones 
 	return phones, methods, err
 }
 
+// usableCount counts the methods that can still sign the user in: a set of
+// backup codes with every code used is no way back, so it does not count.
+func usableCount(ctx context.Context, r store.Reader, accountID string, phones []account.Phone, methods []account.Method) (int, error) {
+	n := len(phones)
+	for _, m := range methods {
+		if m.Kind != account.KindBackupCodes {
+			n++
+			continue
+		}
+		left, err := codesLeft(ctx, r, accountID)
+		if err != nil {
+			return 0, err
+		}
+		if left > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func codesLeft(ctx context.Context, r store.Reader, accountID string) (int, error) {
+	codes, err := r.BackupCodes(ctx, accountID)
+	left := 0
+	for _, c := range codes {
+		if c.UsedAt.IsZero() {
+			left++
+		}
+	}
+	return left, err
+}
+
+// isUsable reports whether the method ref names can still sign in; a
+// method that is not found counts as usable, so nothing slips through.
+func isUsable(ctx context.Context, r store.Reader, accountID string, ref MethodRef, methods []account.Method) bool {
+	if ref.Kind != account.KindBackupCodes {
+		return true
+	}
+	for _, m := range methods {
+		if m.ID == ref.ID && m.Kind == account.KindBackupCodes {
+			left, err := codesLeft(ctx, r, accountID)
+			return err != nil || left > 0
+		}
+	}
+	return true
+}
+
 // bound runs fn for a signed-in user and, on success, records the event,
 // the audit entry and the notification to every address of record.
 func (e *Engine) bound(ctx context.Context, s Session, kind account.EventKind, tmpl notify.Template, detail string,
@@ -143,7 +189,13 @@ func (e *Engine) RemoveMethod(ctx context.Context, s Session, ref MethodRef) err
 			if err != nil {
 				return err
 			}
-			if len(phones)+len(methods) <= 1 {
+			usable, err := usableCount(ctx, tx, a.ID, phones, methods)
+			if err != nil {
+				return err
+			}
+			// Removing a method that is not usable (a used-up code set)
+			// leaves the usable ones; removing a usable one needs another.
+			if usable <= 1 && isUsable(ctx, tx, a.ID, ref, methods) {
 				return fault.ErrLastMethod
 			}
 			if ref.Kind == account.KindPhone {

@@ -23,4 +23,3 @@ type Desk struct {
 func New(st store.Store, keys *secret.Keyring, c clock.Clock, s *staff.Staff) *Desk {
 	return &Desk{st: st, keys: keys, clock: c, staff: s}
 }
-

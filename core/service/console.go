@@ -29,7 +29,9 @@ func (s *Service) Unlock(ctx context.Context, tok staff.Token, password, code st
 func (s *Service) Touch(ctx context.Context, tok staff.Token) error { return s.Staff.Touch(ctx, tok) }
 
 // SignOut ends the session.
-func (s *Service) SignOut(ctx context.Context, tok staff.Token) error { return s.Staff.SignOut(ctx, tok) }
+func (s *Service) SignOut(ctx context.Context, tok staff.Token) error {
+	return s.Staff.SignOut(ctx, tok)
+}
 
 // SetUILanguage stores the agent's console language.
 func (s *Service) SetUILanguage(ctx context.Context, tok staff.Token, lang string) error {
