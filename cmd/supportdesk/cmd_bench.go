@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -12,10 +13,9 @@ import (
 	"supportdesk/core/secret"
 	"supportdesk/core/seed"
 	"supportdesk/core/service"
+	"supportdesk/core/staff"
+	"supportdesk/core/store"
 )
-
-// benchActor is a supervisor-like reader for the benchmark.
-var benchActor = access.Actor{ID: "bench", Role: access.RoleSupervisor, Session: "bench"}
 
 func (a *app) bench(args []string) int {
 	fs := a.flags("bench", "cli.usage.bench")
@@ -34,7 +34,7 @@ func (a *app) bench(args []string) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 	fresh := !service.Exists(db)
-	svc, err := a.open(ctx, db)
+	svc, err := a.open(ctx, db, openOptions{})
 	if err != nil {
 		return a.failErr(err)
 	}
@@ -73,9 +73,15 @@ func (a *app) bench(args []string) int {
 		}
 		return out, nil
 	}
+	tok, err := benchSession(ctx, svc)
+	if err != nil {
+		return a.failErr(err)
+	}
+	// Every look-up is audited in its own write transaction: there is no
+	// unaudited path to measure any more.
 	for _, kind := range []string{"email", "phone", "uuid"} {
 		d, err := measure(*samples, func() error {
-			_, err := svc.Desk.ResolveID(ctx, benchActor, pickQuery(kind))
+			_, err := svc.Desk.Lookup(ctx, tok, pickQuery(kind))
 			if fault.CodeOf(err) == fault.CodeNotFound {
 				return nil // some demo accounts have no phone
 			}
@@ -86,28 +92,34 @@ func (a *app) bench(args []string) int {
 		}
 		row(a.l.T("cli.bench.lookup", map[string]any{"Kind": kind}), d)
 	}
-	d, err := measure(*samples, func() error {
-		_, err := svc.Desk.Resolve(ctx, benchActor, pickQuery("uuid"))
-		return err
-	})
-	if err != nil {
-		return a.failErr(err)
-	}
-	row(a.l.T("cli.bench.detail"), d)
-	d, err = measure(min(*samples, 500), func() error {
-		_, err := svc.Desk.Lookup(ctx, benchActor, pickQuery("email"))
-		return err
-	})
-	if err != nil {
-		return a.failErr(err)
-	}
-	row(a.l.T("cli.bench.audited"), d)
 	hash, _ := secret.HashPassword("benchmark password", secret.DefaultArgon2)
-	d, _ = measure(20, func() error {
+	d, _ := measure(20, func() error {
 		_, err := secret.VerifyPassword("benchmark password", hash)
 		return err
 	})
 	p := secret.DefaultArgon2
 	row(a.l.T("cli.bench.argon2", map[string]any{"Memory": p.Memory / 1024, "Time": p.Time, "Threads": p.Threads}), d)
 	return exitOK
+}
+
+// benchSession opens a session for the seeded demo supervisor, as the
+// operator who holds the database may.
+func benchSession(ctx context.Context, svc *service.Service) (staff.Token, error) {
+	var tok staff.Token
+	err := svc.Store.Write(ctx, func(tx store.Tx) error {
+		for _, ag := range seed.DemoAgents(1) {
+			if ag.Role != access.RoleSupervisor {
+				continue
+			}
+			a, err := tx.AgentByEmail(ctx, svc.Keys.Fingerprint("agent_email", ag.Email))
+			if err != nil {
+				return err
+			}
+			si, err := svc.Staff.Issue(ctx, tx, a.ID, "bench", svc.Clock.Now())
+			tok = si.Token
+			return err
+		}
+		return fault.ErrNotFound
+	})
+	return tok, err
 }

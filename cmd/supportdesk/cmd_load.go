@@ -136,14 +136,16 @@ func (a *app) loadVerify(args []string) int {
 	}
 	defer f.Close()
 	ctx := context.Background()
-	svc, err := a.open(ctx, a.dbPath(false))
+	svc, err := a.open(ctx, a.dbPath(false), openOptions{})
 	if err != nil {
 		return a.failErr(err)
 	}
 	defer svc.Close()
-	integrity, err := svc.Store.IntegrityCheck(ctx)
-	if err != nil {
-		return a.failErr(fault.Storage(err))
+	integrity := "ok"
+	if m, ok := svc.Maintain(); ok {
+		if integrity, err = m.IntegrityCheck(ctx); err != nil {
+			return a.failErr(fault.Storage(err))
+		}
 	}
 	acks, missing, stored := 0, 0, int64(0)
 	err = svc.Store.Read(ctx, func(r store.Reader) error {

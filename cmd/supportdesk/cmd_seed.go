@@ -12,6 +12,7 @@ import (
 	"supportdesk/core/seed"
 	"supportdesk/core/service"
 	"supportdesk/core/store"
+	"supportdesk/i18n"
 	"supportdesk/tui"
 )
 
@@ -49,10 +50,6 @@ func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, db string
 	if n == 0 {
 		return exitOK
 	}
-	policy, err := a.centerCalendar(ctx, svc, db)
-	if err != nil {
-		return a.failConfig(err)
-	}
 	var accounts int64
 	if err := svc.Store.Read(ctx, func(r store.Reader) error {
 		var err error
@@ -63,7 +60,7 @@ func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, db string
 	}
 	start := time.Now()
 	made, err := seed.Tickets(ctx, svc.Store, svc.Keys, seed.TicketOptions{Tickets: n, Seed: s, Now: svc.Clock.Now(),
-		Accounts: int(accounts), Policy: policy})
+		Accounts: int(accounts), Policy: svc.Tickets.Policy()})
 	if err != nil {
 		return a.failErr(err)
 	}
@@ -91,7 +88,7 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 		return a.fail(exitFail, a.l.T("cli.seed.not_empty", map[string]any{"Count": a.l.Number(count)}))
 	}
 	start := time.Now()
-	res, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Desk, seed.Options{Accounts: n, Seed: s, Now: svc.Clock.Now(),
+	res, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Staff, operator(svc), seed.Options{Accounts: n, Seed: s, Now: svc.Clock.Now(),
 		Progress: func(done int) {
 			if print {
 				fmt.Fprintf(a.stderr, "\r%s", a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
@@ -103,8 +100,10 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 	if err != nil {
 		return a.failErr(err)
 	}
-	if err := svc.Store.Checkpoint(ctx); err != nil {
-		return a.failErr(fault.Storage(err))
+	if m, ok := svc.Maintain(); ok {
+		if err := m.Checkpoint(ctx); err != nil {
+			return a.failErr(fault.Storage(err))
+		}
 	}
 	if !print {
 		return exitOK
@@ -121,12 +120,16 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 
 func (a *app) demo(args []string) int {
 	fs := a.flags("demo", "cli.usage.demo")
+	fs.DurationVar(&a.idleLock, "idle-lock", 0, a.l.T("cli.flag.idle_lock"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
+	if a.idleLock < 0 {
+		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--idle-lock"}))
+	}
 	db := a.dbPath(true)
 	fresh := !service.Exists(db)
-	return a.withService(db, func(ctx context.Context, svc *service.Service) int {
+	return a.openConsole(db, true, func(ctx context.Context, svc *service.Service, bundle *i18n.Bundle) int {
 		if fresh {
 			fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
 			if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
@@ -138,7 +141,7 @@ func (a *app) demo(args []string) int {
 		}
 		s := demoSeedOf(ctx, svc)
 		a.demoQueries = []string{seed.Email(s, 4), seed.Phone(s, 3), seed.AccountID(s, 0)}
-		return a.runConsole(svc, demoCredentials(s), true)
+		return a.runConsole(svc, demoCredentials(s), bundle)
 	})
 }
 
@@ -173,12 +176,18 @@ func demoCredentials(s uint64) []tui.DemoCredential {
 
 func (a *app) console(args []string) int {
 	fs := a.flags("console", "cli.usage.console")
+	fs.DurationVar(&a.idleLock, "idle-lock", 0, a.l.T("cli.flag.idle_lock"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
+	}
+	if a.idleLock < 0 {
+		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--idle-lock"}))
 	}
 	db := a.dbPath(false)
 	if !service.Exists(db) {
 		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": db}))
 	}
-	return a.withService(db, func(_ context.Context, svc *service.Service) int { return a.runConsole(svc, nil, false) })
+	return a.openConsole(db, false, func(_ context.Context, svc *service.Service, bundle *i18n.Bundle) int {
+		return a.runConsole(svc, nil, bundle)
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/mail"
+	"supportdesk/core/service"
 	"supportdesk/i18n"
 )
 
@@ -40,58 +41,38 @@ func (a *app) serve(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	svc, err := a.open(ctx, a.dbPath(false))
-	if err != nil {
-		return a.failErr(err)
-	}
-	defer svc.Close()
 	bundle, err := i18n.NewBundle()
 	if err != nil {
 		return a.failErr(fault.Storage(err))
-	}
-	cal, err := a.centerCalendar(ctx, svc, a.dbPath(false))
-	if err != nil {
-		return a.failConfig(err)
 	}
 	transport, err := a.mailTransport(*mailDir, *smtpAddr, *smtpTLS, *smtpUser)
 	if err != nil {
 		return a.fail(exitUsage, a.l.T("cli.error.smtp", map[string]any{"Detail": clean(err.Error())}))
 	}
-	worker := &mail.Worker{Store: svc.Store, Keys: svc.Keys, Clock: svc.Clock, Renderer: bundle, Transport: transport,
-		From: *from, OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) },
+	mailCfg := &service.Mail{Renderer: bundle, Transport: transport, From: *from,
+		OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) },
 		// The demo gateway: account notices to phones go to the same file as one-time codes.
 		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle}
-	workerCtx, stopWorker := context.WithCancel(context.Background())
-	workerDone := make(chan struct{})
-	go func() { worker.Run(workerCtx, 2*time.Second); close(workerDone) }()
-	defer func() { stopWorker(); <-workerDone }()
-	// The SLA log gets its "breached" lines as clocks run out, and closure
-	// days added from a console reach intake within a cycle.
-	tickets := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, cal, svc.Desk)
-	go func() {
-		tick := time.NewTicker(30 * time.Second)
-		defer tick.Stop()
-		for {
-			if err := tickets.ReloadClosures(workerCtx); err != nil && workerCtx.Err() == nil {
-				fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error"))
-			}
-			if _, err := tickets.LogBreaches(workerCtx); err != nil && workerCtx.Err() == nil {
-				fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error"))
-			}
-			select {
-			case <-workerCtx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	intake := helpdesk.NewIntake(svc.Store, svc.Keys, svc.Clock, tickets, cal.Zone())
+	svc, err := a.open(ctx, a.dbPath(false), openOptions{mail: mailCfg})
+	if err != nil {
+		return a.failOpen(err)
+	}
+	defer svc.Close()
+	// The jobs runner: account-reset grants and lapses, the SLA breach log,
+	// closure days added from a console, and the outbox.
+	svc.Jobs.OnError = func(string, error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.sla_error")) }
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	jobsDone := make(chan struct{})
+	go func() { svc.Jobs.Run(jobsCtx); close(jobsDone) }()
+	defer func() { stopJobs(); <-jobsDone }()
+	intake := svc.Intake
+	zone := svc.Zone()
 	intakeCtx, stopIntake := context.WithCancel(context.Background())
 	intakeDone := make(chan struct{})
 	go func() { intake.Run(intakeCtx); close(intakeDone) }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/v1/contact", &helpdesk.ContactHandler{Intake: intake, Zone: cal.Zone(), Rate: rate.Limit(*perSec), Burst: *burst,
+	mux.Handle("/v1/contact", &helpdesk.ContactHandler{Intake: intake, Zone: zone, Rate: rate.Limit(*perSec), Burst: *burst,
 		Localize: func(lang string, err error) string { return intakeMessage(bundle.Localizer(lang), err) }})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}

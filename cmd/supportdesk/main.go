@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"supportdesk/core/safetext"
@@ -30,8 +31,9 @@ type app struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
 	l              *i18n.Localizer
-	dbFlag         string // --db as given, "" when not given
-	configFlag     string // --config as given
+	dbFlag         string        // --db as given, "" when not given
+	configFlag     string        // --config as given
+	idleLock       time.Duration // --idle-lock of demo and console; 0 keeps 30 minutes
 	demoQueries    []string
 	getenv         func(string) string
 }

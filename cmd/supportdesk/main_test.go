@@ -131,3 +131,20 @@ func TestAgentAdd(t *testing.T) {
 		t.Fatalf("bad role: %d %q", code, errOut)
 	}
 }
+
+func TestAgentDisable(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "sd.db")
+	code, _, errOut := cli(t, "", "--db", db, "agent", "add", "--email", "ana@desk.example", "--name", "Ana", "--languages", "es")
+	if code != exitOK {
+		t.Fatalf("agent add: %d %q", code, errOut)
+	}
+	code, out, errOut := cli(t, "", "--db", db, "agent", "disable", "--email", "Ana@Desk.example")
+	if code != exitOK || !strings.Contains(out, "agent disabled; 0 live sessions ended") {
+		t.Fatalf("agent disable: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = cli(t, "", "--lang", "fr", "--db", db, "agent", "disable", "--email", "nobody@desk.example")
+	if code != exitFail || out != "" || errOut == "" {
+		t.Fatalf("disable an unknown agent: %d %q %q", code, out, errOut)
+	}
+}

@@ -162,10 +162,13 @@ func TestAgentCannotWorkTicketsOutsideItsScope(t *testing.T) {
 		before := f.snap(t, tk.ID)
 		_, err := f.svc.Tickets.Reply(ctx, f.ana.Token, tk.ID, before.version, "Hola, le ayudo.")
 		f.refusedCleanly(t, "reply to "+tk.Ref, err, tk.ID, before)
+		before = f.snap(t, tk.ID)
 		_, err = f.svc.Tickets.Note(ctx, f.ana.Token, tk.ID, before.version, "nota")
 		f.refusedCleanly(t, "note on "+tk.Ref, err, tk.ID, before)
+		before = f.snap(t, tk.ID)
 		_, err = f.svc.Tickets.SetStatus(ctx, f.ana.Token, tk.ID, before.version, ticket.StatusClosed)
 		f.refusedCleanly(t, "close "+tk.Ref, err, tk.ID, before)
+		before = f.snap(t, tk.ID)
 		_, err = f.svc.Tickets.Ticket(ctx, f.ana.Token, tk.ID)
 		f.refusedCleanly(t, "read "+tk.Ref, err, tk.ID, before)
 	}
@@ -302,7 +305,7 @@ func TestAgencyDeskSeesOnlyItsAccounts(t *testing.T) {
 	t.Parallel()
 	f := newFloor(t)
 	ctx := context.Background()
-	_, missing := f.svc.Desk.Lookup(ctx, f.ssaDesk.Token, "00000000-0000-4000-8000-000000000000")
+	_, missing := f.svc.Desk.Lookup(ctx, f.ssaDesk.Token, "7d9c2f8e-aaaa-4bbb-8ccc-dddddddddddd")
 	_, outside := f.svc.Desk.Lookup(ctx, f.ssaDesk.Token, f.accountID)
 	if fault.CodeOf(missing) != fault.CodeNotFound || fault.CodeOf(outside) != fault.CodeNotFound || missing.Error() != outside.Error() {
 		t.Fatalf("outside scope answers %v, missing answers %v: they must be the same", outside, missing)
