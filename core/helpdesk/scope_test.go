@@ -341,3 +341,39 @@ func TestAgencyDeskSeesOnlyItsAccounts(t *testing.T) {
 		t.Errorf("lite view audited as %+v", e)
 	}
 }
+
+func TestAgencyDeskEscalates(t *testing.T) {
+	t.Parallel()
+	f := newFloor(t)
+	ctx := context.Background()
+	esc := helpdesk.Escalation{AccountID: f.accountID, Category: ticket.CategoryLostMFA, Subject: "Caller lost her phone",
+		Body: "Verified at the SSA desk; needs help with the account reset."}
+	if _, err := f.svc.Escalate(ctx, f.ssaDesk.Token, esc); fault.CodeOf(err) != fault.CodeNotFound {
+		t.Fatalf("escalating a VA account from the SSA desk: %v", err)
+	}
+	if _, err := f.svc.Escalate(ctx, f.ana.Token, esc); fault.CodeOf(err) != fault.CodeNotPermitted {
+		t.Fatalf("an agent escalates: %v", err)
+	}
+	err := f.svc.Store.Write(ctx, func(tx store.Tx) error {
+		now := f.svc.Clock.Now()
+		return tx.PutAgencyLink(ctx, account.AgencyLink{AccountID: f.accountID, AgencyID: "ssa", FirstAt: now, LastAt: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := f.svc.Escalate(ctx, f.ssaDesk.Token, esc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.AccountID != f.accountID || tk.Agency != "ssa" || tk.OpenedBy != f.ssaDesk.AgentID || tk.Language != "es" {
+		t.Errorf("escalation = %+v", tk)
+	}
+	// The desk reads its escalation; Ana (Spanish) finds it in her queue.
+	if v, err := f.svc.Ticket(ctx, f.ssaDesk.Token, tk.ID); err != nil || v.Account != nil {
+		t.Errorf("desk reads its escalation: %v (account panel %v)", err, v.Account != nil)
+	}
+	page, err := f.svc.Queue(ctx, f.ana.Token, helpdesk.QueueFilter{Search: tk.Ref}, 0, 10)
+	if err != nil || page.Total != 1 {
+		t.Errorf("escalation in Ana's queue: %d, %v", page.Total, err)
+	}
+}

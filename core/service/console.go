@@ -130,3 +130,9 @@ func (s *Service) RemoveClosure(ctx context.Context, tok staff.Token, day string
 func (s *Service) AccountTickets(ctx context.Context, tok staff.Token, accountID string) ([]helpdesk.QueueItem, error) {
 	return s.Tickets.AccountTickets(ctx, tok, accountID)
 }
+
+// Escalate opens a ticket for the contact center about an account in an
+// agency desk's scope.
+func (s *Service) Escalate(ctx context.Context, tok staff.Token, e helpdesk.Escalation) (ticket.Ticket, error) {
+	return s.Tickets.Escalate(ctx, tok, e)
+}
