@@ -47,6 +47,8 @@ type accountPanel struct {
 	tickets    []helpdesk.QueueItem
 	state      ticketsState
 	ticketsErr error
+	form       *changeForm // the dual-control request being written, nil when closed
+	notice     notice      // the last request's outcome
 	width      int
 	height     int
 }
@@ -72,6 +74,7 @@ func (a *accountPanel) setView(v *desk.AccountView) {
 	a.v = v
 	if !same {
 		a.tab, a.tickets, a.state, a.ticketsErr = tabOverview, nil, ticketsNone, nil
+		a.form, a.notice = nil, notice{}
 	}
 	a.render()
 	if !same {
@@ -90,7 +93,7 @@ func (a *accountPanel) setTab(i int) tea.Cmd {
 	if i == tabTickets && a.state == ticketsNone && a.c.agent != nil {
 		a.state = ticketsLoading
 		a.render()
-		return accountTicketsCmd(a.c.ctx, a.c.tickets, a.c.agent.Actor, a.v.ID, a.owner)
+		return accountTicketsCmd(a.c.ctx, a.c.tickets, a.c.token(), a.v.ID, a.owner)
 	}
 	return nil
 }
@@ -106,7 +109,8 @@ func (a *accountPanel) SetSize(w, h int) {
 	resized := w != a.width || h != a.height
 	a.width, a.height = w, h
 	a.vp.Width = max(1, w)
-	a.vp.Height = max(1, h-lipgloss.Height(a.tabBar()))
+	a.vp.Height = a.viewportHeight()
+	a.setFormWidth()
 	if resized {
 		a.render()
 	}
@@ -119,9 +123,14 @@ func (a *accountPanel) refresh() {
 	a.render()
 }
 
+// viewportHeight is what the tab bar and the request lines leave.
+func (a *accountPanel) viewportHeight() int {
+	return max(1, a.height-lipgloss.Height(a.tabBar())-len(a.requestLines()))
+}
+
 // render puts the tab's content in the viewport.
 func (a *accountPanel) render() {
-	a.vp.Height = max(1, a.height-lipgloss.Height(a.tabBar()))
+	a.vp.Height = a.viewportHeight()
 	if a.v == nil {
 		a.vp.SetContent("")
 		return
@@ -129,8 +138,9 @@ func (a *accountPanel) render() {
 	a.vp.SetContent(a.content())
 }
 
-// update takes the ticket list's answer and the keys that scroll or switch
-// tabs; it reports whether it used a key.
+// update takes the ticket list's and the request's answers, the request
+// form's keys, and the keys that scroll or switch tabs; it reports whether
+// it used the message.
 func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 	k := a.c.keys
 	switch msg := msg.(type) {
@@ -141,8 +151,19 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 		a.state, a.tickets, a.ticketsErr = ticketsLoaded, msg.items, msg.err
 		a.render()
 		return nil, true
+	case changeRequestedMsg:
+		if msg.to != a.owner {
+			return nil, false
+		}
+		a.requested(msg)
+		return nil, true
 	case tea.KeyMsg:
+		if a.form != nil {
+			return a.formKey(msg), true
+		}
 		switch {
+		case key.Matches(msg, k.RequestChange) && a.canRequest():
+			return a.openForm(), true
 		case key.Matches(msg, k.TabNumber):
 			i, _ := strconv.Atoi(msg.String())
 			return a.setTab(i - 1), true
@@ -194,7 +215,7 @@ func (a *accountPanel) View() string {
 	if a.v == nil {
 		return a.c.styles.Muted.Render(wrap(a.c.loc.T("account.no_linked"), max(1, a.width)))
 	}
-	return a.tabBar() + "\n" + a.vp.View()
+	return strings.Join(append(a.requestLines(), a.tabBar(), a.vp.View()), "\n")
 }
 
 // content renders the tab in view.

@@ -8,25 +8,67 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
+	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 	"supportdesk/i18n"
 )
 
 // Backend is what the console asks of the core. The console never reads the
-// database: every call goes through this interface, from a tea.Cmd.
-// *desk.Desk implements it.
+// database: every call goes through this interface, from a tea.Cmd, with
+// the session's token; core resolves who acts from it on every call.
+// *service.Service implements it.
 type Backend interface {
-	// SignIn checks an agent's email, password and TOTP code. Failures are
-	// *fault.Error values (bad_credentials, rate_limited with Until, ...).
-	SignIn(ctx context.Context, email, password, code, session string) (desk.SignedIn, error)
+	Sessions
+	Accounts
+	Requests
+}
+
+// Sessions signs agents in and keeps their session. Besides each call's
+// own refusals, every call that takes a token may answer
+// fault.CodeSessionLocked (idle too long: unlock), CodeSessionExpired (the
+// 12-hour limit), CodeSessionEnded or CodeAgentDisabled (sign in again).
+type Sessions interface {
+	// SignIn checks an agent's email, password and TOTP code and opens a
+	// session of kind ("tty", "ssh"). Failures are *fault.Error values
+	// (bad_credentials, rate_limited with Until, ...).
+	SignIn(ctx context.Context, email, password, code, kind string) (staff.SignedIn, error)
+	// Unlock re-authenticates an idle-locked session with the password and
+	// a TOTP code; the session keeps its screens and its 12-hour limit.
+	Unlock(ctx context.Context, tok staff.Token, password, code string) error
+	// Touch records keyboard activity, which holds the idle lock off.
+	// Background refreshes never call it.
+	Touch(ctx context.Context, tok staff.Token) error
+	// SignOut ends the session; it works on an idle-locked session too.
+	SignOut(ctx context.Context, tok staff.Token) error
+	// SetUILanguage stores the agent's console language.
+	SetUILanguage(ctx context.Context, tok staff.Token, lang string) error
+}
+
+// Accounts looks accounts up.
+type Accounts interface {
 	// Lookup finds one account by exact email, phone (E.164, formatting
 	// allowed) or UUID, and returns its masked view. Errors are *fault.Error
 	// (not_found, query_too_long, query_unrecognised, phone_malformed,
 	// email_malformed, not_permitted).
-	Lookup(ctx context.Context, actor access.Actor, query string) (desk.AccountView, error)
-	// SetUILanguage stores the agent's console language.
-	SetUILanguage(ctx context.Context, actor access.Actor, lang string) error
+	Lookup(ctx context.Context, tok staff.Token, query string) (desk.AccountView, error)
+}
+
+// Requests is dual control: a staff member asks for a sensitive change with
+// a reason; a supervisor other than the requester decides.
+type Requests interface {
+	// RequestChange asks for a change (dual.KindSuspend, KindReinstate) on
+	// an account. A change already waiting, or one the account's status
+	// rules out, answers fault.CodeConflict.
+	RequestChange(ctx context.Context, tok staff.Token, kind dual.Kind, accountID, reason string) (dual.View, error)
+	// PendingRequests lists the requests waiting for a decision: all of
+	// them for a supervisor, the agent's own for others.
+	PendingRequests(ctx context.Context, tok staff.Token) ([]dual.View, error)
+	// Decide approves or rejects a request. Errors: not_permitted (one's
+	// own request, or not a supervisor), request_decided, request_expired,
+	// conflict (the account's status no longer allows the change).
+	Decide(ctx context.Context, tok staff.Token, id int64, approve bool) error
 }
 
 // DemoCredential is one demo agent shown on the sign-in screen in demo
@@ -50,8 +92,11 @@ type Options struct {
 	// only): an email, a phone, a UUID.
 	DemoQueries []string
 	Lang        string           // language before sign-in: en, es or fr
-	Session     string           // session id for the audit trail
+	Kind        string           // the session's kind for core: "tty" (default) or "ssh"
 	Now         func() time.Time // injected clock; time.Now when nil
+	// IdleLock is how long the console waits without a key before it
+	// locks; 30 minutes when 0. Pass the core's staff idle limit.
+	IdleLock time.Duration
 
 	// Context ends the session's backend calls when the terminal or SSH
 	// session goes away; context.Background when nil.
@@ -74,22 +119,22 @@ type Options struct {
 type Tickets interface {
 	// Queue returns a window of the agent's queue: tickets assigned to it
 	// plus unassigned ones in its languages, ordered by due time.
-	Queue(ctx context.Context, actor access.Actor, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error)
-	Ticket(ctx context.Context, actor access.Actor, id int64) (helpdesk.TicketView, error)
+	Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error)
+	Ticket(ctx context.Context, tok staff.Token, id int64) (helpdesk.TicketView, error)
 	// Reply mails a public reply (it meets the SLA target); Note adds an
 	// internal note. Both return the ticket as it now is.
-	Reply(ctx context.Context, actor access.Actor, id, version int64, body string) (helpdesk.TicketView, error)
-	Note(ctx context.Context, actor access.Actor, id, version int64, body string) (helpdesk.TicketView, error)
-	SetStatus(ctx context.Context, actor access.Actor, id, version int64, status ticket.Status) (helpdesk.TicketView, error)
+	Reply(ctx context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error)
+	Note(ctx context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error)
+	SetStatus(ctx context.Context, tok staff.Token, id, version int64, status ticket.Status) (helpdesk.TicketView, error)
 	// Assign gives the ticket to an agent; "" unassigns.
-	Assign(ctx context.Context, actor access.Actor, id, version int64, agentID string) (helpdesk.TicketView, error)
-	Agents(ctx context.Context, actor access.Actor) ([]helpdesk.AgentSummary, error)
+	Assign(ctx context.Context, tok staff.Token, id, version int64, agentID string) (helpdesk.TicketView, error)
+	Agents(ctx context.Context, tok staff.Token) ([]helpdesk.AgentSummary, error)
 	// Board is the supervisor board (supervisors only: not_permitted otherwise).
-	Board(ctx context.Context, actor access.Actor) (helpdesk.BoardView, error)
+	Board(ctx context.Context, tok staff.Token) (helpdesk.BoardView, error)
 	// Reassign moves tickets to an agent in one go; it returns how many moved.
-	Reassign(ctx context.Context, actor access.Actor, ids []int64, agentID string) (int, error)
-	AddClosure(ctx context.Context, actor access.Actor, day, reason string) error
-	RemoveClosure(ctx context.Context, actor access.Actor, day string) error
+	Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error)
+	AddClosure(ctx context.Context, tok staff.Token, day, reason string) error
+	RemoveClosure(ctx context.Context, tok staff.Token, day string) error
 	// AccountTickets lists the tickets linked to an account, newest first.
-	AccountTickets(ctx context.Context, actor access.Actor, accountID string) ([]helpdesk.QueueItem, error)
+	AccountTickets(ctx context.Context, tok staff.Token, accountID string) ([]helpdesk.QueueItem, error)
 }

@@ -69,7 +69,7 @@ func (p *boardPage) load() tea.Cmd {
 	}
 	p.loading = true
 	p.seq++
-	return boardCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, p.id, p.seq)
+	return boardCmd(p.c.ctx, p.c.tickets, p.c.token(), p.id, p.seq)
 }
 
 // reload is the refresh when the agent comes back from a ticket.
@@ -139,6 +139,9 @@ func (p *boardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case boardTickMsg:
 		if msg.to != p.id {
 			return p, nil
+		}
+		if p.c.locked {
+			return p, boardTickCmd(p.id) // behind the lock: no reads until the agent is back
 		}
 		return p, tea.Batch(p.load(), boardTickCmd(p.id))
 	case agentsLoadedMsg:
@@ -248,7 +251,7 @@ func (p *boardPage) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Confirm) && !p.writing {
 			p.writing = true
 			p.notice = notice{id: "ticket.saving", kind: noticeBusy}
-			return closureCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, false, day, "", p.id)
+			return closureCmd(p.c.ctx, p.c.tickets, p.c.token(), false, day, "", p.id)
 		}
 		return nil
 	}
@@ -275,6 +278,10 @@ func (p *boardPage) key(msg tea.KeyMsg) tea.Cmd {
 		p.move(p.count())
 	case key.Matches(msg, k.Refresh):
 		return p.load()
+	case key.Matches(msg, k.Requests):
+		if p.c.canListRequests() {
+			return navCmd(openRequestsMsg{})
+		}
 	case key.Matches(msg, k.Back):
 		return navCmd(backMsg{})
 	case p.section == secUrgent:
@@ -309,7 +316,7 @@ func (p *boardPage) urgentKey(msg tea.KeyMsg) tea.Cmd {
 		p.picker = &picker{kind: pickReassign, titleID: "picker.reassign", count: len(p.reassignIDs())}
 		if p.agents == nil {
 			p.picker.loading = true
-			return agentsCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, p.id)
+			return agentsCmd(p.c.ctx, p.c.tickets, p.c.token(), p.id)
 		}
 		p.picker.items = agentItems(p.agents, "")
 	case key.Matches(msg, k.Open):
@@ -348,7 +355,7 @@ func (p *boardPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	ids := p.reassignIDs()
 	p.writing = true
 	p.notice = notice{id: "ticket.saving", kind: noticeBusy}
-	return reassignCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, ids, it.value, it.label, p.id)
+	return reassignCmd(p.c.ctx, p.c.tickets, p.c.token(), ids, it.value, it.label, p.id)
 }
 
 // closureKey opens the add form or asks to confirm a removal.
@@ -389,7 +396,7 @@ func (p *boardPage) formKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		p.writing, f.err = true, nil
-		return closureCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, true, day, reason, p.id)
+		return closureCmd(p.c.ctx, p.c.tickets, p.c.token(), true, day, reason, p.id)
 	}
 	return f.update(msg)
 }
@@ -426,7 +433,7 @@ func (p *boardPage) FullHelp() [][]key.Binding {
 		{k.Move, k.Pages, k.Ends},
 		{k.Mark, k.Reassign, k.Open},
 		{k.Add, k.Remove},
-		{k.Refresh, k.backAs(p.c.loc.T("help.back"))},
+		{k.Requests, k.Refresh, k.backAs(p.c.loc.T("help.back"))},
 	}
 }
 
@@ -554,21 +561,7 @@ func (p *boardPage) statusLine() string {
 	case n.id == "":
 		return ""
 	}
-	var text string
-	if n.count > 0 {
-		text = loc.N(n.id, n.count, n.data)
-	} else {
-		text = loc.T(n.id, n.data)
-	}
-	switch n.kind {
-	case noticeErr:
-		return s.Error.Render(truncate("✗ "+text+" "+loc.Err(n.err), p.width))
-	case noticeWarn:
-		return s.Warn.Render(truncate("! "+text, p.width))
-	case noticeBusy:
-		return s.Busy.Render(truncate(text, p.width))
-	}
-	return s.OK.Render(truncate("✓ "+text, p.width))
+	return p.c.noticeLine(n, p.width)
 }
 
 // tabCells are the sections with their number keys.

@@ -6,15 +6,21 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"supportdesk/core/access"
 	"supportdesk/core/desk"
+	"supportdesk/core/dual"
+	"supportdesk/core/staff"
 )
 
 // Every backend call runs in one of these commands and comes back as a typed
 // message, so Update never waits on the store.
 
+// callAnswer is a message that answers a core call made with the session's
+// token. The root reads its error before any page does: a locked, expired
+// or ended session is the session's business first.
+type callAnswer interface{ callErr() error }
+
 // signedInMsg reports a successful sign-in.
-type signedInMsg struct{ agent desk.SignedIn }
+type signedInMsg struct{ agent staff.SignedIn }
 
 // signInFailedMsg reports a refused or failed sign-in.
 type signInFailedMsg struct{ err error }
@@ -33,14 +39,57 @@ type langSavedMsg struct {
 	err  error
 }
 
+// touchedMsg answers a Touch: core heard the agent is active.
+type touchedMsg struct{ err error }
+
+// unlockedMsg answers an unlock attempt.
+type unlockedMsg struct{ err error }
+
+// signedOutMsg answers a sign-out. The console has already gone back to
+// the sign-in screen; an error only says core could not record it.
+type signedOutMsg struct{ err error }
+
+// changeRequestedMsg answers a dual-control request made from an account
+// panel (to is its owner page).
+type changeRequestedMsg struct {
+	to        int
+	accountID string
+	view      dual.View
+	err       error
+}
+
+// requestsLoadedMsg carries the pending dual-control requests.
+type requestsLoadedMsg struct {
+	to, seq int
+	items   []dual.View
+	at      time.Time
+	err     error
+}
+
+// decidedMsg answers an approval or a rejection.
+type decidedMsg struct {
+	to      int
+	req     dual.View
+	approve bool
+	err     error
+}
+
+func (m lookupDoneMsg) callErr() error      { return m.err }
+func (m langSavedMsg) callErr() error       { return m.err }
+func (m touchedMsg) callErr() error         { return m.err }
+func (m unlockedMsg) callErr() error        { return m.err }
+func (m changeRequestedMsg) callErr() error { return m.err }
+func (m requestsLoadedMsg) callErr() error  { return m.err }
+func (m decidedMsg) callErr() error         { return m.err }
+
 // tickMsg refreshes the demo TOTP codes.
 type tickMsg time.Time
 
-func signInCmd(ctx context.Context, b Backend, email, password, code, session string) tea.Cmd {
+func signInCmd(ctx context.Context, b Backend, email, password, code, kind string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		s, err := b.SignIn(ctx, email, password, code, session)
+		s, err := b.SignIn(ctx, email, password, code, kind)
 		if err != nil {
 			return signInFailedMsg{err: err}
 		}
@@ -48,21 +97,72 @@ func signInCmd(ctx context.Context, b Backend, email, password, code, session st
 	}
 }
 
-func lookupCmd(ctx context.Context, b Backend, actor access.Actor, query string, seq int) tea.Cmd {
+func lookupCmd(ctx context.Context, b Backend, tok staff.Token, query string, seq int) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, callTimeout)
-		defer cancel()
-		v, err := b.Lookup(ctx, actor, query)
+		v, err := call(ctx, func(ctx context.Context) (desk.AccountView, error) {
+			return b.Lookup(ctx, tok, query)
+		})
 		return lookupDoneMsg{seq: seq, view: v, err: err}
 	}
 }
 
-func saveLangCmd(ctx context.Context, b Backend, actor access.Actor, lang string) tea.Cmd {
+func saveLangCmd(ctx context.Context, b Backend, tok staff.Token, lang string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, callTimeout)
-		defer cancel()
-		return langSavedMsg{lang: lang, err: b.SetUILanguage(ctx, actor, lang)}
+		return langSavedMsg{lang: lang, err: do(ctx, func(ctx context.Context) error {
+			return b.SetUILanguage(ctx, tok, lang)
+		})}
 	}
+}
+
+func unlockCmd(ctx context.Context, b Backend, tok staff.Token, password, code string) tea.Cmd {
+	return func() tea.Msg {
+		return unlockedMsg{err: do(ctx, func(ctx context.Context) error {
+			return b.Unlock(ctx, tok, password, code)
+		})}
+	}
+}
+
+func touchCmd(ctx context.Context, b Backend, tok staff.Token) tea.Cmd {
+	return func() tea.Msg {
+		return touchedMsg{err: do(ctx, func(ctx context.Context) error { return b.Touch(ctx, tok) })}
+	}
+}
+
+func signOutCmd(ctx context.Context, b Backend, tok staff.Token) tea.Cmd {
+	return func() tea.Msg {
+		return signedOutMsg{err: do(ctx, func(ctx context.Context) error { return b.SignOut(ctx, tok) })}
+	}
+}
+
+func requestChangeCmd(ctx context.Context, b Backend, tok staff.Token, kind dual.Kind, accountID, reason string, to int) tea.Cmd {
+	return func() tea.Msg {
+		v, err := call(ctx, func(ctx context.Context) (dual.View, error) {
+			return b.RequestChange(ctx, tok, kind, accountID, reason)
+		})
+		return changeRequestedMsg{to: to, accountID: accountID, view: v, err: err}
+	}
+}
+
+func pendingCmd(ctx context.Context, b Backend, tok staff.Token, now func() time.Time, to, seq int) tea.Cmd {
+	return func() tea.Msg {
+		items, err := call(ctx, func(ctx context.Context) ([]dual.View, error) {
+			return b.PendingRequests(ctx, tok)
+		})
+		return requestsLoadedMsg{to: to, seq: seq, items: items, at: now(), err: err}
+	}
+}
+
+func decideCmd(ctx context.Context, b Backend, tok staff.Token, req dual.View, approve bool, to int) tea.Cmd {
+	return func() tea.Msg {
+		err := do(ctx, func(ctx context.Context) error { return b.Decide(ctx, tok, req.ID, approve) })
+		return decidedMsg{to: to, req: req, approve: approve, err: err}
+	}
+}
+
+// do runs fn under the call timeout.
+func do(ctx context.Context, fn func(context.Context) error) error {
+	_, err := call(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
+	return err
 }
 
 // tickCmd schedules the next demo refresh, reading the injected clock so

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/access"
-	"supportdesk/core/desk"
+	"supportdesk/core/staff"
 	"supportdesk/i18n"
 )
 
@@ -22,15 +22,26 @@ const (
 // spinner up forever.
 const callTimeout = 15 * time.Second
 
+// defaultIdleLock is the idle lock when Options leave it unset: the
+// core's default staff idle limit.
+const defaultIdleLock = 30 * time.Minute
+
+// touchEvery is how often key presses tell core the agent is active: at
+// most once a minute, so typing costs no write per key.
+const touchEvery = time.Minute
+
 // common is what every screen of one session shares: context, backend,
 // size, localizer, styles and keys. There is one per session and nothing
 // of it is global, because many SSH sessions share one process. Only the
 // root model's Update changes it.
 type common struct {
-	ctx      context.Context
+	base     context.Context    // the terminal's context
+	ctx      context.Context    // the signed-in session's: cancelled when it ends
+	cancel   context.CancelFunc // ends ctx; a no-op before sign-in
 	backend  Backend
 	tickets  Tickets // nil: look-up only
-	session  string
+	kind     string  // "tty" or "ssh", for SignIn
+	idleLock time.Duration
 	now      func() time.Time
 	demo     []DemoCredential
 	demoQs   []string
@@ -38,7 +49,10 @@ type common struct {
 	styles   *styles
 	keys     *keyMap
 	loc      *i18n.Localizer
-	agent    *desk.SignedIn // nil until sign-in
+	agent    *staff.SignedIn // nil until sign-in
+	locked   bool            // the idle lock is up: background refreshes wait
+	lastKey  time.Time       // the last key pressed while signed in
+	touched  time.Time       // when core last heard of activity
 	width    int
 	height   int
 	lastID   int             // last page id handed out
@@ -58,19 +72,35 @@ func (c *common) nextID() int {
 	return c.lastID
 }
 
+// token is the signed-in session's credential for core calls.
+func (c *common) token() staff.Token {
+	if c.agent == nil {
+		return ""
+	}
+	return c.agent.Token
+}
+
+// can asks the permission matrix for the signed-in agent, to hide what
+// core would refuse anyway; core decides again on every call.
+func (c *common) can(act access.Action, sc access.Scope) bool {
+	return c.agent != nil && c.agent.Can(act, sc)
+}
+
 // worksTickets reports whether the signed-in agent works the ticket queue:
 // agents and supervisors do; agency help desks and admins keep the look-up.
 func (c *common) worksTickets() bool {
-	if c.tickets == nil || c.agent == nil {
-		return false
-	}
-	r := c.agent.Actor.Role
-	return r == access.RoleAgent || r == access.RoleSupervisor
+	return c.tickets != nil && c.can(access.ActTicketView, access.ScopeOwn)
 }
 
-// isSupervisor reports whether the board is open to the agent.
-func (c *common) isSupervisor() bool {
-	return c.tickets != nil && c.agent != nil && c.agent.Actor.Role == access.RoleSupervisor
+// canSupervise reports whether the board is open to the agent.
+func (c *common) canSupervise() bool {
+	return c.tickets != nil && c.can(access.ActSupervise, access.ScopeGlobal)
+}
+
+// canListRequests reports whether the dual-control requests screen is
+// open to the agent.
+func (c *common) canListRequests() bool {
+	return c.can(access.ActDualControlList, access.ScopeOwn)
 }
 
 // setLang switches the session's language and rebuilds the localized keys.

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +17,10 @@ import (
 	"supportdesk/core/access"
 	"supportdesk/core/account"
 	"supportdesk/core/desk"
+	"supportdesk/core/dual"
 	"supportdesk/core/fault"
+	"supportdesk/core/staff"
+	"supportdesk/core/store"
 	"supportdesk/i18n"
 )
 
@@ -35,43 +41,95 @@ const (
 	fakeCode     = "492039"
 )
 
-// fakeBackend is a deterministic Backend: one agent, one account, no store.
+// fakeBackend is a deterministic Backend: one agent, one account, a list
+// of dual-control requests, no store. Its tokens name the agent's role
+// ("tok-supervisor"), so the ticket fake can refuse by role.
 type fakeBackend struct {
-	mu      sync.Mutex
-	lang    string // the agent's stored UI language
-	view    desk.AccountView
-	signIns int
-	lookups []string
-	langs   []string
-	langErr error
-	role    access.Role // the signed-in agent's role; agent when empty
+	mu         sync.Mutex
+	lang       string // the agent's stored UI language
+	view       desk.AccountView
+	signIns    int
+	kinds      []string // session kinds asked for at sign-in
+	lookups    []string
+	langs      []string
+	langErr    error
+	role       access.Role // the signed-in agent's role; agent when empty
+	sessionErr error       // when set, every call with a token answers it
+	unlocks    int
+	touches    int
+	signOuts   []staff.Token
+	requests   []dual.View // pending, as PendingRequests lists them
+	changes    []string    // "account.suspend <account>: reason"
+	decisions  []string    // "approve 7", "reject 7"
+	decideErr  error
 }
 
 func newFake(lang string) *fakeBackend {
 	return &fakeBackend{lang: lang, view: fakeView()}
 }
 
-func (f *fakeBackend) SignIn(_ context.Context, email, password, code, _ string) (desk.SignedIn, error) {
+// roleOf reads the role a fake token names.
+func roleOf(tok staff.Token) access.Role {
+	return access.Role(strings.TrimPrefix(string(tok), "tok-"))
+}
+
+func (f *fakeBackend) SignIn(_ context.Context, email, password, code, kind string) (staff.SignedIn, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.signIns++
+	f.kinds = append(f.kinds, kind)
 	if email != fakeEmail || password != fakePassword || code != fakeCode {
-		return desk.SignedIn{}, fault.ErrBadCredentials
+		return staff.SignedIn{}, fault.ErrBadCredentials
 	}
 	role := f.role
 	if role == "" {
 		role = access.RoleAgent
 	}
-	return desk.SignedIn{
-		Actor:       access.Actor{ID: "agent-1", Role: role, Languages: []string{"en", "es", "fr"}},
+	return staff.SignedIn{
+		Token:       staff.Token("tok-" + string(role)),
+		SessionID:   "session-1",
+		AgentID:     "agent-1",
 		DisplayName: "Dana Agent",
+		Role:        role,
+		Languages:   []string{"en", "es", "fr"},
 		UILanguage:  f.lang,
+		ExpiresAt:   fixedNow.Add(12 * time.Hour),
 	}, nil
 }
 
-func (f *fakeBackend) Lookup(_ context.Context, _ access.Actor, query string) (desk.AccountView, error) {
+func (f *fakeBackend) Unlock(_ context.Context, _ staff.Token, password, code string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return f.sessionErr
+	}
+	if password != fakePassword || code != fakeCode {
+		return fault.ErrBadCredentials
+	}
+	f.unlocks++
+	return nil
+}
+
+func (f *fakeBackend) Touch(context.Context, staff.Token) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.touches++
+	return f.sessionErr
+}
+
+func (f *fakeBackend) SignOut(_ context.Context, tok staff.Token) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.signOuts = append(f.signOuts, tok)
+	return nil
+}
+
+func (f *fakeBackend) Lookup(_ context.Context, _ staff.Token, query string) (desk.AccountView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return desk.AccountView{}, f.sessionErr
+	}
 	f.lookups = append(f.lookups, query)
 	if query != fakeUUID {
 		return desk.AccountView{}, fault.ErrNotFound
@@ -79,11 +137,56 @@ func (f *fakeBackend) Lookup(_ context.Context, _ access.Actor, query string) (d
 	return f.view, nil
 }
 
-func (f *fakeBackend) SetUILanguage(_ context.Context, _ access.Actor, lang string) error {
+func (f *fakeBackend) SetUILanguage(_ context.Context, _ staff.Token, lang string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return f.sessionErr
+	}
 	f.langs = append(f.langs, lang)
 	return f.langErr
+}
+
+func (f *fakeBackend) RequestChange(_ context.Context, _ staff.Token, kind dual.Kind, accountID, reason string) (dual.View, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return dual.View{}, f.sessionErr
+	}
+	f.changes = append(f.changes, string(kind)+" "+accountID+": "+reason)
+	v := dual.View{DualRequest: store.DualRequest{
+		ID: int64(100 + len(f.changes)), Kind: string(kind), Target: accountID, Reason: reason, RequestedBy: "agent-1",
+		RequestedAt: fixedNow, ExpiresAt: fixedNow.Add(dual.DefaultTTL), State: store.DualPending,
+	}, RequesterName: "Dana Agent", Mine: true}
+	f.requests = append(f.requests, v)
+	return v, nil
+}
+
+func (f *fakeBackend) PendingRequests(context.Context, staff.Token) ([]dual.View, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return nil, f.sessionErr
+	}
+	return slices.Clone(f.requests), nil
+}
+
+func (f *fakeBackend) Decide(_ context.Context, _ staff.Token, id int64, approve bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return f.sessionErr
+	}
+	verb := "reject"
+	if approve {
+		verb = "approve"
+	}
+	f.decisions = append(f.decisions, fmt.Sprintf("%s %d", verb, id))
+	if f.decideErr != nil {
+		return f.decideErr
+	}
+	f.requests = slices.DeleteFunc(f.requests, func(v dual.View) bool { return v.ID == id })
+	return nil
 }
 
 // fakeView is an account as the core would mask it: no unmasked PII.
@@ -143,7 +246,7 @@ func testOptions(f *fakeBackend, lang string) Options {
 	return Options{
 		Backend: f,
 		Lang:    lang,
-		Session: "test-session",
+		Kind:    "tty",
 		Now:     func() time.Time { return fixedNow },
 	}
 }

@@ -65,6 +65,13 @@ type keyMap struct {
 	Add       key.Binding
 	Remove    key.Binding
 	Confirm   key.Binding
+
+	// Sessions and dual control.
+	SignOut       key.Binding // works on every screen once signed in, even while typing
+	RequestChange key.Binding // ask a supervisor to suspend or reinstate the account in view
+	Requests      key.Binding // the pending dual-control requests, from the queue and the board
+	Approve       key.Binding
+	Reject        key.Binding
 }
 
 // newKeyMap builds the bindings with help text in loc's language. Key caps
@@ -123,6 +130,13 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Add:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", loc.T("help.add_closure"))),
 		Remove:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", loc.T("help.remove_closure"))),
 		Confirm:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", loc.T("help.confirm"))),
+		// ctrl+x: no text field of the console uses it, so it signs out
+		// from anywhere, the lock screen included.
+		SignOut:       key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", loc.T("help.sign_out"))),
+		RequestChange: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", loc.T("help.request_suspend"))),
+		Requests:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", loc.T("help.requests"))),
+		Approve:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", loc.T("help.approve"))),
+		Reject:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", loc.T("help.reject"))),
 		Viewport: viewport.KeyMap{
 			Up:           key.NewBinding(key.WithKeys("up", "k")),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),

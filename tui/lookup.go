@@ -57,8 +57,12 @@ func (p *lookupPage) blurInput() {
 	p.input.Prompt = "  "
 }
 
-// InputFocused reports whether keys go to the query field.
-func (p *lookupPage) InputFocused() bool { return p.input.Focused() }
+// InputFocused reports whether keys go to the query field or the
+// account's request form.
+func (p *lookupPage) InputFocused() bool { return p.input.Focused() || p.acct.formOpen() }
+
+// hasDraft reports a request reason typed and not sent.
+func (p *lookupPage) hasDraft() bool { return p.acct.hasDraft() }
 
 // Title names the screen in the header.
 func (p *lookupPage) Title() string { return p.c.loc.T("lookup.title") }
@@ -99,7 +103,7 @@ func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.blurInput()
 		p.acct.setView(p.view)
 		return p, nil
-	case accountTicketsMsg:
+	case accountTicketsMsg, changeRequestedMsg:
 		cmd, _ := p.acct.update(msg)
 		return p, cmd
 	case tea.KeyMsg:
@@ -148,6 +152,10 @@ func (p *lookupPage) typing(msg tea.KeyMsg) tea.Cmd {
 // browsing handles keys while the result has focus.
 func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
+	if p.acct.formOpen() {
+		cmd, _ := p.acct.update(msg)
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.NewSearch):
 		p.focusInput()
@@ -187,14 +195,17 @@ func (p *lookupPage) submit() tea.Cmd {
 	p.view = nil // an old result under a new search would mislead
 	p.acct.setView(nil)
 	p.seq++
-	return lookupCmd(p.c.ctx, p.c.backend, p.c.agent.Actor, q, p.seq)
+	return lookupCmd(p.c.ctx, p.c.backend, p.c.token(), q, p.seq)
 }
 
 // ShortHelp lists the keys that work in the current focus.
 func (p *lookupPage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	if p.input.Focused() {
+	switch {
+	case p.input.Focused():
 		return []key.Binding{k.Search, p.escKey()}
+	case p.acct.formOpen():
+		return p.acct.formHelp()
 	}
 	return []key.Binding{k.NewSearch, k.Tabs, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
 }
@@ -212,10 +223,17 @@ func (p *lookupPage) escKey() key.Binding {
 // FullHelp groups the screen's keys.
 func (p *lookupPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
-	if p.input.Focused() {
+	switch {
+	case p.input.Focused():
 		return [][]key.Binding{{k.Search, p.escKey()}}
+	case p.acct.formOpen():
+		return [][]key.Binding{p.acct.formHelp()}
 	}
-	return [][]key.Binding{{k.Scroll, k.Page}, {k.Tabs, k.TabNumber}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+	full := [][]key.Binding{{k.Scroll, k.Page}, {k.Tabs, k.TabNumber}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+	if b, ok := p.acct.requestKey(); ok {
+		full = append(full, []key.Binding{b})
+	}
+	return full
 }
 
 // View renders the query line, its status and the result.

@@ -138,7 +138,7 @@ func (p *queuePage) ensure() tea.Cmd {
 			continue
 		}
 		p.pending[pg] = true
-		cmds = append(cmds, queueCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, p.filter, p.id, p.gen, pg, queuePageSize))
+		cmds = append(cmds, queueCmd(p.c.ctx, p.c.tickets, p.c.token(), p.filter, p.id, p.gen, pg, queuePageSize))
 	}
 	p.evict()
 	return tea.Batch(cmds...)
@@ -190,8 +190,8 @@ func (p *queuePage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.to != p.id {
 			return p, nil
 		}
-		if p.search.Focused() || p.panel != nil {
-			return p, queueTickCmd(p.id) // not while the agent edits the search or filters
+		if p.search.Focused() || p.panel != nil || p.c.locked {
+			return p, queueTickCmd(p.id) // not while the agent edits the search or filters, nor behind the lock
 		}
 		return p, tea.Batch(p.reload(false), queueTickCmd(p.id))
 	case tea.WindowSizeMsg:
@@ -288,8 +288,12 @@ func (p *queuePage) browsing(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Lookup):
 		return navCmd(openLookupMsg{})
 	case key.Matches(msg, k.Board):
-		if p.c.isSupervisor() {
+		if p.c.canSupervise() {
 			return navCmd(openBoardMsg{})
+		}
+	case key.Matches(msg, k.Requests):
+		if p.c.canListRequests() {
+			return navCmd(openRequestsMsg{})
 		}
 	}
 	return nil
@@ -354,7 +358,7 @@ func (p *queuePage) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(k.Move, p.c.loc.T("help.choose_filter")), k.Cycle, k.Apply, k.Cancel}
 	}
 	short := []key.Binding{k.Move, k.Open, k.Find, k.Filter, k.Lookup}
-	if p.c.isSupervisor() {
+	if p.c.canSupervise() {
 		short = append(short, k.Board)
 	}
 	return short
@@ -369,8 +373,11 @@ func (p *queuePage) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Move, k.Pages, k.Ends, k.Open}
 	list := []key.Binding{k.Find, k.Filter, k.ClearAll, k.Refresh}
 	other := []key.Binding{k.Lookup}
-	if p.c.isSupervisor() {
+	if p.c.canSupervise() {
 		other = append(other, k.Board)
+	}
+	if p.c.canListRequests() {
+		other = append(other, k.Requests)
 	}
 	if p.filter.Search != "" {
 		other = append(other, k.backAs(p.c.loc.T("help.clear_search")))
@@ -476,7 +483,7 @@ func (p *queuePage) table() []string {
 	for c := range colCount {
 		widths[c] = lipgloss.Width(loc.T(queueHeadings[c]))
 	}
-	me := p.c.agent.Actor.ID
+	me := p.c.agent.AgentID
 	for r := range n {
 		it, ok := p.item(p.top + r)
 		if !ok {

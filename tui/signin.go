@@ -33,7 +33,8 @@ type signInPage struct {
 	c      *common
 	inputs [fieldCount]textinput.Model
 	focus  int
-	err    error // kept as an error so a language switch re-localizes it
+	err    error        // kept as an error so a language switch re-localizes it
+	notice signInNotice // why the last session ended, until the next try
 	busy   bool
 	now    time.Time // last demo refresh
 	width  int
@@ -77,6 +78,26 @@ func (p *signInPage) setFocus(i int) {
 			p.inputs[j].Blur()
 			p.inputs[j].Prompt = "  "
 		}
+	}
+}
+
+// signInNotice says why the sign-in screen is back: a message id (signed
+// out), an error core gave for the session (expired, ended, agent
+// disabled), or both (a sign-out core could not record).
+type signInNotice struct {
+	id  string
+	err error
+}
+
+// reset readies the form after a session ended: secrets gone, the reason
+// shown, the email kept for the next sign-in.
+func (p *signInPage) reset(n signInNotice) {
+	p.clearSecrets()
+	p.notice = n
+	if strings.TrimSpace(p.inputs[fieldEmail].Value()) == "" {
+		p.setFocus(fieldEmail)
+	} else {
+		p.setFocus(fieldPassword)
 	}
 }
 
@@ -168,12 +189,12 @@ func (p *signInPage) submit() tea.Cmd {
 			return nil
 		}
 	}
-	p.busy, p.err = true, nil
+	p.busy, p.err, p.notice = true, nil, signInNotice{}
 	return signInCmd(p.c.ctx, p.c.backend,
 		strings.TrimSpace(p.inputs[fieldEmail].Value()),
 		p.inputs[fieldPassword].Value(),
 		strings.TrimSpace(p.inputs[fieldCode].Value()),
-		p.c.session)
+		p.c.kind)
 }
 
 // View renders the form, its status line and, in demo mode, the demo box.
@@ -218,6 +239,12 @@ func (p *signInPage) statusLine() string {
 		return s.Busy.Render(p.c.loc.T("signin.busy"))
 	case p.err != nil:
 		return s.Error.Render(wrap("✗ "+p.c.loc.Err(p.err), p.width))
+	case p.notice.id != "" && p.notice.err != nil:
+		return s.Warn.Render(wrap("! "+p.c.loc.T(p.notice.id)+" "+p.c.loc.Err(p.notice.err), p.width))
+	case p.notice.err != nil:
+		return s.Warn.Render(wrap("! "+p.c.loc.Err(p.notice.err), p.width))
+	case p.notice.id != "":
+		return s.OK.Render(wrap("✓ "+p.c.loc.T(p.notice.id), p.width))
 	}
 	return ""
 }

@@ -30,26 +30,6 @@ const (
 	focusAccount
 )
 
-// noticeKind colours the ticket view's status line; the text says the same.
-type noticeKind int
-
-const (
-	noticeOK noticeKind = iota
-	noticeWarn
-	noticeErr
-	noticeBusy
-)
-
-// notice is the ticket view's status line, kept as an id and data so a
-// language switch re-localizes it.
-type notice struct {
-	id    string
-	data  map[string]any
-	kind  noticeKind
-	err   error // shown localized after the text, for noticeErr
-	count int   // for plural messages; 0 renders id with T
-}
-
 // ticketPage shows one ticket: the thread in a viewport, the linked
 // account beside it (or in a tab when narrow), and a composer for replies
 // and internal notes with macros in the ticket's language.
@@ -102,14 +82,28 @@ func (p *ticketPage) load() tea.Cmd {
 	}
 	p.seq++
 	p.loading = true
-	return ticketCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, p.ticketID, p.id, p.seq)
+	return ticketCmd(p.c.ctx, p.c.tickets, p.c.token(), p.ticketID, p.id, p.seq)
 }
 
 // InputFocused reports whether the composer (or a picker over it) holds
 // the keyboard: q must not quit with a draft half chosen.
 func (p *ticketPage) InputFocused() bool {
-	return p.picker != nil || (p.focus == focusComposer && p.composer.Focused())
+	return p.picker != nil || (p.focus == focusComposer && p.composer.Focused()) || p.accountForm()
 }
+
+// accountForm reports whether the account panel's request form holds the
+// keyboard.
+func (p *ticketPage) accountForm() bool { return p.focus == focusAccount && p.account.formOpen() }
+
+// hasDraft reports text written and not sent: in the composer, or a
+// request reason in the account panel.
+func (p *ticketPage) hasDraft() bool {
+	return (p.mode != "" && strings.TrimSpace(p.composer.Value()) != "") || p.account.hasDraft()
+}
+
+// reload fetches the ticket again when it comes back into view (after an
+// unlock, say); a draft stays as it is.
+func (p *ticketPage) reload(bool) tea.Cmd { return p.load() }
 
 // Title names the screen in the header.
 func (p *ticketPage) Title() string {
@@ -266,7 +260,7 @@ func (p *ticketPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.picker.items = assignItems(p.c, msg.agents)
 		}
 		return p, nil
-	case accountTicketsMsg:
+	case accountTicketsMsg, changeRequestedMsg:
 		cmd, _ := p.account.update(msg)
 		return p, cmd
 	case tea.KeyMsg:
@@ -328,6 +322,10 @@ func (p *ticketPage) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
 	if p.picker != nil {
 		return p.pickerKey(msg)
+	}
+	if p.accountForm() {
+		cmd, _ := p.account.update(msg)
+		return cmd
 	}
 	if p.focus == focusComposer && p.composer.Focused() {
 		switch {
@@ -461,7 +459,7 @@ func (p *ticketPage) openPicker(kind pickerKind) tea.Cmd {
 		p.picker = &picker{kind: kind, titleID: "picker.assign"}
 		if p.agents == nil {
 			p.picker.loading = true
-			return agentsCmd(p.c.ctx, p.c.tickets, p.c.agent.Actor, p.id)
+			return agentsCmd(p.c.ctx, p.c.tickets, p.c.token(), p.id)
 		}
 		p.picker.items = assignItems(p.c, p.agents)
 	}
@@ -482,7 +480,7 @@ func (p *ticketPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	it, _ := pk.selected()
 	p.picker = nil
 	v := p.view
-	actor := p.c.agent.Actor
+	tok := p.c.token()
 	switch pk.kind {
 	case pickMacro:
 		text := macroBody(p.c, it.value, v)
@@ -499,14 +497,14 @@ func (p *ticketPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		p.writing = actStatus
 		p.notice = notice{id: "ticket.saving", kind: noticeBusy}
-		return statusCmd(p.c.ctx, p.c.tickets, actor, v.ID, v.Version, ticket.Status(it.value), p.id)
+		return statusCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, ticket.Status(it.value), p.id)
 	case pickAssign:
 		if p.writing != "" || it.value == v.Assignee {
 			return nil
 		}
 		p.writing, p.assignName = actAssign, it.label
 		p.notice = notice{id: "ticket.saving", kind: noticeBusy}
-		return assignCmd(p.c.ctx, p.c.tickets, actor, v.ID, v.Version, it.value, p.id)
+		return assignCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, it.value, p.id)
 	}
 	return nil
 }
@@ -523,13 +521,13 @@ func (p *ticketPage) send() tea.Cmd {
 		p.notice = notice{id: "ticket.draft_empty", kind: noticeErr}
 		return nil
 	}
-	v, actor := p.view, p.c.agent.Actor
+	v, tok := p.view, p.c.token()
 	p.writing = p.mode
 	p.notice = notice{id: "ticket.sending", kind: noticeBusy}
 	if p.mode == actNote {
-		return noteCmd(p.c.ctx, p.c.tickets, actor, v.ID, v.Version, body, p.id)
+		return noteCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, body, p.id)
 	}
-	return replyCmd(p.c.ctx, p.c.tickets, actor, v.ID, v.Version, body, p.id)
+	return replyCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, body, p.id)
 }
 
 // statusItems are the statuses an agent sets by hand.
@@ -547,7 +545,7 @@ func statusItems(c *common) []pickItem {
 
 // assignItems offers the agent itself, nobody, then every other agent.
 func assignItems(c *common, agents []helpdesk.AgentSummary) []pickItem {
-	me := c.agent.Actor.ID
+	me := c.agent.AgentID
 	out := []pickItem{
 		{label: c.loc.T("picker.assign_me"), value: me},
 		{label: c.loc.T("picker.unassign"), value: ""},
@@ -593,6 +591,8 @@ func (p *ticketPage) ShortHelp() []key.Binding {
 		return []key.Binding{k.Move, k.Choose, k.Cancel}
 	case p.focus == focusComposer && p.composer.Focused():
 		return []key.Binding{k.Send, k.Macro, k.backAs(p.c.loc.T("help.leave_composer"))}
+	case p.accountForm():
+		return p.account.formHelp()
 	}
 	short := []key.Binding{k.Reply, k.Note, k.Status, k.Assign}
 	if p.mode != "" {
@@ -609,12 +609,17 @@ func (p *ticketPage) FullHelp() [][]key.Binding {
 		return [][]key.Binding{p.ShortHelp()}
 	case p.focus == focusComposer && p.composer.Focused():
 		return [][]key.Binding{{k.Send, k.Macro}, {k.Refresh, k.backAs(p.c.loc.T("help.leave_composer"))}}
+	case p.accountForm():
+		return [][]key.Binding{p.account.formHelp()}
 	}
 	work := []key.Binding{k.Reply, k.Note, k.Macro, k.Send}
 	set := []key.Binding{k.Status, k.Assign, k.Refresh}
 	move := []key.Binding{k.Scroll, k.Page, k.Tabs, k.TabNumber}
 	if p.focus == focusAccount {
 		move = append(move, withHelp(k.Cycle, p.c.loc.T("help.tabs")))
+		if b, ok := p.account.requestKey(); ok {
+			set = append(set, b)
+		}
 	}
 	return [][]key.Binding{work, set, move, {k.backAs(p.c.loc.T("help.back"))}}
 }
@@ -646,7 +651,7 @@ func (p *ticketPage) headerView() string {
 	assignee := loc.T("ticket.unassigned")
 	if v.Assignee != "" {
 		name := strings.TrimSpace(sanitizeLine(v.AssigneeName))
-		if v.Assignee == p.c.agent.Actor.ID {
+		if v.Assignee == p.c.agent.AgentID {
 			name = loc.T("queue.mine")
 		}
 		assignee = loc.T("ticket.assigned_to", map[string]any{"Name": name})
@@ -689,19 +694,7 @@ func (p *ticketPage) noticeView() string {
 		}
 		return ""
 	}
-	text := loc.T(n.id, n.data)
-	switch n.kind {
-	case noticeErr:
-		if n.err != nil {
-			text += " " + loc.Err(n.err)
-		}
-		return s.Error.Render(truncate("✗ "+text, p.width))
-	case noticeWarn:
-		return s.Warn.Render(truncate("! "+text, p.width))
-	case noticeBusy:
-		return s.Busy.Render(truncate(text, p.width))
-	}
-	return s.OK.Render(truncate("✓ "+text, p.width))
+	return p.c.noticeLine(n, p.width)
 }
 
 // bodyView is the thread and the account panel: side by side when wide,

@@ -6,8 +6,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"supportdesk/core/access"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 )
 
@@ -18,10 +18,11 @@ import (
 
 // Navigation between screens: a page asks, the root model acts.
 type (
-	openTicketMsg struct{ id int64 }
-	openLookupMsg struct{}
-	openBoardMsg  struct{}
-	backMsg       struct{}
+	openTicketMsg   struct{ id int64 }
+	openLookupMsg   struct{}
+	openBoardMsg    struct{}
+	openRequestsMsg struct{}
+	backMsg         struct{}
 )
 
 // navCmd returns a command that delivers msg at once.
@@ -116,15 +117,27 @@ type closureDoneMsg struct {
 	err error
 }
 
-// isAnswer reports the messages that answer a page's command: they go to
-// every open page, since the page that asked may no longer be in view.
+func (m queueLoadedMsg) callErr() error    { return m.err }
+func (m ticketLoadedMsg) callErr() error   { return m.err }
+func (m ticketChangedMsg) callErr() error  { return m.err }
+func (m agentsLoadedMsg) callErr() error   { return m.err }
+func (m accountTicketsMsg) callErr() error { return m.err }
+func (m boardLoadedMsg) callErr() error    { return m.err }
+func (m reassignedMsg) callErr() error     { return m.err }
+func (m closureDoneMsg) callErr() error    { return m.err }
+
+// isAnswer reports the messages addressed to a page: answers to its calls
+// and its own refresh ticks. They go to every open page, since the page
+// that asked may no longer be in view, and each takes only its own.
 func isAnswer(msg tea.Msg) bool {
 	switch msg.(type) {
-	case lookupDoneMsg, queueLoadedMsg, ticketLoadedMsg, ticketChangedMsg, agentsLoadedMsg,
-		accountTicketsMsg, boardLoadedMsg, boardTickMsg, queueTickMsg, reassignedMsg, closureDoneMsg:
+	case boardTickMsg, queueTickMsg, requestsTickMsg:
 		return true
+	case langSavedMsg, touchedMsg, unlockedMsg:
+		return false // the root's own
 	}
-	return false
+	_, ok := msg.(callAnswer)
+	return ok
 }
 
 // call runs fn under the call timeout.
@@ -134,19 +147,19 @@ func call[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, e
 	return fn(ctx)
 }
 
-func queueCmd(ctx context.Context, t Tickets, actor access.Actor, f helpdesk.QueueFilter, to, gen, page, size int) tea.Cmd {
+func queueCmd(ctx context.Context, t Tickets, tok staff.Token, f helpdesk.QueueFilter, to, gen, page, size int) tea.Cmd {
 	return func() tea.Msg {
 		res, err := call(ctx, func(ctx context.Context) (helpdesk.QueuePage, error) {
-			return t.Queue(ctx, actor, f, page*size, size)
+			return t.Queue(ctx, tok, f, page*size, size)
 		})
 		return queueLoadedMsg{to: to, gen: gen, page: page, result: res, err: err}
 	}
 }
 
-func ticketCmd(ctx context.Context, t Tickets, actor access.Actor, id int64, to, seq int) tea.Cmd {
+func ticketCmd(ctx context.Context, t Tickets, tok staff.Token, id int64, to, seq int) tea.Cmd {
 	return func() tea.Msg {
 		v, err := call(ctx, func(ctx context.Context) (helpdesk.TicketView, error) {
-			return t.Ticket(ctx, actor, id)
+			return t.Ticket(ctx, tok, id)
 		})
 		return ticketLoadedMsg{to: to, seq: seq, view: v, err: err}
 	}
@@ -160,52 +173,52 @@ func writeCmd(ctx context.Context, to int, action ticketAction, fn func(context.
 	}
 }
 
-func replyCmd(ctx context.Context, t Tickets, actor access.Actor, id, version int64, body string, to int) tea.Cmd {
+func replyCmd(ctx context.Context, t Tickets, tok staff.Token, id, version int64, body string, to int) tea.Cmd {
 	return writeCmd(ctx, to, actReply, func(ctx context.Context) (helpdesk.TicketView, error) {
-		return t.Reply(ctx, actor, id, version, body)
+		return t.Reply(ctx, tok, id, version, body)
 	})
 }
 
-func noteCmd(ctx context.Context, t Tickets, actor access.Actor, id, version int64, body string, to int) tea.Cmd {
+func noteCmd(ctx context.Context, t Tickets, tok staff.Token, id, version int64, body string, to int) tea.Cmd {
 	return writeCmd(ctx, to, actNote, func(ctx context.Context) (helpdesk.TicketView, error) {
-		return t.Note(ctx, actor, id, version, body)
+		return t.Note(ctx, tok, id, version, body)
 	})
 }
 
-func statusCmd(ctx context.Context, t Tickets, actor access.Actor, id, version int64, st ticket.Status, to int) tea.Cmd {
+func statusCmd(ctx context.Context, t Tickets, tok staff.Token, id, version int64, st ticket.Status, to int) tea.Cmd {
 	return writeCmd(ctx, to, actStatus, func(ctx context.Context) (helpdesk.TicketView, error) {
-		return t.SetStatus(ctx, actor, id, version, st)
+		return t.SetStatus(ctx, tok, id, version, st)
 	})
 }
 
-func assignCmd(ctx context.Context, t Tickets, actor access.Actor, id, version int64, agentID string, to int) tea.Cmd {
+func assignCmd(ctx context.Context, t Tickets, tok staff.Token, id, version int64, agentID string, to int) tea.Cmd {
 	return writeCmd(ctx, to, actAssign, func(ctx context.Context) (helpdesk.TicketView, error) {
-		return t.Assign(ctx, actor, id, version, agentID)
+		return t.Assign(ctx, tok, id, version, agentID)
 	})
 }
 
-func agentsCmd(ctx context.Context, t Tickets, actor access.Actor, to int) tea.Cmd {
+func agentsCmd(ctx context.Context, t Tickets, tok staff.Token, to int) tea.Cmd {
 	return func() tea.Msg {
 		a, err := call(ctx, func(ctx context.Context) ([]helpdesk.AgentSummary, error) {
-			return t.Agents(ctx, actor)
+			return t.Agents(ctx, tok)
 		})
 		return agentsLoadedMsg{to: to, agents: a, err: err}
 	}
 }
 
-func accountTicketsCmd(ctx context.Context, t Tickets, actor access.Actor, accountID string, to int) tea.Cmd {
+func accountTicketsCmd(ctx context.Context, t Tickets, tok staff.Token, accountID string, to int) tea.Cmd {
 	return func() tea.Msg {
 		items, err := call(ctx, func(ctx context.Context) ([]helpdesk.QueueItem, error) {
-			return t.AccountTickets(ctx, actor, accountID)
+			return t.AccountTickets(ctx, tok, accountID)
 		})
 		return accountTicketsMsg{to: to, accountID: accountID, items: items, err: err}
 	}
 }
 
-func boardCmd(ctx context.Context, t Tickets, actor access.Actor, to, seq int) tea.Cmd {
+func boardCmd(ctx context.Context, t Tickets, tok staff.Token, to, seq int) tea.Cmd {
 	return func() tea.Msg {
 		v, err := call(ctx, func(ctx context.Context) (helpdesk.BoardView, error) {
-			return t.Board(ctx, actor)
+			return t.Board(ctx, tok)
 		})
 		return boardLoadedMsg{to: to, seq: seq, view: v, err: err}
 	}
@@ -218,22 +231,22 @@ func boardTickCmd(to int) tea.Cmd {
 	return tea.Tick(boardRefresh, func(time.Time) tea.Msg { return boardTickMsg{to: to} })
 }
 
-func reassignCmd(ctx context.Context, t Tickets, actor access.Actor, ids []int64, agentID, name string, to int) tea.Cmd {
+func reassignCmd(ctx context.Context, t Tickets, tok staff.Token, ids []int64, agentID, name string, to int) tea.Cmd {
 	return func() tea.Msg {
 		n, err := call(ctx, func(ctx context.Context) (int, error) {
-			return t.Reassign(ctx, actor, ids, agentID)
+			return t.Reassign(ctx, tok, ids, agentID)
 		})
 		return reassignedMsg{to: to, moved: n, asked: len(ids), name: name, err: err}
 	}
 }
 
-func closureCmd(ctx context.Context, t Tickets, actor access.Actor, add bool, day, reason string, to int) tea.Cmd {
+func closureCmd(ctx context.Context, t Tickets, tok staff.Token, add bool, day, reason string, to int) tea.Cmd {
 	return func() tea.Msg {
 		_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
 			if add {
-				return struct{}{}, t.AddClosure(ctx, actor, day, reason)
+				return struct{}{}, t.AddClosure(ctx, tok, day, reason)
 			}
-			return struct{}{}, t.RemoveClosure(ctx, actor, day)
+			return struct{}{}, t.RemoveClosure(ctx, tok, day)
 		})
 		return closureDoneMsg{to: to, add: add, day: day, err: err}
 	}

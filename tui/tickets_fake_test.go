@@ -12,6 +12,7 @@ import (
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/sla"
+	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 )
 
@@ -185,7 +186,7 @@ func match(it helpdesk.QueueItem, q helpdesk.QueueFilter) bool {
 	return true
 }
 
-func (f *fakeTickets) Queue(_ context.Context, _ access.Actor, q helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error) {
+func (f *fakeTickets) Queue(_ context.Context, _ staff.Token, q helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.queueCalls = append(f.queueCalls, fmt.Sprintf("%d/%d %s", offset, limit, q.Search))
@@ -244,7 +245,7 @@ func (f *fakeTickets) view(id int64) (*helpdesk.TicketView, error) {
 	return v, nil
 }
 
-func (f *fakeTickets) Ticket(_ context.Context, _ access.Actor, id int64) (helpdesk.TicketView, error) {
+func (f *fakeTickets) Ticket(_ context.Context, _ staff.Token, id int64) (helpdesk.TicketView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	v, err := f.view(id)
@@ -257,7 +258,7 @@ func (f *fakeTickets) Ticket(_ context.Context, _ access.Actor, id int64) (helpd
 }
 
 // write applies a change with optimistic concurrency, as the core does.
-func (f *fakeTickets) write(actor access.Actor, id, version int64, what string, fn func(v *helpdesk.TicketView)) (helpdesk.TicketView, error) {
+func (f *fakeTickets) write(_ staff.Token, id, version int64, what string, fn func(v *helpdesk.TicketView)) (helpdesk.TicketView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	v, err := f.view(id)
@@ -280,25 +281,25 @@ func (f *fakeTickets) write(actor access.Actor, id, version int64, what string, 
 	return out, nil
 }
 
-func (f *fakeTickets) Reply(_ context.Context, a access.Actor, id, version int64, body string) (helpdesk.TicketView, error) {
-	return f.write(a, id, version, "reply", func(v *helpdesk.TicketView) {
+func (f *fakeTickets) Reply(_ context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error) {
+	return f.write(tok, id, version, "reply", func(v *helpdesk.TicketView) {
 		v.Messages = append(v.Messages, helpdesk.MessageView{Kind: ticket.MessagePublic, AuthorName: "Dana Agent", Body: body, At: fixedNow})
 		v.State, v.Status = sla.StateFulfilled, ticket.StatusOpen
 	})
 }
 
-func (f *fakeTickets) Note(_ context.Context, a access.Actor, id, version int64, body string) (helpdesk.TicketView, error) {
-	return f.write(a, id, version, "note", func(v *helpdesk.TicketView) {
+func (f *fakeTickets) Note(_ context.Context, tok staff.Token, id, version int64, body string) (helpdesk.TicketView, error) {
+	return f.write(tok, id, version, "note", func(v *helpdesk.TicketView) {
 		v.Messages = append(v.Messages, helpdesk.MessageView{Kind: ticket.MessageInternal, AuthorName: "Dana Agent", Body: body, At: fixedNow})
 	})
 }
 
-func (f *fakeTickets) SetStatus(_ context.Context, a access.Actor, id, version int64, st ticket.Status) (helpdesk.TicketView, error) {
-	return f.write(a, id, version, "status "+string(st), func(v *helpdesk.TicketView) { v.Status = st })
+func (f *fakeTickets) SetStatus(_ context.Context, tok staff.Token, id, version int64, st ticket.Status) (helpdesk.TicketView, error) {
+	return f.write(tok, id, version, "status "+string(st), func(v *helpdesk.TicketView) { v.Status = st })
 }
 
-func (f *fakeTickets) Assign(_ context.Context, a access.Actor, id, version int64, agentID string) (helpdesk.TicketView, error) {
-	return f.write(a, id, version, "assign "+agentID, func(v *helpdesk.TicketView) {
+func (f *fakeTickets) Assign(_ context.Context, tok staff.Token, id, version int64, agentID string) (helpdesk.TicketView, error) {
+	return f.write(tok, id, version, "assign "+agentID, func(v *helpdesk.TicketView) {
 		v.Assignee = agentID
 		v.AssigneeName = ""
 		for _, ag := range f.agents {
@@ -309,16 +310,16 @@ func (f *fakeTickets) Assign(_ context.Context, a access.Actor, id, version int6
 	})
 }
 
-func (f *fakeTickets) Agents(context.Context, access.Actor) ([]helpdesk.AgentSummary, error) {
+func (f *fakeTickets) Agents(context.Context, staff.Token) ([]helpdesk.AgentSummary, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.agents), nil
 }
 
-func (f *fakeTickets) Board(_ context.Context, a access.Actor) (helpdesk.BoardView, error) {
+func (f *fakeTickets) Board(_ context.Context, tok staff.Token) (helpdesk.BoardView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if a.Role != access.RoleSupervisor {
+	if roleOf(tok) != access.RoleSupervisor {
 		return helpdesk.BoardView{}, fault.ErrNotPermitted
 	}
 	b := f.board
@@ -327,7 +328,7 @@ func (f *fakeTickets) Board(_ context.Context, a access.Actor) (helpdesk.BoardVi
 	return b, nil
 }
 
-func (f *fakeTickets) Reassign(_ context.Context, _ access.Actor, ids []int64, agentID string) (int, error) {
+func (f *fakeTickets) Reassign(_ context.Context, _ staff.Token, ids []int64, agentID string) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reassigned = append(f.reassigned, slices.Clone(ids))
@@ -335,7 +336,7 @@ func (f *fakeTickets) Reassign(_ context.Context, _ access.Actor, ids []int64, a
 	return len(ids), nil
 }
 
-func (f *fakeTickets) AddClosure(_ context.Context, _ access.Actor, day, reason string) error {
+func (f *fakeTickets) AddClosure(_ context.Context, _ staff.Token, day, reason string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
@@ -346,7 +347,7 @@ func (f *fakeTickets) AddClosure(_ context.Context, _ access.Actor, day, reason 
 	return nil
 }
 
-func (f *fakeTickets) RemoveClosure(_ context.Context, _ access.Actor, day string) error {
+func (f *fakeTickets) RemoveClosure(_ context.Context, _ staff.Token, day string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i := slices.IndexFunc(f.board.Closures, func(c helpdesk.ClosureView) bool { return c.Day == day })
@@ -357,7 +358,7 @@ func (f *fakeTickets) RemoveClosure(_ context.Context, _ access.Actor, day strin
 	return nil
 }
 
-func (f *fakeTickets) AccountTickets(context.Context, access.Actor, string) ([]helpdesk.QueueItem, error) {
+func (f *fakeTickets) AccountTickets(context.Context, staff.Token, string) ([]helpdesk.QueueItem, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accountCalls++

@@ -17,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"supportdesk/core/fault"
 	"supportdesk/i18n"
 )
 
@@ -40,14 +41,18 @@ var defaultBundle = sync.OnceValues(i18n.NewBundle)
 // model is the root of one session: it owns the common state, routes
 // messages to the active page and draws the header and help footer.
 type model struct {
-	c       *common
-	signIn  *signInPage
-	lookup  *lookupPage // nil until sign-in
-	queue   *queuePage  // nil unless the agent works the ticket queue
-	stack   []page      // the screens opened since sign-in; the last is in view
-	help    help.Model
-	langErr error // a failed language save, shown until the next switch
-	loadErr bool  // the message bundle failed to load
+	c          *common
+	signIn     *signInPage
+	lookup     *lookupPage // nil until sign-in
+	queue      *queuePage  // nil unless the agent works the ticket queue
+	stack      []page      // the screens opened since sign-in; the last is in view
+	lock       *lockPage   // the idle lock over the stack, nil when open
+	confirmOut bool        // sign-out asked with a draft unsent: y confirms
+	idleGen    int         // the idle timer in force; older ticks are dropped
+	langLater  bool        // the language changed while locked: saved on unlock
+	help       help.Model
+	langErr    error // a failed language save, shown until the next switch
+	loadErr    bool  // the message bundle failed to load
 }
 
 // New returns the console for one terminal or SSH session.
@@ -75,11 +80,22 @@ func New(opts Options) tea.Model {
 	}
 	loc := bundle.Localizer(opts.Lang).In(opts.Location)
 	st := newStyles(r)
+	kind := opts.Kind
+	if kind == "" {
+		kind = "tty"
+	}
+	idle := opts.IdleLock
+	if idle <= 0 {
+		idle = defaultIdleLock
+	}
 	c := &common{
+		base:     ctx,
 		ctx:      ctx,
+		cancel:   func() {},
 		backend:  opts.Backend,
 		tickets:  opts.Tickets,
-		session:  opts.Session,
+		kind:     kind,
+		idleLock: idle,
 		now:      now,
 		demo:     opts.Demo,
 		demoQs:   opts.DemoQueries,
@@ -106,8 +122,12 @@ func (m *model) Init() tea.Cmd {
 	return m.signIn.Init()
 }
 
-// active returns the page in view.
+// active returns the page in view: the lock when it is up, else the top
+// of the stack, else the sign-in screen.
 func (m *model) active() page {
+	if m.lock != nil {
+		return m.lock
+	}
 	if n := len(m.stack); n > 0 {
 		return m.stack[n-1]
 	}
@@ -170,6 +190,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *model) update(msg tea.Msg) tea.Cmd {
 	c := m.c
+	if a, ok := msg.(callAnswer); ok {
+		if cmd, done := m.sessionFault(a.callErr()); done {
+			return cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		c.width, c.height = msg.Width, msg.Height
@@ -177,23 +202,25 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		_, cmd := m.active().Update(msg) // a taller list may need more rows
 		return cmd
 	case tea.KeyMsg:
+		touch := m.keyPressed()
 		if cmd, ok := m.globalKey(msg); ok {
-			return cmd
+			return tea.Batch(touch, cmd)
 		}
+		_, cmd := m.active().Update(msg)
+		return tea.Batch(touch, cmd)
 	case signedInMsg:
-		agent := msg.agent
-		c.agent = &agent
-		if i18n.Supported(agent.UILanguage) {
-			c.setLang(i18n.Normalize(agent.UILanguage))
+		return m.signedIn(msg.agent)
+	case idleTickMsg:
+		return m.idleTick(msg)
+	case touchedMsg:
+		return nil // a refusal was read above; success needs nothing
+	case unlockedMsg:
+		return m.unlocked(msg)
+	case signedOutMsg:
+		if msg.err != nil && c.agent == nil {
+			m.signIn.notice = signInNotice{id: "signout.not_recorded", err: msg.err}
 		}
-		m.signIn.clearSecrets()
-		m.lookup = newLookupPage(c)
-		if c.worksTickets() {
-			m.queue = newQueuePage(c)
-			return m.push(m.queue)
-		}
-		m.lookup.home = true
-		return m.push(m.lookup)
+		return nil
 	case openTicketMsg:
 		if c.tickets == nil {
 			return nil
@@ -206,19 +233,28 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		m.lookup.reopen()
 		return m.push(m.lookup)
 	case openBoardMsg:
-		if !c.isSupervisor() {
+		if !c.canSupervise() {
 			return nil
 		}
 		return m.push(newBoardPage(c))
+	case openRequestsMsg:
+		if !c.canListRequests() || slices.ContainsFunc(m.stack, isRequests) {
+			return nil
+		}
+		return m.push(newRequestsPage(c))
 	case backMsg:
 		return m.pop()
 	case langSavedMsg:
+		if fault.CodeOf(msg.err) == fault.CodeSessionLocked {
+			m.langLater = true // the lock is up (read above): the unlock saves it
+			return nil
+		}
 		if msg.lang == c.loc.Lang() {
 			m.langErr = msg.err
 		}
 		return nil
 	case tickMsg:
-		if m.lookup != nil {
+		if c.agent != nil {
 			return nil // signed in: the demo clock stops
 		}
 	}
@@ -240,9 +276,25 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 func (m *model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.c.keys
 	typing := m.active().InputFocused()
-	switch {
-	case key.Matches(msg, k.Quit):
+	if key.Matches(msg, k.Quit) {
 		return tea.Quit, true
+	}
+	if m.confirmOut {
+		// Any key answers the question: y (or the sign-out key again)
+		// signs out, anything else stays.
+		m.confirmOut = false
+		if key.Matches(msg, k.Confirm) || key.Matches(msg, k.SignOut) {
+			return m.signOut(), true
+		}
+		return nil, true
+	}
+	switch {
+	case key.Matches(msg, k.SignOut) && m.c.agent != nil:
+		if m.unsent() {
+			m.confirmOut = true
+			return nil, true
+		}
+		return m.signOut(), true
 	case key.Matches(msg, k.Language):
 		return m.switchLanguage(), true
 	case key.Matches(msg, k.HelpF1), !typing && key.Matches(msg, k.Help):
@@ -268,7 +320,12 @@ func (m *model) switchLanguage() tea.Cmd {
 	if c.agent == nil || c.backend == nil {
 		return nil
 	}
-	return saveLangCmd(c.ctx, c.backend, c.agent.Actor, c.loc.Lang())
+	if m.lock != nil {
+		m.lock.refresh()
+		m.langLater = true // a locked session cannot save: the unlock will
+		return nil
+	}
+	return saveLangCmd(c.ctx, c.backend, c.token(), c.loc.Lang())
 }
 
 // helpKeys joins the active page's keys with the global ones, showing the
@@ -285,8 +342,17 @@ func (m *model) helpKeys() helpKeys {
 	}
 	// The help key comes first among the global keys: when the footer is
 	// cut to fit, the key that shows everything else survives.
+	if m.confirmOut {
+		keys := []key.Binding{withHelp(k.Confirm, m.c.loc.T("help.sign_out")), withHelp(k.Cancel, m.c.loc.T("help.stay"))}
+		return helpKeys{short: keys, full: [][]key.Binding{keys}}
+	}
 	global := []key.Binding{helpKey, k.Language, quitKey}
-	full := append(p.FullHelp(), global)
+	session := global
+	if m.c.agent != nil {
+		// Sign-out shows in the full help, beside the other session keys.
+		session = []key.Binding{helpKey, k.Language, k.SignOut, quitKey}
+	}
+	full := append(p.FullHelp(), session)
 	short := append(p.ShortHelp(), global...)
 	return helpKeys{short: short, full: full}
 }
@@ -332,7 +398,7 @@ func (m *model) headerView() string {
 	right := lang
 	if c.agent != nil {
 		name := sanitizeLine(c.agent.DisplayName)
-		right = name + " · " + c.loc.T("role."+string(c.agent.Actor.Role)) + " · " + lang
+		right = name + " · " + c.loc.T("role."+string(c.agent.Role)) + " · " + lang
 		if lipgloss.Width(left)+lipgloss.Width(right)+2 > c.width {
 			right = name + " · " + lang // the role goes first when space is short
 		}
@@ -354,8 +420,12 @@ func (m *model) footerView() string {
 	return strings.Join(lines, "\n")
 }
 
-// statusView shows a failed language save; otherwise it is blank.
+// statusView asks to confirm a sign-out, or shows a failed language save;
+// otherwise it is blank.
 func (m *model) statusView() string {
+	if m.confirmOut {
+		return m.c.styles.Warn.Render(truncate("! "+m.c.loc.T("signout.confirm"), m.c.width))
+	}
 	if m.langErr == nil {
 		return ""
 	}

@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/core/access"
+	"supportdesk/core/account"
+	"supportdesk/core/desk"
+	"supportdesk/core/dual"
+	"supportdesk/core/fault"
+)
+
+// changeForm asks, with a reason, for a change on the account in view that
+// a supervisor other than the asker must approve (dual control).
+type changeForm struct {
+	kind   dual.Kind
+	reason textinput.Model
+	err    error
+	busy   bool
+}
+
+// changeKind is the change the account's status calls for: reinstate a
+// suspended account, suspend any other.
+func (a *accountPanel) changeKind() dual.Kind {
+	if a.v != nil && a.v.Status == account.StatusSuspended {
+		return dual.KindReinstate
+	}
+	return dual.KindSuspend
+}
+
+// canRequest reports whether the agent may ask for the change: the matrix
+// grants it on any account (contact-center staff), never on a lite view.
+func (a *accountPanel) canRequest() bool {
+	return a.v != nil && !a.v.Lite && a.c.can(a.changeKind(), access.ScopeAny)
+}
+
+// requestKey is the key that opens the form, with help naming the change;
+// ok is false when the agent may not ask.
+func (a *accountPanel) requestKey() (key.Binding, bool) {
+	if !a.canRequest() || a.form != nil {
+		return key.Binding{}, false
+	}
+	id := "help.request_suspend"
+	if a.changeKind() == dual.KindReinstate {
+		id = "help.request_reinstate"
+	}
+	return withHelp(a.c.keys.RequestChange, a.c.loc.T(id)), true
+}
+
+// formOpen reports whether the request form holds the keyboard.
+func (a *accountPanel) formOpen() bool { return a.form != nil }
+
+// hasDraft reports a reason typed and not sent.
+func (a *accountPanel) hasDraft() bool {
+	return a.form != nil && strings.TrimSpace(a.form.reason.Value()) != ""
+}
+
+// formHelp lists the form's keys.
+func (a *accountPanel) formHelp() []key.Binding {
+	k := a.c.keys
+	return []key.Binding{withHelp(k.Apply, a.c.loc.T("help.send_request")), k.Cancel}
+}
+
+// openForm opens the request form for the change the status calls for.
+func (a *accountPanel) openForm() tea.Cmd {
+	ti := textinput.New()
+	a.c.styles.styleInput(&ti)
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = desk.MaxReason
+	ti.Prompt = "> "
+	a.form = &changeForm{kind: a.changeKind(), reason: ti}
+	a.setFormWidth()
+	a.notice = notice{}
+	a.render()
+	return a.form.reason.Focus()
+}
+
+// setFormWidth fits the reason beside its label.
+func (a *accountPanel) setFormWidth() {
+	if a.form != nil {
+		a.form.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
+	}
+}
+
+// formKey sends the request on enter, closes the form on esc, and types.
+func (a *accountPanel) formKey(msg tea.KeyMsg) tea.Cmd {
+	k := a.c.keys
+	f := a.form
+	switch {
+	case key.Matches(msg, k.Apply):
+		reason := strings.TrimSpace(f.reason.Value())
+		if reason == "" {
+			f.err = fault.Invalid("reason", fault.CodeInvalidInput)
+			return nil
+		}
+		if f.busy {
+			return nil
+		}
+		f.busy, f.err = true, nil
+		return requestChangeCmd(a.c.ctx, a.c.backend, a.c.token(), f.kind, a.v.ID, reason, a.owner)
+	case key.Matches(msg, k.Back):
+		a.form = nil
+		a.render()
+		return nil
+	}
+	var cmd tea.Cmd
+	f.reason, cmd = f.reason.Update(msg)
+	return cmd
+}
+
+// requested takes the request's answer: a flash on success; a refusal
+// stays in the form with the reason typed, or flashes if it was closed.
+func (a *accountPanel) requested(msg changeRequestedMsg) {
+	if a.v == nil || msg.accountID != a.v.ID {
+		return
+	}
+	switch {
+	case msg.err == nil:
+		a.form = nil
+		a.notice = notice{id: "request.sent"}
+	case a.form != nil:
+		a.form.busy, a.form.err = false, msg.err
+	default:
+		a.notice = notice{id: "request.failed", kind: noticeErr, err: msg.err}
+		if fault.CodeOf(msg.err) == fault.CodeConflict {
+			a.notice = notice{id: "request.conflict", kind: noticeWarn}
+		}
+	}
+	a.render()
+}
+
+// requestLines are the form, or the last request's flash, above the tabs.
+func (a *accountPanel) requestLines() []string {
+	loc, s := a.c.loc, a.c.styles
+	if f := a.form; f != nil {
+		heading := "request.heading_suspend"
+		if f.kind == dual.KindReinstate {
+			heading = "request.heading_reinstate"
+		}
+		status := ""
+		switch {
+		case f.busy:
+			status = s.Busy.Render(truncate(loc.T("request.sending"), a.width))
+		case f.err != nil && fault.CodeOf(f.err) == fault.CodeConflict:
+			status = s.Warn.Render(truncate("! "+loc.T("request.conflict"), a.width))
+		case f.err != nil:
+			status = s.Error.Render(truncate("✗ "+loc.Err(f.err), a.width))
+		}
+		return []string{
+			s.Heading.Render(truncate(loc.T(heading), a.width)),
+			truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width),
+			status,
+		}
+	}
+	if a.notice.id != "" {
+		return []string{a.c.noticeLine(a.notice, a.width)}
+	}
+	return nil
+}

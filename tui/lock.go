@@ -1,0 +1,195 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/core/fault"
+)
+
+// The lock screen's fields, in tab order.
+const (
+	lockPassword = iota
+	lockCode
+	lockFields
+)
+
+// lockFieldNames are the core's field names, also the "field.<name>" ids.
+var lockFieldNames = [lockFields]string{"password", "code"}
+
+// lockPage covers the screens after the idle limit: the agent proves it is
+// still itself with its password and a fresh TOTP code. It hides what was
+// on screen and changes nothing under it, so the unlock returns to the same
+// screen with any draft.
+type lockPage struct {
+	c      *common
+	inputs [lockFields]textinput.Model
+	focus  int
+	byCore bool  // core locked the session before the console's timer did
+	err    error // kept as an error so a language switch re-localizes it
+	busy   bool
+	width  int
+	height int
+}
+
+func newLockPage(c *common, byCore bool) *lockPage {
+	p := &lockPage{c: c, byCore: byCore}
+	limits := [lockFields]int{128, 6}
+	for i := range p.inputs {
+		ti := textinput.New()
+		c.styles.styleInput(&ti)
+		ti.Cursor.SetMode(cursor.CursorStatic)
+		ti.CharLimit = limits[i]
+		p.inputs[i] = ti
+	}
+	p.inputs[lockPassword].EchoMode = textinput.EchoPassword
+	p.inputs[lockPassword].EchoCharacter = '•'
+	p.setFocus(lockPassword)
+	return p
+}
+
+// Init has nothing to start.
+func (p *lockPage) Init() tea.Cmd { return nil }
+
+// setFocus focuses field i, marked by the "> " prompt.
+func (p *lockPage) setFocus(i int) {
+	p.focus = i
+	for j := range p.inputs {
+		if j == i {
+			p.inputs[j].Focus()
+			p.inputs[j].Prompt = "> "
+		} else {
+			p.inputs[j].Blur()
+			p.inputs[j].Prompt = "  "
+		}
+	}
+}
+
+// InputFocused reports that a field always has focus on this screen.
+func (p *lockPage) InputFocused() bool { return true }
+
+// Title names the screen in the header.
+func (p *lockPage) Title() string { return p.c.loc.T("lock.title") }
+
+// ShortHelp lists the form's keys and the way out.
+func (p *lockPage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{withHelp(k.SignIn, p.c.loc.T("help.unlock")), k.Next, k.SignOut}
+}
+
+// FullHelp groups the form's keys.
+func (p *lockPage) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{
+		{withHelp(k.SignIn, p.c.loc.T("help.unlock")), k.backAs(p.c.loc.T("help.clear_field"))},
+		{k.Next, k.Prev},
+	}
+}
+
+// SetSize fits the inputs beside their labels.
+func (p *lockPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	for i := range p.inputs {
+		p.inputs[i].Width = max(10, w-p.labelWidth()-6)
+	}
+}
+
+func (p *lockPage) labelWidth() int {
+	lw := 0
+	for _, n := range lockFieldNames {
+		lw = max(lw, lipgloss.Width(p.c.loc.T("field."+n)))
+	}
+	return lw
+}
+
+// refresh follows a language switch: the labels' width may change.
+func (p *lockPage) refresh() { p.SetSize(p.width, p.height) }
+
+// Update moves between the fields, submits, and types.
+func (p *lockPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := p.c.keys
+	if msg, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(msg, k.Next):
+			p.setFocus((p.focus + 1) % lockFields)
+			return p, nil
+		case key.Matches(msg, k.Prev):
+			p.setFocus((p.focus + lockFields - 1) % lockFields)
+			return p, nil
+		case key.Matches(msg, k.SignIn):
+			return p, p.submit()
+		case key.Matches(msg, k.Back):
+			p.inputs[p.focus].Reset()
+			p.err = nil
+			return p, nil
+		}
+	}
+	var cmd tea.Cmd
+	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
+	return p, cmd
+}
+
+// submit checks both fields are filled, then unlocks from a command.
+func (p *lockPage) submit() tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	for i, in := range p.inputs {
+		if strings.TrimSpace(in.Value()) == "" {
+			p.err = fault.Invalid(lockFieldNames[i], fault.CodeInvalidInput)
+			p.setFocus(i)
+			return nil
+		}
+	}
+	p.busy, p.err = true, nil
+	return unlockCmd(p.c.ctx, p.c.backend, p.c.token(),
+		p.inputs[lockPassword].Value(), strings.TrimSpace(p.inputs[lockCode].Value()))
+}
+
+// failed shows a refused unlock. A code is single use, so the next try
+// needs a fresh one.
+func (p *lockPage) failed(err error) {
+	p.busy, p.err = false, err
+	p.inputs[lockCode].Reset()
+	p.setFocus(lockCode)
+	if p.inputs[lockPassword].Value() == "" {
+		p.setFocus(lockPassword)
+	}
+}
+
+// View explains the lock and shows the form; nothing of the screen under
+// it shows.
+func (p *lockPage) View() string {
+	loc, s := p.c.loc, p.c.styles
+	hint := loc.T("lock.idle_hint", map[string]any{"Duration": loc.Duration(p.c.idleLock)})
+	if p.byCore {
+		hint = loc.T("lock.core_hint")
+	}
+	lw := p.labelWidth()
+	lines := []string{
+		s.Heading.Render(truncate(loc.T("lock.heading"), p.width)),
+		s.Muted.Render(wrap(hint, max(1, p.width))),
+		"",
+	}
+	for i, in := range p.inputs {
+		lines = append(lines, s.Label.Render(padRight(loc.T("field."+lockFieldNames[i]), lw))+"  "+in.View())
+	}
+	switch {
+	case p.busy:
+		lines = append(lines, s.Busy.Render(loc.T("lock.busy")))
+	case p.err != nil:
+		lines = append(lines, s.Error.Render(wrap("✗ "+loc.Err(p.err), max(1, p.width))))
+	default:
+		lines = append(lines, "")
+	}
+	if p.c.agent != nil {
+		who := loc.T("lock.who", map[string]any{"Name": sanitizeLine(p.c.agent.DisplayName)})
+		lines = append(lines, "", s.Muted.Render(wrap(who, max(1, p.width))))
+	}
+	return strings.Join(lines, "\n")
+}
