@@ -273,3 +273,30 @@ func TestOperatorTokenStaysInItsProcess(t *testing.T) {
 		t.Fatalf("another core accepted the operator token: %v", err)
 	}
 }
+
+func TestSSHUnlocksWithTheCodeAlone(t *testing.T) {
+	t.Parallel()
+	svc, clk, _ := coretest.Open(t)
+	ctx := context.Background()
+	a := coretest.AddStaff(t, svc, staff.NewAgent{Email: "a@desk.example", Role: access.RoleAgent, Languages: []string{"en"}})
+	var ssh staff.SignedIn
+	err := svc.Store.Write(ctx, func(tx store.Tx) error {
+		var err error
+		ssh, err = svc.Staff.Issue(ctx, tx, a.AgentID, staff.KindSSH, clk.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(31 * time.Minute)
+	if err := svc.Unlock(ctx, ssh.Token, "", "000000"); code(t, err) != fault.CodeBadCredentials {
+		t.Fatalf("SSH unlock with a wrong code = %v", err)
+	}
+	good, _ := totp.GenerateCode(a.Secret, clk.Now())
+	if err := svc.Unlock(ctx, a.Token, "", good); code(t, err) != fault.CodeBadCredentials {
+		t.Fatalf("a local console unlocked without the password: %v", err)
+	}
+	if err := svc.Unlock(ctx, ssh.Token, "", good); err != nil {
+		t.Fatalf("SSH unlock with the code: %v", err)
+	}
+}
