@@ -17,6 +17,7 @@ import (
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
 	"supportdesk/core/service"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
 
@@ -29,12 +30,18 @@ const (
 func setup(t *testing.T) (*service.Service, *clock.Fake, *coretest.Sender, string) {
 	t.Helper()
 	svc, c, snd := coretest.Open(t)
+	return svc, c, snd, create(t, svc)
+}
+
+// create signs the test user up.
+func create(t *testing.T, svc *service.Service) string {
+	t.Helper()
 	id, err := svc.Auth.CreateAccount(context.Background(), access.System, authn.NewAccount{
 		Email: email, Password: password, Language: "es", Phone: "(202) 555-0142"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc, c, snd, id
+	return id
 }
 
 func code(t *testing.T, err error) fault.Code {
@@ -78,14 +85,15 @@ func TestCreateAccountValidates(t *testing.T) {
 
 func TestPasswordIsHashedAndPIIsealed(t *testing.T) {
 	t.Parallel()
-	svc, _, _, id := setup(t)
+	svc, st, _, _ := coretest.OpenSQLite(t)
+	id := create(t, svc)
 	var raw []byte
-	row := svc.Store.Raw().QueryRow(`SELECT group_concat(hex(sealed)) || password_hash FROM emails JOIN accounts a ON a.id = account_id WHERE a.id = ?`, id)
+	row := st.Raw().QueryRow(`SELECT group_concat(hex(sealed)) || password_hash FROM emails JOIN accounts a ON a.id = account_id WHERE a.id = ?`, id)
 	if err := row.Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
 	var dump string
-	svc.Store.Raw().QueryRow(`SELECT group_concat(quote(sealed)) FROM (SELECT sealed FROM emails UNION ALL SELECT sealed FROM phones)`).Scan(&dump)
+	st.Raw().QueryRow(`SELECT group_concat(quote(sealed)) FROM (SELECT sealed FROM emails UNION ALL SELECT sealed FROM phones)`).Scan(&dump)
 	for _, needle := range []string{email, "2025550142", hex.EncodeToString([]byte(email))} {
 		if containsFold(string(raw)+dump, needle) {
 			t.Fatalf("plaintext %q found in the database", needle)
@@ -375,16 +383,82 @@ func TestSignInCancelsPendingReset(t *testing.T) {
 	if r == nil || r.CancelledBy != "sign_in" || a.Status != account.StatusActive {
 		t.Fatalf("reset %+v, status %s", r, a.Status)
 	}
-	agent := access.Actor{ID: "agent-1", Role: access.RoleAgent}
-	if err := svc.Auth.CancelReset(ctx, agent, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeResetNotPending {
+	// Staff cancel through the desk, on their session.
+	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "agent-1@example.gov", Role: access.RoleAgent})
+	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeResetNotPending {
 		t.Fatalf("cancel of a cancelled reset: %v", err)
 	}
-	desk := access.Actor{ID: "d", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}}
-	if err := svc.Auth.CancelReset(ctx, desk, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeNotPermitted {
+	desk := coretest.AddStaff(t, svc, staff.NewAgent{Email: "d@example.gov", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}})
+	if err := svc.Desk.CancelReset(ctx, desk.Token, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeNotPermitted {
 		t.Fatalf("agency help desk acted on an account: %v", err)
 	}
-	rep, err := svc.Desk.VerifyAudit(ctx, access.System)
-	if err != nil || rep.Break != nil || rep.Count < 5 {
-		t.Fatalf("audit after the flow: %+v %v", rep, err)
+	// The engine's cancel is the user's own link only.
+	if err := svc.Auth.CancelReset(ctx, access.User(id), id, authn.CancelByUser); code(t, err) != fault.CodeResetNotPending {
+		t.Fatalf("user cancel of a cancelled reset: %v", err)
+	}
+	if err := svc.Auth.CancelReset(ctx, access.User("someone-else"), id, authn.CancelByUser); code(t, err) != fault.CodeNotPermitted {
+		t.Fatalf("a user cancelled another's reset: %v", err)
+	}
+	staffActor := access.Actor{ID: agent.AgentID, Role: access.RoleAgent, Session: agent.SessionID}
+	if err := svc.Auth.CancelReset(ctx, staffActor, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeNotPermitted {
+		t.Fatalf("an agent cancelled through the user's link: %v", err)
+	}
+	if count, brk := coretest.VerifyAudit(t, svc); brk != nil || count < 5 {
+		t.Fatalf("audit after the flow: %d entries verified, break %v", count, brk)
+	}
+}
+
+func TestUserCancelsOwnReset(t *testing.T) {
+	t.Parallel()
+	svc, _, _, id := setup(t)
+	ctx := context.Background()
+	if err := svc.Auth.RequestReset(ctx, signIn(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Auth.CancelReset(ctx, access.User(id), id, authn.CancelByUser); err != nil {
+		t.Fatalf("user cancel: %v", err)
+	}
+	var r *account.Reset
+	var a account.Account
+	svc.Store.Read(ctx, func(rd store.Reader) error {
+		r, _ = rd.Reset(ctx, id)
+		a, _ = rd.Account(ctx, id)
+		return nil
+	})
+	if r == nil || r.CancelledBy != id || a.Status != account.StatusActive {
+		t.Fatalf("reset %+v, status %s", r, a.Status)
+	}
+	found := false
+	for _, n := range outbox(t, svc, id) {
+		found = found || n.Template == notify.TemplateResetCancelled
+	}
+	if !found {
+		t.Fatal("cancel not notified")
+	}
+}
+
+func TestAgentCancelsResetThroughTheDesk(t *testing.T) {
+	t.Parallel()
+	svc, _, _, id := setup(t)
+	ctx := context.Background()
+	if err := svc.Auth.RequestReset(ctx, signIn(t, svc)); err != nil {
+		t.Fatal(err)
+	}
+	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "agent-1@example.gov", Role: access.RoleAgent})
+	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelByUser); code(t, err) != fault.CodeInvalidInput {
+		t.Fatalf("agent cancel with the user's reason: %v", err)
+	}
+	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelSuspectedFraud); err != nil {
+		t.Fatalf("agent cancel as fraud: %v", err)
+	}
+	var r *account.Reset
+	var a account.Account
+	svc.Store.Read(ctx, func(rd store.Reader) error {
+		r, _ = rd.Reset(ctx, id)
+		a, _ = rd.Account(ctx, id)
+		return nil
+	})
+	if r == nil || r.CancelledBy != agent.AgentID || a.Status != account.StatusFraudReview {
+		t.Fatalf("reset %+v, status %s", r, a.Status)
 	}
 }

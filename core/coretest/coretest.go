@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"supportdesk/core/account"
+	"supportdesk/core/audit"
 	"supportdesk/core/clock"
+	"supportdesk/core/fault"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
@@ -50,8 +52,17 @@ func (s *Sender) Last(e164 string) string {
 	return s.Codes[e164]
 }
 
-// Open opens a service on a temporary database.
-func Open(t testing.TB) (*service.Service, *clock.Fake, *Sender) {
+// Open opens a service on a temporary database. Options adjust the
+// configuration before the service opens (session limits, for example).
+func Open(t testing.TB, opts ...func(*service.Config)) (*service.Service, *clock.Fake, *Sender) {
+	t.Helper()
+	svc, _, c, snd := OpenSQLite(t, opts...)
+	return svc, c, snd
+}
+
+// OpenSQLite is Open that also returns the SQLite backend it opened, for
+// tests that look at the raw database (svc.Store is the store interface).
+func OpenSQLite(t testing.TB, opts ...func(*service.Config)) (*service.Service, *sqlite.Store, *clock.Fake, *Sender) {
 	t.Helper()
 	c := clock.NewFake(Start)
 	snd := &Sender{}
@@ -60,13 +71,22 @@ func Open(t testing.TB) (*service.Service, *clock.Fake, *Sender) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.Open(context.Background(), st, service.Config{
-		KeyPath: path + ".key", Clock: c, Sender: snd, Argon: FastArgon})
+	cfg := service.Config{KeyPath: path + ".key", Clock: c, Sender: snd, Argon: FastArgon}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc, err := service.Open(context.Background(), st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return svc, c, snd
+	return svc, st, c, snd
+}
+
+// LongSessions keeps staff sessions open for a year, idle or not, for
+// tests whose clock jumps days while one agent works.
+func LongSessions(cfg *service.Config) {
+	cfg.Limits = staff.Limits{Idle: 365 * 24 * time.Hour, Max: 365 * 24 * time.Hour}
 }
 
 // Totals are the row counts a refused request must leave unchanged, and
@@ -121,14 +141,87 @@ func AddStaff(t testing.TB, svc *service.Service, in staff.NewAgent) Staff {
 	if err != nil {
 		t.Fatalf("AddAgent(%s): %v", in.Email, err)
 	}
+	s := Issue(t, svc, p.AgentID)
+	s.Email, s.Password, s.Secret = in.Email, in.Password, p.Secret
+	return s
+}
+
+// Issue opens a session for an existing agent, as sign-in would.
+func Issue(t testing.TB, svc *service.Service, agentID string) Staff {
+	t.Helper()
+	ctx := context.Background()
 	var si staff.SignedIn
-	err = svc.Store.Write(ctx, func(tx store.Tx) error {
+	err := svc.Store.Write(ctx, func(tx store.Tx) error {
 		var err error
-		si, err = svc.Staff.Issue(ctx, tx, p.AgentID, "tty", svc.Clock.Now())
+		si, err = svc.Staff.Issue(ctx, tx, agentID, "tty", svc.Clock.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Issue(%s): %v", agentID, err)
+	}
+	return Staff{SignedIn: si}
+}
+
+// AgentID finds an agent by email; ok is false when there is none.
+func AgentID(t testing.TB, svc *service.Service, email string) (id string, ok bool) {
+	t.Helper()
+	ctx := context.Background()
+	norm, err := account.NormalizeEmail(email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = svc.Store.Read(ctx, func(r store.Reader) error {
+		ag, err := r.AgentByEmail(ctx, svc.Keys.Fingerprint("agent_email", norm))
+		if fault.CodeOf(err) == fault.CodeNotFound {
+			return nil
+		}
+		id, ok = ag.ID, err == nil
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Staff{SignedIn: si, Email: in.Email, Password: in.Password, Secret: p.Secret}
+	return id, ok
+}
+
+// Session opens a session for the existing agent with the email (a seeded
+// demo agent, say).
+func Session(t testing.TB, svc *service.Service, email string) Staff {
+	t.Helper()
+	id, ok := AgentID(t, svc, email)
+	if !ok {
+		t.Fatalf("no agent %s", email)
+	}
+	s := Issue(t, svc, id)
+	s.Email = email
+	return s
+}
+
+// VerifyAudit walks the whole audit log and checks its hash chain against
+// the stored head, as desk.VerifyAudit did before it moved out of the
+// desk. It returns how many entries verified and the first break (nil
+// when the chain holds).
+func VerifyAudit(t testing.TB, svc *service.Service) (int64, *audit.Break) {
+	t.Helper()
+	ctx := context.Background()
+	var v audit.Verifier
+	var brk *audit.Break
+	err := svc.Store.Read(ctx, func(r store.Reader) error {
+		headSeq, headHash, err := r.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		if err := r.AuditScan(ctx, func(e audit.Entry) error {
+			v.Add(e)
+			return nil
+		}); err != nil {
+			return err
+		}
+		brk = v.Finish(headSeq, headHash)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Count(), brk
 }

@@ -2,6 +2,7 @@ package helpdesk_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +19,13 @@ import (
 	"supportdesk/core/ticket"
 )
 
-var supervisor = access.Actor{ID: "sup-1", Role: access.RoleSupervisor, Languages: []string{"es", "en"}, Session: "s"}
-
-// seededDesk has 300 accounts and 1500 tickets from seed 1.
-func seededDesk(t *testing.T) (*service.Service, *helpdesk.Desk) {
+// seededDesk has 300 accounts and 1500 tickets from seed 1, and the demo
+// supervisor (Spanish and English) signed in.
+func seededDesk(t *testing.T) (*service.Service, *helpdesk.Desk, coretest.Staff) {
 	t.Helper()
 	svc, c, _ := coretest.Open(t)
 	ctx := context.Background()
-	if _, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Desk, seed.Options{Accounts: 300, Seed: 1, Now: c.Now(), PasswordHash: "x"}); err != nil {
+	if _, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Staff, svc.Operator("test"), seed.Options{Accounts: 300, Seed: 1, Now: c.Now(), PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	policy, err := helpdesk.LoadPolicy(ctx, svc.Store, calendar.DefaultConfig())
@@ -35,34 +35,37 @@ func seededDesk(t *testing.T) (*service.Service, *helpdesk.Desk) {
 	if _, err := seed.Tickets(ctx, svc.Store, svc.Keys, seed.TicketOptions{Tickets: 1500, Seed: 1, Now: c.Now(), Accounts: 300, Policy: policy}); err != nil {
 		t.Fatal(err)
 	}
-	return svc, helpdesk.NewDesk(svc.Store, svc.Keys, c, policy, svc.Desk)
+	return svc, helpdesk.NewDesk(svc.Store, svc.Keys, c, policy, svc.Desk, svc.Staff), coretest.Session(t, svc, "supervisor@demo.example")
 }
 
 func TestQueueScopeOrderAndPages(t *testing.T) {
 	t.Parallel()
-	_, d := seededDesk(t)
+	svc, d, supervisor := seededDesk(t)
 	ctx := context.Background()
 	var agentID string
 	for _, a := range seed.DemoAgents(1) {
 		if a.Email == "camille@demo.example" {
-			agentID = uuidOf(t, d, a.Name)
+			agentID = uuidOf(t, d, supervisor, a.Name)
 		}
 	}
-	camille := access.Actor{ID: agentID, Role: access.RoleAgent, Languages: []string{"fr", "en"}, Session: "s"}
-	first, err := d.Queue(ctx, camille, helpdesk.QueueFilter{}, 0, 40)
+	camille := coretest.Issue(t, svc, agentID) // an agent working French and English
+	if camille.Role != access.RoleAgent || !slices.Equal(camille.Languages, []string{"fr", "en"}) {
+		t.Fatalf("Camille is %+v", camille.SignedIn)
+	}
+	first, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, 0, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Total == 0 || len(first.Items) != min(40, first.Total) {
 		t.Fatalf("page %d of %d", len(first.Items), first.Total)
 	}
-	next, err := d.Queue(ctx, camille, helpdesk.QueueFilter{}, 40, 40)
+	next, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, 40, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := append(first.Items, next.Items...)
 	for i, it := range all {
-		if it.Assignee != camille.ID && !(it.Assignee == "" && (it.Language == "fr" || it.Language == "en")) {
+		if it.Assignee != camille.AgentID && !(it.Assignee == "" && (it.Language == "fr" || it.Language == "en")) {
 			t.Fatalf("%s (assignee %q, %s) is not in Camille's queue", it.Ref, it.Assignee, it.Language)
 		}
 		if i > 0 && rank(it) == rank(all[i-1]) && it.Due.Before(all[i-1].Due) || i > 0 && rank(it) < rank(all[i-1]) {
@@ -72,7 +75,7 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("requester not masked: %q", it.RequesterMasked)
 		}
 	}
-	es, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Language: "es", Status: ticket.StatusPending}, 0, 500)
+	es, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Language: "es", Status: ticket.StatusPending}, 0, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +84,11 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("filtered row %+v", it)
 		}
 	}
-	byRef, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, 0, 10)
+	byRef, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, 0, 10)
 	if err != nil || byRef.Total != 1 || byRef.Items[0].ID != first.Items[0].ID {
 		t.Fatalf("search by reference: %+v %v", byRef, err)
 	}
-	words, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: `perdí "mi" teléfono OR`}, 0, 10)
+	words, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: `perdí "mi" teléfono OR`}, 0, 10)
 	if err != nil {
 		t.Fatalf("full-text search with FTS5 syntax in it: %v", err)
 	}
@@ -94,14 +97,14 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("full-text hit %+v", it)
 		}
 	}
-	if _, err := d.Queue(ctx, supervisor, helpdesk.QueueFilter{Search: "bad@@address"}, 0, 10); fault.CodeOf(err) != fault.CodeEmailMalformed {
+	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: "bad@@address"}, 0, 10); fault.CodeOf(err) != fault.CodeEmailMalformed {
 		t.Fatalf("malformed requester search: %v", err)
 	}
 }
 
-func uuidOf(t *testing.T, d *helpdesk.Desk, name string) string {
+func uuidOf(t *testing.T, d *helpdesk.Desk, supervisor coretest.Staff, name string) string {
 	t.Helper()
-	agents, err := d.Agents(context.Background(), supervisor)
+	agents, err := d.Agents(context.Background(), supervisor.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,13 +119,13 @@ func uuidOf(t *testing.T, d *helpdesk.Desk, name string) string {
 
 func TestBoardCountsMatchTheQueue(t *testing.T) {
 	t.Parallel()
-	_, d := seededDesk(t)
+	svc, d, supervisor := seededDesk(t)
 	ctx := context.Background()
-	board, err := d.Board(ctx, supervisor)
+	board, err := d.Board(ctx, supervisor.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := d.ClassifyOpen(ctx, supervisor)
+	open, err := d.ClassifyOpen(ctx, supervisor.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +138,7 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 			t.Errorf("%s: board %d, queue %d", st, board.Totals[st], byState[st])
 		}
 	}
-	q, _ := d.Queue(ctx, supervisor, helpdesk.QueueFilter{}, 0, 1)
+	q, _ := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, 0, 1)
 	sum := 0
 	for _, n := range board.Totals {
 		sum += n
@@ -154,20 +157,31 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 	if len(board.Workload) == 0 {
 		t.Fatal("no workload rows")
 	}
-	if _, err := d.Board(ctx, access.Actor{ID: "a", Role: access.RoleAgent}); fault.CodeOf(err) != fault.CodeNotPermitted {
+	agent := coretest.Session(t, svc, "agent@demo.example")
+	if _, err := d.Board(ctx, agent.Token); fault.CodeOf(err) != fault.CodeNotPermitted {
 		t.Fatalf("agent saw the board: %v", err)
 	}
-	// Bulk reassignment of the urgent list to one agent.
-	target := uuidOf(t, d, "Alex Morgan")
-	ids := []int64{board.Urgent[0].ID, board.Urgent[1].ID}
-	if n, err := d.Reassign(ctx, supervisor, ids, target); err != nil || n == 0 {
+	// Bulk reassignment of the urgent list to one agent: Alex works English
+	// and Spanish, and may only be given tickets in those languages.
+	target := uuidOf(t, d, supervisor, "Alex Morgan")
+	var ids []int64
+	for _, u := range board.Urgent {
+		if len(ids) < 2 && (u.Language == "en" || u.Language == "es") {
+			ids = append(ids, u.ID)
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatalf("fewer than two urgent tickets in English or Spanish: %d urgent", len(board.Urgent))
+	}
+	if n, err := d.Reassign(ctx, supervisor.Token, ids, target); err != nil || n == 0 {
 		t.Fatalf("reassign: %d %v", n, err)
 	}
-	v, _ := d.Ticket(ctx, supervisor, ids[1])
+	v, _ := d.Ticket(ctx, supervisor.Token, ids[1])
 	if v.Assignee != target || v.AssigneeName != "Alex Morgan" {
 		t.Fatalf("assignee %q %q", v.Assignee, v.AssigneeName)
 	}
-	if _, err := d.Reassign(ctx, supervisor, ids, "no-such-agent"); fault.CodeOf(err) != fault.CodeNotFound {
+	// An unknown target is refused as invalid input: no one to work them.
+	if _, err := d.Reassign(ctx, supervisor.Token, ids, "no-such-agent"); fault.CodeOf(err) != fault.CodeInvalidInput {
 		t.Fatalf("reassign to nobody: %v", err)
 	}
 }
@@ -175,20 +189,22 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 func TestClosuresMoveNewDueTimes(t *testing.T) {
 	t.Parallel()
 	svc, c, in, d := deskAt(t, "2026-12-07 09:00") // a Monday
+	agent := addAgent(t, svc)
+	supervisor := addStaff(t, svc, "sup-1@example.gov", access.RoleSupervisor, "es", "en")
 	ctx := context.Background()
 	before, _, err := in.Submit(ctx, form(1), "t")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range [][2]string{{"2026-13-01", "x"}, {"tomorrow", "x"}, {"2026-12-08", ""}, {"2026-12-08", "a\x1b[2Jb"}} {
-		if err := d.AddClosure(ctx, supervisor, bad[0], bad[1]); fault.CodeOf(err) != fault.CodeInvalidInput {
+		if err := d.AddClosure(ctx, supervisor.Token, bad[0], bad[1]); fault.CodeOf(err) != fault.CodeInvalidInput {
 			t.Fatalf("closure %q %q: %v", bad[0], bad[1], err)
 		}
 	}
-	if err := d.AddClosure(ctx, agent, "2026-12-08", "Snow"); fault.CodeOf(err) != fault.CodeNotPermitted {
+	if err := d.AddClosure(ctx, agent.Token, "2026-12-08", "Snow"); fault.CodeOf(err) != fault.CodeNotPermitted {
 		t.Fatalf("agent added a closure: %v", err)
 	}
-	if err := d.AddClosure(ctx, supervisor, "2026-12-08", "Snow day"); err != nil {
+	if err := d.AddClosure(ctx, supervisor.Token, "2026-12-08", "Snow day"); err != nil {
 		t.Fatal(err)
 	}
 	// Intake built its policy before: a service restart (or serve's next
@@ -201,17 +217,17 @@ func TestClosuresMoveNewDueTimes(t *testing.T) {
 	if got := d.Start(c.Now()).Due; !got.Equal(due) {
 		t.Fatalf("the desk's own clock after the closure: %s, want %s", got, due)
 	}
-	board, _ := d.Board(ctx, supervisor)
+	board, _ := d.Board(ctx, supervisor.Token)
 	if len(board.Closures) != 1 || board.Closures[0].Reason != "Snow day" {
 		t.Fatalf("closures %+v", board.Closures)
 	}
-	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); err != nil {
+	if err := d.RemoveClosure(ctx, supervisor.Token, "2026-12-08"); err != nil {
 		t.Fatal(err)
 	}
 	if got := d.Start(c.Now()).Due; !got.Equal(before.SLA.Due) {
 		t.Fatalf("the day reopened, yet due is %s, want %s", got, before.SLA.Due)
 	}
-	if err := d.RemoveClosure(ctx, supervisor, "2026-12-08"); fault.CodeOf(err) != fault.CodeNotFound {
+	if err := d.RemoveClosure(ctx, supervisor.Token, "2026-12-08"); fault.CodeOf(err) != fault.CodeNotFound {
 		t.Fatalf("second removal: %v", err)
 	}
 	var n int

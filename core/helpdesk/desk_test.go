@@ -14,17 +14,29 @@ import (
 	"supportdesk/core/notify"
 	"supportdesk/core/service"
 	"supportdesk/core/sla"
+	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
 
-var agent = access.Actor{ID: "agent-1", Role: access.RoleAgent, Languages: []string{"fr", "en"}, Session: "s"}
+// addStaff adds and signs in a staff member who works the given languages.
+func addStaff(t *testing.T, svc *service.Service, email string, role access.Role, langs ...string) coretest.Staff {
+	t.Helper()
+	return coretest.AddStaff(t, svc, staff.NewAgent{Email: email, Role: role, Languages: langs})
+}
+
+// addAgent adds and signs in a French and English agent.
+func addAgent(t *testing.T, svc *service.Service) coretest.Staff {
+	t.Helper()
+	return addStaff(t, svc, "agent-1@example.gov", access.RoleAgent, "fr", "en")
+}
 
 // deskAt opens a service whose clock starts at a given New York time,
-// with the real calendar and SLA policy.
+// with the real calendar and SLA policy. Its staff sessions outlive the
+// days these tests jump.
 func deskAt(t *testing.T, ny string) (*service.Service, *clock.Fake, *helpdesk.Intake, *helpdesk.Desk) {
 	t.Helper()
-	svc, c, _ := coretest.Open(t)
+	svc, c, _ := coretest.Open(t, coretest.LongSessions)
 	start, err := time.ParseInLocation("2006-01-02 15:04", ny, calendar.DefaultConfig().Zone)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +51,7 @@ func deskAt(t *testing.T, ny string) (*service.Service, *clock.Fake, *helpdesk.I
 	done := make(chan struct{})
 	go func() { in.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return svc, c, in, helpdesk.NewDesk(svc.Store, svc.Keys, c, policy, svc.Desk)
+	return svc, c, in, helpdesk.NewDesk(svc.Store, svc.Keys, c, policy, svc.Desk, svc.Staff)
 }
 
 func slaLog(t *testing.T, svc *service.Service, id int64) []string {
@@ -59,6 +71,7 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 	t.Parallel()
 	// Wednesday before Thanksgiving, 19:30: due Monday 19:30.
 	svc, c, in, desk := deskAt(t, "2026-11-25 19:30")
+	agent := addAgent(t, svc)
 	ctx := context.Background()
 	tk, _, err := in.Submit(ctx, form(1), "test")
 	if err != nil {
@@ -70,20 +83,20 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 	// Friday 10:00 the agent sets it pending (30 min Wednesday + 2 h Friday
 	// used; Thursday is Thanksgiving); Monday 09:00 it comes back with 21 h 30.
 	c.Set(time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC))
-	v, err := desk.SetStatus(ctx, agent, tk.ID, tk.Version, ticket.StatusPending)
+	v, err := desk.SetStatus(ctx, agent.Token, tk.ID, tk.Version, ticket.StatusPending)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Set(time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC))
 	stale := v.Version
-	v, err = desk.SetStatus(ctx, agent, tk.ID, v.Version, ticket.StatusOpen)
+	v, err = desk.SetStatus(ctx, agent.Token, tk.ID, v.Version, ticket.StatusOpen)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Left != 21*time.Hour+30*time.Minute || v.State != sla.StateOnTrack {
 		t.Fatalf("left after pause %s (%s)", v.Left, v.State)
 	}
-	if _, err := desk.Note(ctx, agent, tk.ID, stale, "stale view"); fault.CodeOf(err) != fault.CodeConflict {
+	if _, err := desk.Note(ctx, agent.Token, tk.ID, stale, "stale view"); fault.CodeOf(err) != fault.CodeConflict {
 		t.Fatalf("write on a stale version: %v", err)
 	}
 	// Due Tuesday 18:30 (11 h Monday + 10 h 30 Tuesday); at 19:10 it is breached.
@@ -94,11 +107,11 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 	if n, _ := desk.LogBreaches(ctx); n != 0 {
 		t.Fatal("breach logged twice")
 	}
-	v, err = desk.Reply(ctx, agent, tk.ID, 0, "Bonjour, voici la marche à suivre.")
+	v, err = desk.Reply(ctx, agent.Token, tk.ID, 0, "Bonjour, voici la marche à suivre.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Status != ticket.StatusOpen || v.State != sla.StateFulfilled || v.Assignee != agent.ID || len(v.Messages) != 2 {
+	if v.Status != ticket.StatusOpen || v.State != sla.StateFulfilled || v.Assignee != agent.AgentID || len(v.Messages) != 2 {
 		t.Fatalf("after reply %+v", v)
 	}
 	tk, err = desk.RequesterReply(ctx, tk.Ref, "Merci, mais cela ne marche pas.")
@@ -114,8 +127,8 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 	if len(mail) != 2 || mail[1].Template != notify.TemplateTicketReply || mail[1].Language != "fr" {
 		t.Fatalf("mail %+v", mail)
 	}
-	help := access.Actor{ID: "hd", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}}
-	if _, err := desk.Reply(ctx, help, tk.ID, 0, "hi"); fault.CodeOf(err) != fault.CodeNotPermitted {
+	help := coretest.AddStaff(t, svc, staff.NewAgent{Email: "hd@example.gov", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}})
+	if _, err := desk.Reply(ctx, help.Token, tk.ID, 0, "hi"); fault.CodeOf(err) != fault.CodeNotPermitted {
 		t.Fatalf("agency help desk replied: %v", err)
 	}
 }
@@ -123,6 +136,7 @@ func TestTicketLifeCycleKeepsTheSLALog(t *testing.T) {
 func TestQueueOrdersByDueAndCounts(t *testing.T) {
 	t.Parallel()
 	svc, c, in, desk := deskAt(t, "2026-11-23 09:00")
+	agent := addAgent(t, svc)
 	ctx := context.Background()
 	for i := range 6 {
 		c.Advance(time.Hour)
@@ -132,7 +146,7 @@ func TestQueueOrdersByDueAndCounts(t *testing.T) {
 	}
 	// Two business days later, 09:30 Wednesday: the first tickets are at risk.
 	c.Set(time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC))
-	board, err := desk.ClassifyOpen(ctx, agent)
+	board, err := desk.ClassifyOpen(ctx, agent.Token)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,10 @@ import (
 	"time"
 
 	"supportdesk/core/clock"
-	"supportdesk/core/coretest"
 	"supportdesk/core/notify"
-	"supportdesk/core/service"
+	"supportdesk/core/secret"
 	"supportdesk/core/store"
+	"supportdesk/core/store/sqlite"
 )
 
 const (
@@ -53,16 +53,41 @@ func (testRenderer) RenderMail(n notify.Notification) (string, string, error) {
 	return "", "", fmt.Errorf("no text for %s in %q", n.Template, n.Language)
 }
 
-// fixture is a core on a temporary database with a worker over it.
+// backend is what the worker runs on: a store on a temporary database and
+// a key file. (The whole core, coretest.Open, would import this package.)
+type backend struct {
+	Store store.Store
+	Keys  *secret.Keyring
+}
+
+// start is the fake clock's starting instant, coretest.Start.
+var start = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+
+func openBackend(t *testing.T) *backend {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	st, err := sqlite.Open(t.Context(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	keys, _, err := secret.LoadOrCreate(path + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &backend{Store: st, Keys: keys}
+}
+
+// fixture is a store on a temporary database with a worker over it.
 type fixture struct {
-	svc *service.Service
+	svc *backend
 	clk *clock.Fake
 	w   *Worker
 }
 
 func newFixture(t *testing.T, tr Transport) *fixture {
 	t.Helper()
-	svc, clk, _ := coretest.Open(t)
+	svc, clk := openBackend(t), clock.NewFake(start)
 	return &fixture{svc: svc, clk: clk, w: &Worker{Store: svc.Store, Keys: svc.Keys, Clock: clk,
 		Renderer: testRenderer{}, Transport: tr, From: from, Domain: "desk.example.gov"}}
 }
@@ -521,7 +546,7 @@ func TestDefaultBackoff(t *testing.T) {
 
 func TestSealedDataOpensForRenderingOnly(t *testing.T) {
 	t.Parallel()
-	svc, _, _ := coretest.Open(t)
+	svc := openBackend(t)
 	aad := []byte("requester:SD-2026-000001")
 	n := notify.Notification{AAD: string(aad), Data: map[string]string{"ref": "SD-2026-000001",
 		"name_sealed":  hex.EncodeToString(svc.Keys.Seal([]byte("José Núñez"), aad)),
