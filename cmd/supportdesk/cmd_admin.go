@@ -49,29 +49,6 @@ func (a *app) migrate(args []string) int {
 	return exitOK
 }
 
-func (a *app) audit(args []string) int {
-	fs := a.flags("audit", "cli.usage.audit")
-	if err := fs.Parse(args); err != nil {
-		return a.flagError(err)
-	}
-	if fs.NArg() != 1 || fs.Arg(0) != "verify" {
-		fs.Usage()
-		return exitUsage
-	}
-	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
-		rep, err := svc.Desk.VerifyAudit(ctx, operator())
-		if err != nil {
-			return a.failErr(err)
-		}
-		if rep.Break != nil {
-			return a.fail(exitFail, a.l.T("cli.audit.broken", map[string]any{
-				"Seq": rep.Break.Seq, "Reason": a.l.T("audit_break." + rep.Break.Reason), "Count": a.l.Number(rep.Count)}))
-		}
-		fmt.Fprintln(a.stdout, a.l.N("cli.audit.ok", int(rep.Count), map[string]any{"Count": a.l.Number(rep.Count)}))
-		return exitOK
-	})
-}
-
 func (a *app) agent(args []string) int {
 	if len(args) == 0 || args[0] != "add" {
 		fs := a.flags("agent", "cli.usage.agent")

@@ -6,12 +6,14 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -24,13 +26,16 @@ import (
 const keySize = 32
 
 // Keyring derives the working keys from one master key: one to seal, one to
-// fingerprint, one to pepper code hashes. Sub-keys are independent, so a
+// fingerprint, one to pepper code hashes, one to MAC audit entries and an
+// Ed25519 key pair to sign the audit head. Sub-keys are independent, so a
 // fingerprint never reveals anything about the sealing key.
 type Keyring struct {
-	aead     cipher.AEAD
-	finger   []byte
-	pepper   []byte
-	checkTag []byte
+	aead      cipher.AEAD
+	finger    []byte
+	pepper    []byte
+	auditMAC  []byte
+	auditSign ed25519.PrivateKey
+	checkTag  []byte
 }
 
 // ErrKeyFileMode is returned when a key file is readable by others.
@@ -101,7 +106,9 @@ func New(master []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &Keyring{aead: aead, finger: derive("fingerprint"), pepper: derive("pepper")}
+	k := &Keyring{aead: aead, finger: derive("fingerprint"), pepper: derive("pepper"), auditMAC: derive("audit-mac"),
+		// An Ed25519 private key is its 32-byte seed: any derived seed is a valid key.
+		auditSign: ed25519.NewKeyFromSeed(derive("audit-sign"))}
 	k.checkTag = k.mac(derive("check"), []byte("supportdesk key check v1"))
 	return k, nil
 }
@@ -147,6 +154,27 @@ func (k *Keyring) CodeMatches(domain, code string, hash []byte) bool {
 // database opened with a different key file is refused rather than read as
 // garbage.
 func (k *Keyring) CheckTag() []byte { return append([]byte(nil), k.checkTag...) }
+
+// AuditMAC is the HMAC-SHA-256 of an audit entry's hash. Only a holder of
+// the key file can compute it, so a writer of the database who rewrites an
+// entry and re-chains the hashes after it cannot make the MAC match.
+func (k *Keyring) AuditMAC(entryHash []byte) []byte {
+	return k.mac(k.auditMAC, entryHash)
+}
+
+// NewAuditMAC returns a fresh HMAC-SHA-256 under the audit sub-key, for
+// callers that MAC many entries and reuse one hash (Reset between uses)
+// rather than allocate one per entry.
+func (k *Keyring) NewAuditMAC() hash.Hash { return hmac.New(sha256.New, k.auditMAC) }
+
+// SignAudit signs an audit head's message with the audit signing key.
+func (k *Keyring) SignAudit(msg []byte) []byte { return ed25519.Sign(k.auditSign, msg) }
+
+// AuditPublicKey is the key that checks SignAudit's signatures. It can be
+// handed to whoever receives an exported log: it verifies, it cannot sign.
+func (k *Keyring) AuditPublicKey() ed25519.PublicKey {
+	return append(ed25519.PublicKey(nil), k.auditSign.Public().(ed25519.PublicKey)...)
+}
 
 func (k *Keyring) mac(key, msg []byte) []byte {
 	h := hmac.New(sha256.New, key)

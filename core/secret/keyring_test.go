@@ -2,6 +2,7 @@ package secret
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -134,6 +135,64 @@ func TestCheckTag(t *testing.T) {
 	tag[0] ^= 1
 	if bytes.Equal(tag, a.CheckTag()) {
 		t.Error("CheckTag returns the keyring's own slice")
+	}
+}
+
+func TestAuditMAC(t *testing.T) {
+	t.Parallel()
+	k1, k1again, k2 := testKeyring(t, 1), testKeyring(t, 1), testKeyring(t, 2)
+	hash := bytes.Repeat([]byte{3}, 32)
+	mac := k1.AuditMAC(hash)
+	if len(mac) != 32 {
+		t.Fatalf("AuditMAC has %d bytes, want 32", len(mac))
+	}
+	h := k1.NewAuditMAC()
+	h.Write(hash)
+	tests := []struct {
+		name  string
+		other []byte
+		equal bool
+	}{
+		{"same key material", k1again.AuditMAC(hash), true},
+		{"reusable hash", h.Sum(nil), true},
+		{"other key", k2.AuditMAC(hash), false},
+		{"other hash", k1.AuditMAC(bytes.Repeat([]byte{4}, 32)), false},
+		// A sub-key of its own: neither a fingerprint nor a code hash of the same bytes.
+		{"not the fingerprint key", k1.Fingerprint("", string(hash)), false},
+		{"not the pepper", k1.HashCode("", string(hash)), false},
+	}
+	for _, tc := range tests {
+		if got := bytes.Equal(mac, tc.other); got != tc.equal {
+			t.Errorf("%s: equal = %v, want %v", tc.name, got, tc.equal)
+		}
+	}
+}
+
+func TestSignAudit(t *testing.T) {
+	t.Parallel()
+	k1, k1again, k2 := testKeyring(t, 1), testKeyring(t, 1), testKeyring(t, 2)
+	msg := []byte("supportdesk audit head v1")
+	sig := k1.SignAudit(msg)
+	pub := k1.AuditPublicKey()
+	if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
+		t.Fatalf("key %d bytes, signature %d bytes", len(pub), len(sig))
+	}
+	if !ed25519.Verify(pub, msg, sig) {
+		t.Error("the public key refuses the keyring's own signature")
+	}
+	// Derived from the master key: the same key file gives the same key pair.
+	if !bytes.Equal(k1again.AuditPublicKey(), pub) || !bytes.Equal(k1again.SignAudit(msg), sig) {
+		t.Error("the signing key is not derived from the master key alone")
+	}
+	if ed25519.Verify(k2.AuditPublicKey(), msg, sig) {
+		t.Error("another key file's public key accepts the signature")
+	}
+	if ed25519.Verify(pub, []byte("supportdesk audit head v2"), sig) {
+		t.Error("the signature covers another message")
+	}
+	pub[0] ^= 1
+	if bytes.Equal(pub, k1.AuditPublicKey()) {
+		t.Error("AuditPublicKey returns the keyring's own slice")
 	}
 }
 

@@ -39,7 +39,12 @@ type Tx interface {
 	AccountWriter
 	AgentWriter
 	TicketWriter
-	// AppendAudit seals e after the current head and stores it.
+	// AppendAudit seals e after the current head and stores it. Every core
+	// caller appends through it. Over a store wrapped by core/auditlog it
+	// also MACs the entry and signs the head at commit; a backend's own
+	// AppendAudit seals the unkeyed chain only, and refuses once the log is
+	// keyed (its head signed), so an unwrapped writer cannot slip unkeyed
+	// entries into a keyed log.
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 	Enqueue(ctx context.Context, n *notify.Notification) error
 	// MarkOutbox stores a delivery attempt's outcome: Status, Attempts,
@@ -136,11 +141,44 @@ type AgentWriter interface {
 // AuditReader reads the audit log.
 type AuditReader interface {
 	// AuditHead is the last entry's seq and hash as recorded with the last
-	// write (0, nil for an empty log).
+	// write (0, nil for an empty log); inside a write transaction it counts
+	// the entries appended so far.
 	AuditHead(ctx context.Context) (int64, []byte, error)
+	// SignedAuditHead is the same head with its signature, which is empty
+	// for a head stored before the log was keyed (and for an empty log).
+	SignedAuditHead(ctx context.Context) (audit.Head, error)
+	// AuditEntry reads the entry seq; a missing one is fault.ErrNotFound.
+	AuditEntry(ctx context.Context, seq int64) (audit.Entry, error)
 	// AuditScan calls fn for every entry in stored order.
 	AuditScan(ctx context.Context, fn func(audit.Entry) error) error
 	AuditTail(ctx context.Context, limit int) ([]audit.Entry, error)
+	// AuditQuery lists the entries f selects, newest (highest Seq) first.
+	AuditQuery(ctx context.Context, f AuditFilter) ([]audit.Entry, error)
+}
+
+// AuditFilter selects audit entries for a viewer. Zero fields select all.
+type AuditFilter struct {
+	ActorID  string
+	TargetID string // account uuid, ticket ref, agent id
+	// Action selects that action and the ones under it: "account" selects
+	// "account.view" and "account.search", "account.view" only itself.
+	Action string
+	From   time.Time // At at or after From
+	To     time.Time // At before To
+	Before int64     // Seq below Before: the next page after the last Seq seen
+	Limit  int       // at most this many; 0 for none
+}
+
+// AuditWriter stores audit rows exactly as given, without sealing. A
+// backend's write transaction implements it for core/auditlog, which seals
+// entries (chain hash and MAC) and signs the head; the rest of the core
+// appends through Tx.AppendAudit and never sees these methods.
+type AuditWriter interface {
+	// InsertAudit stores a sealed entry; a Seq already taken is
+	// fault.ErrConflict.
+	InsertAudit(ctx context.Context, e audit.Entry) error
+	// PutAuditHead replaces the stored head.
+	PutAuditHead(ctx context.Context, h audit.Head) error
 }
 
 // OutboxReader reads queued notifications.

@@ -2,75 +2,172 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"errors"
+	"strings"
 
 	"supportdesk/core/audit"
 	"supportdesk/core/fault"
+	"supportdesk/core/store"
 )
 
 // headKey is the meta row that records the chain's head with each write, so
-// a deleted tail is noticed.
+// a deleted tail is noticed. Its value is the seq (8 bytes, big-endian),
+// the hash (32 bytes) and, once the log is keyed, the head's signature.
+// Heads written before the keyed log (schema 3) are 40 bytes: they still
+// read, without a signature.
 const headKey = "audit_head"
 
-// AuditHead reads the recorded head.
-func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
+var (
+	errCorruptHead = errors.New("audit head row is corrupt")
+	// errKeyedLog refuses an unkeyed append once core/auditlog has signed
+	// the head: the entry would have no MAC and the head no signature, and
+	// verify would report the log as tampered with.
+	errKeyedLog = errors.New("the audit log is keyed: append through core/auditlog")
+)
+
+func encodeHead(h audit.Head) []byte {
+	v := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(h.Hash)+len(h.Sig)), uint64(h.Seq))
+	return append(append(v, h.Hash...), h.Sig...)
+}
+
+func decodeHead(v []byte) (audit.Head, error) {
+	if len(v) < 8 {
+		return audit.Head{}, fault.Storage(errCorruptHead)
+	}
+	h := audit.Head{Seq: int64(binary.BigEndian.Uint64(v[:8]))}
+	rest := v[8:]
+	switch {
+	case h.Seq == 0 && len(rest) == 0:
+		return h, nil
+	case len(rest) < sha256.Size:
+		return audit.Head{}, fault.Storage(errCorruptHead)
+	}
+	h.Hash = rest[:sha256.Size]
+	if len(rest) > sha256.Size {
+		h.Sig = rest[sha256.Size:]
+	}
+	return h, nil
+}
+
+// SignedAuditHead reads the stored head with its signature.
+func (c *conn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
 	v, err := c.Meta(ctx, headKey)
 	if fault.CodeOf(err) == fault.CodeNotFound {
-		return 0, nil, nil
+		return audit.Head{}, nil
 	}
 	if err != nil {
-		return 0, nil, err
+		return audit.Head{}, err
 	}
-	if len(v) < 8 {
-		return 0, nil, fault.Storage(errCorruptHead)
-	}
-	return int64(binary.BigEndian.Uint64(v[:8])), v[8:], nil
+	return decodeHead(v)
 }
 
-var errCorruptHead = errors.New("audit head row is corrupt")
+// AuditHead reads the stored head's seq and hash.
+func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
+	h, err := c.SignedAuditHead(ctx)
+	return h.Seq, h.Hash, err
+}
 
-// AuditHead inside a write transaction sees the entries it appended.
-func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
+// loadHead reads the head once per transaction.
+func (t *txn) loadHead(ctx context.Context) error {
 	if t.headRead {
-		return t.headSeq, t.headHash, nil
+		return nil
 	}
-	return t.conn.AuditHead(ctx)
-}
-
-// AppendAudit seals e after the head and stores it with the new head.
-func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	if !t.headRead {
-		seq, hash, err := t.AuditHead(ctx)
-		if err != nil {
-			return err
-		}
-		t.headRead, t.headSeq, t.headHash = true, seq, hash
-	}
-	e.Seal(t.headSeq, t.headHash)
-	prev := e.PrevHash
-	if prev == nil {
-		prev = []byte{} // the first entry has no predecessor; a nil slice would bind NULL
-	}
-	if _, err := t.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action,
-		e.TargetType, e.TargetID, e.Detail, prev, e.Hash); err != nil {
+	h, err := t.conn.SignedAuditHead(ctx)
+	if err != nil {
 		return err
 	}
-	t.headSeq, t.headHash, t.headDirty = e.Seq, e.Hash, true
+	t.headRead, t.head = true, h
 	return nil
 }
 
-const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash`
+// SignedAuditHead inside a write transaction sees the entries it appended.
+func (t *txn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
+	if err := t.loadHead(ctx); err != nil {
+		return audit.Head{}, err
+	}
+	return t.head, nil
+}
+
+// AuditHead inside a write transaction sees the entries it appended.
+func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
+	h, err := t.SignedAuditHead(ctx)
+	return h.Seq, h.Hash, err
+}
+
+// AppendAudit seals e on the unkeyed chain after the head and stores it;
+// the head is written once, at commit (flushHead). It is what a store not
+// wrapped by core/auditlog does, as before the keyed log, and it refuses a
+// keyed log rather than break it.
+func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
+	if err := t.loadHead(ctx); err != nil {
+		return err
+	}
+	if len(t.head.Sig) > 0 {
+		return fault.Storage(errKeyedLog)
+	}
+	e.Seal(t.head.Seq, t.head.Hash)
+	if err := t.InsertAudit(ctx, *e); err != nil {
+		return err
+	}
+	t.head, t.headDirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
+	return nil
+}
+
+// InsertAudit stores a sealed entry as given.
+func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
+	// Empty blobs, not NULL: the first entry has no predecessor, and
+	// entries of an unkeyed store no MAC.
+	prev, mac := e.PrevHash, e.MAC
+	if prev == nil {
+		prev = []byte{}
+	}
+	if mac == nil {
+		mac = []byte{}
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
+		prev, e.Hash, mac)
+	return err
+}
+
+// PutAuditHead stores h now; the transaction's cached head follows it, and
+// no unkeyed head is written over it at commit.
+func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
+	if err := t.PutMeta(ctx, headKey, encodeHead(h)); err != nil {
+		return err
+	}
+	t.headRead, t.head, t.headDirty = true, h, false
+	return nil
+}
+
+// flushHead stores the unkeyed head if AppendAudit appended entries.
+func (t *txn) flushHead(ctx context.Context) error {
+	if !t.headDirty {
+		return nil
+	}
+	return t.PutAuditHead(ctx, t.head)
+}
+
+const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash, mac`
 
 func scanEntry(s scanner) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64
 	err := s.Scan(&e.Seq, &at, &e.ActorID, &e.ActorRole, &e.Session, &e.Action, &e.TargetType, &e.TargetID,
-		&e.Detail, &e.PrevHash, &e.Hash)
+		&e.Detail, &e.PrevHash, &e.Hash, &e.MAC)
 	e.At = tm(at)
+	if len(e.MAC) == 0 {
+		e.MAC = nil // an unkeyed entry reads as it was appended
+	}
 	return e, err
+}
+
+// AuditEntry reads one entry by seq.
+func (c *conn) AuditEntry(ctx context.Context, seq int64) (audit.Entry, error) {
+	return one(c, ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq = ?`, scanEntry, seq)
 }
 
 // AuditScan walks the log in stored (rowid) order.
@@ -97,3 +194,41 @@ func (c *conn) AuditTail(ctx context.Context, limit int) ([]audit.Entry, error) 
 	return collect(c, ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq DESC LIMIT ?`,
 		func(rs *sql.Rows) (audit.Entry, error) { return scanEntry(rs) }, limit)
 }
+
+// AuditQuery lists the entries f selects, newest first. The query text
+// depends only on which fields are set, so each shape is prepared once.
+func (c *conn) AuditQuery(ctx context.Context, f store.AuditFilter) ([]audit.Entry, error) {
+	var where []string
+	var args []any
+	if f.ActorID != "" {
+		where, args = append(where, `actor_id = ?`), append(args, f.ActorID)
+	}
+	if f.TargetID != "" {
+		where, args = append(where, `target_id = ?`), append(args, f.TargetID)
+	}
+	if a := strings.TrimSuffix(f.Action, "."); a != "" {
+		// The action itself or one under it: between "a." and "a/" ('/'
+		// follows '.' in byte order), a range the planner can use.
+		where, args = append(where, `(action = ? OR (action >= ? AND action < ?))`), append(args, a, a+".", a+"/")
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, `at >= ?`), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, `at < ?`), append(args, f.To.UnixMilli())
+	}
+	if f.Before > 0 {
+		where, args = append(where, `seq < ?`), append(args, f.Before)
+	}
+	q := `SELECT ` + auditCols + ` FROM audit_log`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY seq DESC`
+	if f.Limit > 0 {
+		q, args = q+` LIMIT ?`, append(args, f.Limit)
+	}
+	return collect(c, ctx, q, func(rs *sql.Rows) (audit.Entry, error) { return scanEntry(rs) }, args...)
+}
+
+var _ store.AuditWriter = (*txn)(nil)

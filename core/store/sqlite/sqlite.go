@@ -6,7 +6,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
+	"supportdesk/core/audit"
 	"supportdesk/core/fault"
 	"supportdesk/core/store"
 	"supportdesk/data"
@@ -308,20 +308,12 @@ func mapErr(err error) error {
 type txn struct {
 	conn
 	// The audit head is read once and written once per transaction, not
-	// once per entry: a seeding batch appends thousands.
+	// once per entry: a seeding batch appends thousands. headDirty is set
+	// by the unkeyed AppendAudit only; core/auditlog writes its signed head
+	// itself (PutAuditHead).
 	headRead  bool
 	headDirty bool
-	headSeq   int64
-	headHash  []byte
-}
-
-// flushHead stores the audit head if entries were appended.
-func (t *txn) flushHead(ctx context.Context) error {
-	if !t.headDirty {
-		return nil
-	}
-	head := binary.BigEndian.AppendUint64(nil, uint64(t.headSeq))
-	return t.PutMeta(ctx, headKey, append(head, t.headHash...))
+	head      audit.Head
 }
 
 var (
