@@ -4,26 +4,15 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os/user"
 	"strings"
 
 	"supportdesk/core/access"
-	"supportdesk/core/desk"
 	"supportdesk/core/fault"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
+	"supportdesk/core/staff"
 	"supportdesk/core/store/sqlite"
 )
-
-// operator is the actor of commands run by whoever holds the database and
-// key files: the audit trail names the OS user.
-func operator() access.Actor {
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	return access.Actor{ID: "cli:" + name, Role: access.RoleSystem, Session: "cli"}
-}
 
 func (a *app) migrate(args []string) int {
 	fs := a.flags("migrate", "cli.usage.migrate")
@@ -50,6 +39,9 @@ func (a *app) migrate(args []string) int {
 }
 
 func (a *app) agent(args []string) int {
+	if len(args) > 0 && args[0] == "disable" {
+		return a.agentDisable(args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fs := a.flags("agent", "cli.usage.agent")
 		if err := fs.Parse(args); err != nil {
@@ -80,13 +72,13 @@ func (a *app) agent(args []string) int {
 	} else {
 		password, generated = secret.RandomCrockford(20), true
 	}
-	in := desk.NewAgent{Email: *email, DisplayName: *name, Role: access.Role(*role), Languages: splitCSV(*langs),
+	in := staff.NewAgent{Email: *email, DisplayName: *name, Role: access.Role(*role), Languages: splitCSV(*langs),
 		UILanguage: *ui, Agencies: splitCSV(*agencies), Password: password}
 	if in.UILanguage == "" && len(in.Languages) > 0 {
 		in.UILanguage = in.Languages[0]
 	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
-		p, err := svc.Desk.AddAgent(ctx, operator(), in)
+		p, err := svc.Staff.AddAgent(ctx, operator(svc), in)
 		if err != nil {
 			return a.failErr(err)
 		}
@@ -95,6 +87,24 @@ func (a *app) agent(args []string) int {
 		if generated {
 			fmt.Fprintln(a.stdout, a.l.T("cli.agent.password", map[string]any{"Password": password}))
 		}
+		return exitOK
+	})
+}
+
+// agentDisable disables an agent; its live sessions are refused from
+// their next call.
+func (a *app) agentDisable(args []string) int {
+	fs := a.flags("agent disable", "cli.usage.agent")
+	email := fs.String("email", "", a.l.T("cli.flag.email"))
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
+		n, err := svc.Staff.Disable(ctx, operator(svc), *email)
+		if err != nil {
+			return a.failErr(err)
+		}
+		fmt.Fprintln(a.stdout, a.l.N("cli.agent.disabled", n, map[string]any{"Count": a.l.Number(int64(n))}))
 		return exitOK
 	})
 }

@@ -55,9 +55,7 @@ func (a *app) auditVerify(args []string) int {
 		head = &h
 	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
-		// TODO(core/service): an authorized, audited service method will
-		// replace the direct call on the store.
-		rep, err := auditlog.Verify(ctx, svc.Store, svc.Keys, head)
+		rep, err := svc.VerifyAudit(ctx, operator(svc), head)
 		if errors.Is(err, auditlog.ErrExportedHead) {
 			return a.fail(exitFail, a.l.T("cli.audit.head_invalid", map[string]any{"Path": clean(*headPath)}))
 		}
@@ -115,9 +113,7 @@ func (a *app) auditExport(args []string) int {
 		if err != nil {
 			return a.fail(exitFail, a.l.T("cli.audit.out_file", map[string]any{"Path": clean(*out)}))
 		}
-		// TODO(core/service): an authorized, audited service method will
-		// replace the direct call on the store.
-		head, err := auditlog.Export(ctx, svc.Store, svc.Keys, from, w)
+		head, err := svc.ExportAudit(ctx, operator(svc), from, w)
 		if err != nil {
 			abort()
 			var b *audit.Break

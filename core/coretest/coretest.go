@@ -11,6 +11,7 @@ import (
 
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
+	"supportdesk/core/auditlog"
 	"supportdesk/core/clock"
 	"supportdesk/core/fault"
 	"supportdesk/core/secret"
@@ -203,25 +204,9 @@ func Session(t testing.TB, svc *service.Service, email string) Staff {
 // when the chain holds).
 func VerifyAudit(t testing.TB, svc *service.Service) (int64, *audit.Break) {
 	t.Helper()
-	ctx := context.Background()
-	var v audit.Verifier
-	var brk *audit.Break
-	err := svc.Store.Read(ctx, func(r store.Reader) error {
-		headSeq, headHash, err := r.AuditHead(ctx)
-		if err != nil {
-			return err
-		}
-		if err := r.AuditScan(ctx, func(e audit.Entry) error {
-			v.Add(e)
-			return nil
-		}); err != nil {
-			return err
-		}
-		brk = v.Finish(headSeq, headHash)
-		return nil
-	})
+	rep, err := auditlog.Verify(context.Background(), svc.Store, svc.Keys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v.Count(), brk
+	return rep.Count, rep.Break
 }

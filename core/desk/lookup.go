@@ -117,14 +117,6 @@ func viewAction(v AccountView) string {
 	return string(access.ActAccountView)
 }
 
-func agencyIDs(a []AgencyView) []string {
-	ids := make([]string, len(a))
-	for i, v := range a {
-		ids[i] = v.ID
-	}
-	return ids
-}
-
 // resolve finds the account id for a normalized query.
 func (d *Desk) resolve(ctx context.Context, r store.Reader, kind QueryKind, norm string) (string, int, error) {
 	switch kind {

@@ -13,6 +13,7 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
+	"supportdesk/core/auditlog"
 	"supportdesk/core/authn"
 	"supportdesk/core/calendar"
 	"supportdesk/core/clock"
@@ -95,6 +96,9 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, &fault.Error{Code: fault.CodeKeyMismatch, Err: err}
 	}
+	// Every write from here on seals its audit entries with the key file's
+	// MAC and signs the head: the store.init entry too.
+	st = auditlog.Wrap(st, keys)
 	if err := bindKey(ctx, st, keys, cfg.Clock); err != nil {
 		return nil, err
 	}
@@ -157,7 +161,11 @@ type Maintenance interface {
 
 // Maintain returns the backend's maintenance, when it has any.
 func (s *Service) Maintain() (Maintenance, bool) {
-	m, ok := s.Store.(Maintenance)
+	st := s.Store
+	if u, ok := st.(interface{ Unwrap() store.Store }); ok {
+		st = u.Unwrap()
+	}
+	m, ok := st.(Maintenance)
 	return m, ok
 }
 

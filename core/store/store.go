@@ -30,6 +30,7 @@ type Reader interface {
 	AgentReader
 	AuditReader
 	OutboxReader
+	StaffReader
 	Meta(ctx context.Context, key string) ([]byte, error)
 }
 
@@ -39,6 +40,7 @@ type Tx interface {
 	AccountWriter
 	AgentWriter
 	TicketWriter
+	StaffWriter
 	// AppendAudit seals e after the current head and stores it. Every core
 	// caller appends through it. Over a store wrapped by core/auditlog it
 	// also MACs the entry and signs the head at commit; a backend's own
@@ -93,6 +95,9 @@ type AccountReader interface {
 	// ResetsDue lists requests, not cancelled and not yet granted, made at
 	// or before requestedBefore, oldest first.
 	ResetsDue(ctx context.Context, requestedBefore time.Time, limit int) ([]account.Reset, error)
+	// ResetsLapsed lists granted requests, not cancelled and not used,
+	// granted at or before grantedBefore, oldest first.
+	ResetsLapsed(ctx context.Context, grantedBefore time.Time, limit int) ([]account.Reset, error)
 	OneTimeCode(ctx context.Context, accountID string) (*OneTimeCode, error) // nil when none
 	Throttle(ctx context.Context, key string) (Throttle, error)              // zero when none
 	Agencies(ctx context.Context) ([]Agency, error)
@@ -121,6 +126,7 @@ type AccountWriter interface {
 	InsertDevice(ctx context.Context, d *account.Device) error
 	InsertEvent(ctx context.Context, e *account.Event) error
 	PutReset(ctx context.Context, r account.Reset) error
+	DeleteReset(ctx context.Context, accountID string) error
 	PutOneTimeCode(ctx context.Context, c *OneTimeCode) error // replaces; ClearOneTimeCode removes
 	ClearOneTimeCode(ctx context.Context, accountID string) error
 }
@@ -136,6 +142,73 @@ type AgentReader interface {
 type AgentWriter interface {
 	InsertAgent(ctx context.Context, a access.Agent) error
 	UpdateAgent(ctx context.Context, a access.Agent) error
+}
+
+// StaffSession is a console or SSH session core issued at sign-in. Only
+// the bearer token's hash is stored.
+type StaffSession struct {
+	ID        string
+	TokenHash []byte
+	AgentID   string
+	Kind      string // tty, ssh
+	CreatedAt time.Time
+	ActiveAt  time.Time // last activity: the idle lock counts from it
+	EndedAt   time.Time // zero while the session lives
+	EndReason string
+}
+
+// DualState is where a dual-control request stands.
+type DualState string
+
+// The states of a request.
+const (
+	DualPending  DualState = "pending"
+	DualApproved DualState = "approved"
+	DualRejected DualState = "rejected"
+	DualExpired  DualState = "expired"
+)
+
+// DualRequest is a dual-control request: one staff member asks, a
+// different supervisor decides.
+type DualRequest struct {
+	ID          int64
+	Kind        string // the action, e.g. account.suspend
+	Target      string // account uuid
+	Detail      string // e.g. a limiter's name
+	Reason      string
+	RequestedBy string
+	RequestedAt time.Time
+	ExpiresAt   time.Time
+	State       DualState
+	DecidedBy   string
+	DecidedAt   time.Time
+	Version     int64
+}
+
+// StaffReader reads sessions and dual-control requests.
+type StaffReader interface {
+	// StaffSession finds a session by its token hash.
+	StaffSession(ctx context.Context, tokenHash []byte) (StaffSession, error)
+	// DualRequest reads one request.
+	DualRequest(ctx context.Context, id int64) (DualRequest, error)
+	// DualRequests lists requests in a state, newest first ("" for all).
+	DualRequests(ctx context.Context, state DualState, limit int) ([]DualRequest, error)
+}
+
+// StaffWriter changes sessions and dual-control requests.
+type StaffWriter interface {
+	InsertStaffSession(ctx context.Context, s StaffSession) error
+	// TouchStaffSession records activity on a live session.
+	TouchStaffSession(ctx context.Context, id string, at time.Time) error
+	// EndStaffSession ends one session; EndAgentSessions every live one of
+	// an agent, returning how many.
+	EndStaffSession(ctx context.Context, id string, at time.Time, reason string) error
+	EndAgentSessions(ctx context.Context, agentID string, at time.Time, reason string) (int, error)
+	// InsertDualRequest stores a new request and sets its ID, at version 1.
+	InsertDualRequest(ctx context.Context, r *DualRequest) error
+	// UpdateDualRequest stores r if its Version is still the stored one,
+	// and bumps it; otherwise fault.ErrConflict.
+	UpdateDualRequest(ctx context.Context, r *DualRequest) error
 }
 
 // AuditReader reads the audit log.
