@@ -11,7 +11,7 @@ import (
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
-	"supportdesk/core/store/sqlite"
+	"supportdesk/core/store"
 )
 
 func (a *app) migrate(args []string) int {
@@ -25,12 +25,16 @@ func (a *app) migrate(args []string) int {
 	if err := ensureDir(db); err != nil {
 		return a.failErr(fault.Storage(err))
 	}
-	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	st, err := openStore(ctx, db) // opening applies pending migrations
 	if err != nil {
 		return a.failErr(err)
 	}
 	defer st.Close()
-	v, err := st.SchemaVersion(ctx)
+	m, ok := st.(store.Maintainer)
+	if !ok {
+		return a.failErr(fault.New(fault.CodeStorage))
+	}
+	v, err := m.SchemaVersion(ctx)
 	if err != nil {
 		return a.failErr(fault.Storage(err))
 	}

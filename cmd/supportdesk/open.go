@@ -9,6 +9,7 @@ import (
 	"supportdesk/core/authn"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
+	"supportdesk/core/store"
 	"supportdesk/core/store/sqlite"
 )
 
@@ -41,12 +42,17 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	st, err := openStore(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	return service.Open(ctx, st, service.Config{KeyPath: db + ".key", Sender: &authn.FileSender{Path: db + ".sms.log"},
 		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}})
+}
+
+// openStore opens the database: the one place that picks the backend.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	return sqlite.Open(ctx, db, sqlite.Options{})
 }
 
 // failOpen reports a failure to open the core: a configuration error with

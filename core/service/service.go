@@ -153,19 +153,13 @@ func (s *Service) Operator(osUser string) staff.Token { return s.Staff.Operator(
 // Zone is the center's time zone.
 func (s *Service) Zone() *time.Location { return s.Tickets.Zone() }
 
-// Maintenance is what a backend may offer beyond the store contract.
-type Maintenance interface {
-	Checkpoint(ctx context.Context) error
-	IntegrityCheck(ctx context.Context) (string, error)
-}
-
 // Maintain returns the backend's maintenance, when it has any.
-func (s *Service) Maintain() (Maintenance, bool) {
+func (s *Service) Maintain() (store.Maintainer, bool) {
 	st := s.Store
 	if u, ok := st.(interface{ Unwrap() store.Store }); ok {
 		st = u.Unwrap()
 	}
-	m, ok := st.(Maintenance)
+	m, ok := st.(store.Maintainer)
 	return m, ok
 }
 

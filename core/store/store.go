@@ -23,6 +23,17 @@ type Store interface {
 	Close() error
 }
 
+// Maintainer is what a backend may offer beyond the contract: the
+// operator's tools. Callers ask for it with a type assertion.
+type Maintainer interface {
+	// Checkpoint folds a write-ahead log into the main file.
+	Checkpoint(ctx context.Context) error
+	// IntegrityCheck returns "ok" or the first problem found.
+	IntegrityCheck(ctx context.Context) (string, error)
+	// SchemaVersion is the migration the database is at.
+	SchemaVersion(ctx context.Context) (int, error)
+}
+
 // Reader is what every transaction can read.
 type Reader interface {
 	AccountReader

@@ -92,7 +92,10 @@ func (s *Store) parent(write bool, q string) *sql.Stmt {
 	return nil
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store      = (*Store)(nil)
+	_ store.Maintainer = (*Store)(nil)
+)
 
 // Options tune Open.
 type Options struct {
