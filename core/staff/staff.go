@@ -203,21 +203,53 @@ const (
 // audited as refusals, they are returned.
 func isStorage(err error) bool { return fault.CodeOf(err) == fault.CodeStorage }
 
+// attempt carries one call's outcome out of its transaction: the actor,
+// and the refusal if there was one.
+type attempt struct {
+	actor access.Actor
+	ref   *refusal
+	den   *Denial
+}
+
+// enter resolves the token on r at the current time; a refused session is
+// errRefused, its reason kept in at.
+func (s *Staff) enter(ctx context.Context, r store.Reader, tok Token, at *attempt) (store.StaffSession, time.Time, error) {
+	*at = attempt{}
+	now := s.clock.Now()
+	var ss store.StaffSession
+	at.actor, ss, at.ref = s.resolve(ctx, r, tok, now, false)
+	if at.ref != nil {
+		return ss, now, errRefused
+	}
+	return ss, now, nil
+}
+
+// done turns a Denial fn returned into errRefused, keeping it in at.
+func (at *attempt) done(err error) error {
+	if errors.As(err, &at.den) {
+		return errRefused
+	}
+	return err
+}
+
+// finish commits the audit entry of a refusal, or passes err on.
+func (s *Staff) finish(ctx context.Context, at *attempt, err error) error {
+	if !errors.Is(err, errRefused) {
+		return err
+	}
+	return s.refused(ctx, at.actor, at.ref, at.den)
+}
+
 // Write runs fn in one write transaction as the token's actor, resolved and
 // checked inside it, and records the activity. A refusal (the session's,
 // or a Denial fn returns) rolls the transaction back and commits only the
 // audit entry of the denial.
 func (s *Staff) Write(ctx context.Context, tok Token, fn func(tx store.Tx, a access.Actor, now time.Time) error) error {
-	var ref *refusal
-	var den *Denial
-	var actor access.Actor
+	var at attempt
 	err := s.st.Write(ctx, func(tx store.Tx) error {
-		ref, den = nil, nil
-		now := s.clock.Now()
-		var ss store.StaffSession
-		actor, ss, ref = s.resolve(ctx, tx, tok, now, false)
-		if ref != nil {
-			return errRefused
+		ss, now, err := s.enter(ctx, tx, tok, &at)
+		if err != nil {
+			return err
 		}
 		// Activity is recorded to the nearest touchEvery: a busy agent's
 		// calls do not each rewrite the session row.
@@ -226,41 +258,23 @@ func (s *Staff) Write(ctx context.Context, tok Token, fn func(tx store.Tx, a acc
 				return err
 			}
 		}
-		err := fn(tx, actor, now)
-		if errors.As(err, &den) {
-			return errRefused
-		}
-		return err
+		return at.done(fn(tx, at.actor, now))
 	})
-	if !errors.Is(err, errRefused) {
-		return err
-	}
-	return s.refused(ctx, actor, ref, den)
+	return s.finish(ctx, &at, err)
 }
 
 // Read runs fn on a consistent snapshot as the token's actor. A refusal is
 // audited in a write of its own.
 func (s *Staff) Read(ctx context.Context, tok Token, fn func(r store.Reader, a access.Actor, now time.Time) error) error {
-	var ref *refusal
-	var den *Denial
-	var actor access.Actor
+	var at attempt
 	err := s.st.Read(ctx, func(r store.Reader) error {
-		ref, den = nil, nil
-		now := s.clock.Now()
-		actor, _, ref = s.resolve(ctx, r, tok, now, false)
-		if ref != nil {
-			return errRefused
+		_, now, err := s.enter(ctx, r, tok, &at)
+		if err != nil {
+			return err
 		}
-		err := fn(r, actor, now)
-		if errors.As(err, &den) {
-			return errRefused
-		}
-		return err
+		return at.done(fn(r, at.actor, now))
 	})
-	if !errors.Is(err, errRefused) {
-		return err
-	}
-	return s.refused(ctx, actor, ref, den)
+	return s.finish(ctx, &at, err)
 }
 
 var errRefused = errors.New("refused")
