@@ -93,7 +93,12 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.St
 		opt.PasswordHash = h
 	}
 	now := opt.Now.Truncate(time.Millisecond)
-	err := st.Write(ctx, func(tx store.Tx) error {
+	// Seeding is the operator's: the first write resolves the token and
+	// checks it, and the audit trail names who seeded.
+	err := sf.Write(ctx, tok, func(tx store.Tx, actor access.Actor, _ time.Time) error {
+		if err := staff.Check(actor, access.ActSeed, access.ScopeGlobal, "store", ""); err != nil {
+			return err
+		}
 		for _, a := range agencies {
 			if err := tx.PutAgency(ctx, store.Agency{ID: a.ID, Name: a.Name}); err != nil {
 				return err
@@ -102,7 +107,7 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.St
 		if err := tx.PutMeta(ctx, "demo_seed", []byte(strconv.FormatUint(opt.Seed, 10))); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Record(access.System, now, "demo.seed", "store", "",
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "demo.seed", "store", "",
 			fmt.Sprintf("seed=%d accounts=%d", opt.Seed, opt.Accounts)))
 	})
 	if err != nil {
