@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/access"
+	"supportdesk/core/audit"
+	"supportdesk/core/auditlog"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
@@ -23,6 +25,7 @@ type Backend interface {
 	Sessions
 	Accounts
 	Requests
+	Audit
 }
 
 // Sessions signs agents in and keeps their session. Besides each call's
@@ -69,6 +72,15 @@ type Requests interface {
 	// own request, or not a supervisor), request_decided, request_expired,
 	// conflict (the account's status no longer allows the change).
 	Decide(ctx context.Context, tok staff.Token, id int64, approve bool) error
+}
+
+// Audit reads the audit log for the viewer (supervisors and admins). Core
+// audits every read itself, with the filter asked for.
+type Audit interface {
+	// AuditLog lists the entries f selects, newest first, at most f.Limit
+	// (500 at most); the next page is the same filter with Before set to
+	// the last Seq seen. Errors: not_permitted.
+	AuditLog(ctx context.Context, tok staff.Token, f auditlog.Filter) ([]audit.Entry, error)
 }
 
 // DemoCredential is one demo agent shown on the sign-in screen in demo

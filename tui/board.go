@@ -282,6 +282,10 @@ func (p *boardPage) key(msg tea.KeyMsg) tea.Cmd {
 		if p.c.canListRequests() {
 			return navCmd(openRequestsMsg{})
 		}
+	case key.Matches(msg, k.Audit):
+		if p.c.canReadAudit() {
+			return navCmd(openAuditMsg{})
+		}
 	case key.Matches(msg, k.Back):
 		return navCmd(backMsg{})
 	case p.section == secUrgent:
@@ -433,8 +437,18 @@ func (p *boardPage) FullHelp() [][]key.Binding {
 		{k.Move, k.Pages, k.Ends},
 		{k.Mark, k.Reassign, k.Open},
 		{k.Add, k.Remove},
-		{k.Requests, k.Refresh, k.backAs(p.c.loc.T("help.back"))},
+		p.otherKeys(),
 	}
+}
+
+// otherKeys are the screens the board leads to, the refresh and the way back.
+func (p *boardPage) otherKeys() []key.Binding {
+	k := p.c.keys
+	keys := []key.Binding{k.Requests}
+	if p.c.canReadAudit() {
+		keys = append(keys, k.Audit)
+	}
+	return append(keys, k.Refresh, k.backAs(p.c.loc.T("help.back")))
 }
 
 // View draws the totals, the attainment, the status line, the section

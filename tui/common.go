@@ -103,6 +103,12 @@ func (c *common) canListRequests() bool {
 	return c.can(access.ActDualControlList, access.ScopeOwn)
 }
 
+// canReadAudit reports whether the audit viewer is open to the agent
+// (supervisors and admins).
+func (c *common) canReadAudit() bool {
+	return c.can(access.ActAuditRead, access.ScopeGlobal)
+}
+
 // setLang switches the session's language and rebuilds the localized keys.
 func (c *common) setLang(lang string) {
 	c.loc = c.loc.WithLang(lang)

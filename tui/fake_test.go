@@ -16,6 +16,8 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/account"
+	"supportdesk/core/audit"
+	"supportdesk/core/auditlog"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/fault"
@@ -62,6 +64,9 @@ type fakeBackend struct {
 	changes    []string    // "account.suspend <account>: reason"
 	decisions  []string    // "approve 7", "reject 7"
 	decideErr  error
+	auditLog   []audit.Entry     // the log, newest first, as AuditLog serves it
+	audits     []auditlog.Filter // the filters AuditLog was asked with
+	auditErr   error
 }
 
 func newFake(lang string) *fakeBackend {

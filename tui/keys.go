@@ -72,6 +72,13 @@ type keyMap struct {
 	Requests      key.Binding // the pending dual-control requests, from the queue and the board
 	Approve       key.Binding
 	Reject        key.Binding
+
+	// The audit log and the account panel's audited actions.
+	Audit       key.Binding // the audit viewer, from the queue, the board and the look-up
+	Pick        key.Binding // opens the list for a form field (the audit filter's agent)
+	Unmask      key.Binding // show one contact of record in full (supervisors)
+	Escalate    key.Binding // an agency desk escalates the account to the contact center
+	CancelReset key.Binding // cancel a waiting or granted account reset
 }
 
 // newKeyMap builds the bindings with help text in loc's language. Key caps
@@ -137,6 +144,14 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Requests:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", loc.T("help.requests"))),
 		Approve:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", loc.T("help.approve"))),
 		Reject:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", loc.T("help.reject"))),
+		// u, v, e and c are free on every screen that offers them: the
+		// queue, the board, the look-up and the account panel in a ticket.
+		Audit: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", loc.T("help.audit"))),
+		// ctrl+o and f2 open a list while typing, as they do for macros.
+		Pick:        key.NewBinding(key.WithKeys("ctrl+o", "f2"), key.WithHelp("ctrl+o", loc.T("help.pick_agent"))),
+		Unmask:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", loc.T("help.unmask"))),
+		Escalate:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", loc.T("help.escalate"))),
+		CancelReset: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", loc.T("help.cancel_reset"))),
 		Viewport: viewport.KeyMap{
 			Up:           key.NewBinding(key.WithKeys("up", "k")),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),

@@ -134,9 +134,11 @@ func (p *lookupPage) typing(msg tea.KeyMsg) tea.Cmd {
 		case p.input.Value() != "" || p.err != nil:
 			p.input.Reset()
 			p.err = nil
-		case p.view != nil:
+		case p.view != nil || p.home:
+			// On the home screen, esc leaves the query so the screen's
+			// keys (the audit log, quit) work.
 			p.blurInput()
-		case !p.home:
+		default:
 			return navCmd(backMsg{})
 		}
 		return nil
@@ -159,6 +161,11 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.NewSearch):
 		p.focusInput()
+		return nil
+	case key.Matches(msg, k.Audit) && p.c.canReadAudit():
+		return navCmd(openAuditMsg{})
+	case key.Matches(msg, k.Back) && p.view == nil:
+		p.focusInput() // nothing to close: back to the query
 		return nil
 	case key.Matches(msg, k.Back):
 		p.view = nil
@@ -206,18 +213,33 @@ func (p *lookupPage) ShortHelp() []key.Binding {
 		return []key.Binding{k.Search, p.escKey()}
 	case p.acct.formOpen():
 		return p.acct.formHelp()
+	case p.view == nil:
+		return p.idleKeys()
 	}
 	return []key.Binding{k.NewSearch, k.Tabs, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
+}
+
+// idleKeys are the keys with the query left and no result: a new search,
+// and the audit log for those who read it.
+func (p *lookupPage) idleKeys() []key.Binding {
+	keys := []key.Binding{p.c.keys.NewSearch}
+	if p.c.canReadAudit() {
+		keys = append(keys, p.c.keys.Audit)
+	}
+	return keys
 }
 
 // escKey is esc as it acts now in the query: it clears, or goes back to the
 // queue once there is nothing left to clear.
 func (p *lookupPage) escKey() key.Binding {
 	k := p.c.keys
-	if !p.home && !p.busy && p.input.Value() == "" && p.err == nil && p.view == nil {
-		return k.backAs(p.c.loc.T("help.back"))
+	if p.busy || p.input.Value() != "" || p.err != nil || p.view != nil {
+		return k.Back
 	}
-	return k.Back
+	if p.home {
+		return k.backAs(p.c.loc.T("help.leave_query"))
+	}
+	return k.backAs(p.c.loc.T("help.back"))
 }
 
 // FullHelp groups the screen's keys.
@@ -228,8 +250,13 @@ func (p *lookupPage) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Search, p.escKey()}}
 	case p.acct.formOpen():
 		return [][]key.Binding{p.acct.formHelp()}
+	case p.view == nil:
+		return [][]key.Binding{p.idleKeys()}
 	}
 	full := [][]key.Binding{{k.Scroll, k.Page}, {k.Tabs, k.TabNumber}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+	if p.c.canReadAudit() {
+		full = append(full, []key.Binding{k.Audit})
+	}
 	if b, ok := p.acct.requestKey(); ok {
 		full = append(full, []key.Binding{b})
 	}

@@ -16,6 +16,7 @@ const (
 	pickStatus
 	pickAssign
 	pickReassign
+	pickAgent // the audit filter's agent
 )
 
 // pickItem is one choice: what the agent reads and what the page acts on.

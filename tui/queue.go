@@ -295,6 +295,10 @@ func (p *queuePage) browsing(msg tea.KeyMsg) tea.Cmd {
 		if p.c.canListRequests() {
 			return navCmd(openRequestsMsg{})
 		}
+	case key.Matches(msg, k.Audit):
+		if p.c.canReadAudit() {
+			return navCmd(openAuditMsg{})
+		}
 	}
 	return nil
 }
@@ -378,6 +382,9 @@ func (p *queuePage) FullHelp() [][]key.Binding {
 	}
 	if p.c.canListRequests() {
 		other = append(other, k.Requests)
+	}
+	if p.c.canReadAudit() {
+		other = append(other, k.Audit)
 	}
 	if p.filter.Search != "" {
 		other = append(other, k.backAs(p.c.loc.T("help.clear_search")))

@@ -22,6 +22,7 @@ type (
 	openLookupMsg   struct{}
 	openBoardMsg    struct{}
 	openRequestsMsg struct{}
+	openAuditMsg    struct{}
 	backMsg         struct{}
 )
 

@@ -242,6 +242,11 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newRequestsPage(c))
+	case openAuditMsg:
+		if !c.canReadAudit() || slices.ContainsFunc(m.stack, isAudit) {
+			return nil
+		}
+		return m.push(newAuditPage(c))
 	case backMsg:
 		return m.pop()
 	case langSavedMsg:
