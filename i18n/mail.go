@@ -64,12 +64,19 @@ func mailData(l *Localizer, in map[string]string) (map[string]any, error) {
 		}
 		out["Remaining"] = l.N("mail.backup_code_used.remaining", n, nil)
 	}
-	if s, ok := in["due"]; ok {
-		due, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return nil, fmt.Errorf("due %q is not RFC 3339", s)
+	for _, k := range []string{"due", "expires"} {
+		s, ok := in[k]
+		if !ok {
+			continue
 		}
-		out["Due"] = l.Date(due)
+		at, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q is not RFC 3339", k, s)
+		}
+		out[camel(k)] = l.Date(at)
+	}
+	if name, ok := in["limiter"]; ok && l.Has("limiter."+name) {
+		out["Limiter"] = l.T("limiter." + name)
 	}
 	return out, nil
 }

@@ -205,11 +205,13 @@ const (
 	EventResetCancelled       EventKind = "account_reset_cancelled"
 	EventSuspended            EventKind = "account_suspended"
 	EventReinstated           EventKind = "account_reinstated"
+	EventLimiterReset         EventKind = "proofing_limiter_reset"
+	EventInPersonEnrolled     EventKind = "in_person_enrolled"
 )
 
 // EventKinds lists every kind, for localization tests.
 var EventKinds = []EventKind{
-	EventAccountCreated, EventPhoneConfirmed, EventPhoneChanged, EventPhoneRemoved, EventReinstated,
+	EventAccountCreated, EventPhoneConfirmed, EventPhoneChanged, EventPhoneRemoved, EventReinstated, EventLimiterReset, EventInPersonEnrolled,
 	EventEmailChanged, EventPasswordChanged, EventAuthenticatorAdded,
 	EventAuthenticatorRemoved, EventBackupCodesAdded, EventBackupCodeUsed,
 	EventPersonalKeyUsed, EventSignIn, EventSignInFailed, EventSignIn2FAFailed,

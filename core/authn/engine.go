@@ -75,6 +75,13 @@ func (e *Engine) checkPending(p Pending) error {
 	return nil
 }
 
+// CheckSession refuses a session that is empty or older than 12 hours, for
+// the other parts of the core that act for a signed-in user.
+func (e *Engine) CheckSession(s Session) error { return e.checkSession(s) }
+
+// CheckPending refuses a password step that is empty or stale.
+func (e *Engine) CheckPending(p Pending) error { return e.checkPending(p) }
+
 func (e *Engine) checkSession(s Session) error {
 	if s.accountID == "" || e.clock.Now().After(s.at.Add(12*time.Hour)) {
 		return fault.New(fault.CodeNotPermitted)
@@ -118,6 +125,14 @@ func notifyAll(ctx context.Context, tx store.Tx, a account.Account, t notify.Tem
 		}
 	}
 	return nil
+}
+
+// Announce records an account event and its audit entry and notifies every
+// address of record, in tx: the one way other parts of the core tell a
+// user what happened to its account.
+func Announce(ctx context.Context, tx store.Tx, actor access.Actor, a account.Account, at time.Time,
+	kind account.EventKind, action, detail string, t notify.Template, data map[string]string) error {
+	return announce(ctx, tx, actor, a, at, kind, action, detail, t, data)
 }
 
 // fingerprintIP keys a throttle by client address without storing it.

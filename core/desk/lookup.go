@@ -15,6 +15,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
+	"supportdesk/core/proofing"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
@@ -270,6 +271,9 @@ func (d *Desk) load(ctx context.Context, r store.Reader, actor access.Actor, id 
 			ExpiresAt: rs.ExpiresAt(), CancelledAt: rs.CancelledAt, CancelledBy: rs.CancelledBy}
 	}
 	if v.Devices, err = r.Devices(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Proofing, err = proofing.Snapshot(ctx, r, id, now); err != nil {
 		return v, err
 	}
 	if actor.Can(access.ActAccountEvents, sc) {

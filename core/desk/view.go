@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"supportdesk/core/account"
+	"supportdesk/core/proofing"
 )
 
 // QueryKind is what a look-up query was recognised as.
@@ -38,7 +39,8 @@ type AccountView struct {
 	Devices      []account.Device
 	Events       []account.Event // newest first, at most EventLimit
 	Reset        *ResetView
-	OtherMatches int // other accounts that share the phone searched for
+	Proofing     *proofing.View // identity proofing; nil when never started (full views only)
+	OtherMatches int            // other accounts that share the phone searched for
 }
 
 // EventLimit is how many events a view carries.

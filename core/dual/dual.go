@@ -24,8 +24,9 @@ type Kind = access.Action
 
 // The kinds of request.
 const (
-	KindSuspend   Kind = access.ActSuspend
-	KindReinstate Kind = access.ActReinstate
+	KindSuspend      Kind = access.ActSuspend
+	KindReinstate    Kind = access.ActReinstate
+	KindLimiterReset Kind = access.ActLimiterReset // Detail names the limiter
 )
 
 // DefaultTTL is how long a request waits for a decision.
@@ -37,23 +38,33 @@ type Applier func(ctx context.Context, tx store.Tx, approver access.Actor, r sto
 
 // Control holds the requests.
 type Control struct {
-	st    store.Store
-	staff *staff.Staff
-	clock clock.Clock
-	ttl   time.Duration
-	apply map[Kind]Applier
+	st     store.Store
+	staff  *staff.Staff
+	clock  clock.Clock
+	ttl    time.Duration
+	apply  map[Kind]Applier
+	detail map[Kind]func(string) error
 }
 
 // New builds dual control with the account kinds registered.
 func New(st store.Store, s *staff.Staff, c clock.Clock) *Control {
-	ctl := &Control{st: st, staff: s, clock: c, ttl: DefaultTTL, apply: map[Kind]Applier{}}
-	ctl.Register(KindSuspend, setStatus(account.StatusSuspended, account.EventSuspended))
-	ctl.Register(KindReinstate, setStatus(account.StatusActive, account.EventReinstated))
+	ctl := &Control{st: st, staff: s, clock: c, ttl: DefaultTTL, apply: map[Kind]Applier{}, detail: map[Kind]func(string) error{}}
+	noDetail := func(d string) error {
+		if d != "" {
+			return fault.Invalid("detail", fault.CodeInvalidInput)
+		}
+		return nil
+	}
+	ctl.Register(KindSuspend, noDetail, setStatus(account.StatusSuspended, account.EventSuspended))
+	ctl.Register(KindReinstate, noDetail, setStatus(account.StatusActive, account.EventReinstated))
 	return ctl
 }
 
-// Register adds a kind of request ([5/10] adds the proofing limiter reset).
-func (c *Control) Register(k Kind, a Applier) { c.apply[k] = a }
+// Register adds a kind of request: check validates its detail when it is
+// asked for, a applies it when it is approved.
+func (c *Control) Register(k Kind, check func(detail string) error, a Applier) {
+	c.apply[k], c.detail[k] = a, check
+}
 
 // setStatus is the applier that moves an account to a status.
 func setStatus(to account.Status, ev account.EventKind) Applier {
@@ -92,14 +103,18 @@ type View struct {
 	Mine          bool // the viewer asked: it cannot approve
 }
 
-// Request asks for a change on an account, with a reason.
-func (c *Control) Request(ctx context.Context, tok staff.Token, kind Kind, accountID, reason string) (View, error) {
+// Request asks for a change on an account, with a reason; detail says
+// more where the kind needs it (the limiter to clear).
+func (c *Control) Request(ctx context.Context, tok staff.Token, kind Kind, accountID, detail, reason string) (View, error) {
 	reason, err := desk.CheckReason(reason)
 	if err != nil {
 		return View{}, err
 	}
 	if _, ok := c.apply[kind]; !ok {
 		return View{}, fault.Invalid("kind", fault.CodeInvalidInput)
+	}
+	if err := c.detail[kind](detail); err != nil {
+		return View{}, err
 	}
 	var out View
 	err = c.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
@@ -122,18 +137,18 @@ func (c *Control) Request(ctx context.Context, tok staff.Token, kind Kind, accou
 			return err
 		}
 		for _, p := range pending {
-			if p.Kind == string(kind) && p.Target == accountID && now.Before(p.ExpiresAt) {
+			if p.Kind == string(kind) && p.Target == accountID && p.Detail == detail && now.Before(p.ExpiresAt) {
 				return fault.ErrConflict // one open request per change
 			}
 		}
-		r := store.DualRequest{Kind: string(kind), Target: accountID, Reason: reason, RequestedBy: actor.ID,
+		r := store.DualRequest{Kind: string(kind), Target: accountID, Detail: detail, Reason: reason, RequestedBy: actor.ID,
 			RequestedAt: now, ExpiresAt: now.Add(c.ttl), State: store.DualPending}
 		if err := tx.InsertDualRequest(ctx, &r); err != nil {
 			return err
 		}
 		out = View{DualRequest: r, Mine: true}
 		return tx.AppendAudit(ctx, audit.Record(actor, now, "dual.request", "account", accountID,
-			"request="+itoa(r.ID)+" kind="+string(kind)))
+			"request="+itoa(r.ID)+" kind="+string(kind)+detailPart(detail)))
 	})
 	return out, err
 }
@@ -185,7 +200,7 @@ func (c *Control) decide(ctx context.Context, tok staff.Token, id int64, approve
 		if err := tx.UpdateDualRequest(ctx, &r); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", r.Target, target+" kind="+r.Kind))
+		return tx.AppendAudit(ctx, audit.Record(actor, now, action, "account", r.Target, target+" kind="+r.Kind+detailPart(r.Detail)))
 	})
 	if err != nil {
 		return err
@@ -226,3 +241,10 @@ func (c *Control) Pending(ctx context.Context, tok staff.Token) ([]View, error) 
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func detailPart(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " detail=" + d
+}

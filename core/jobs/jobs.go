@@ -1,7 +1,7 @@
 // Package jobs runs the core's background duties in one place: granting
 // account resets whose 24 hours have passed, closing granted ones whose
-// link lapsed, logging SLA breaches, reloading closure days, and the
-// outbox. Every duty is idempotent and safe with several processes on one
+// link lapsed, expiring in-person enrollments, logging SLA breaches,
+// reloading closure days, and the outbox. Every duty is idempotent and safe with several processes on one
 // database (each runs in its own write transaction, which serializes),
 // so a console and a serve may both run it.
 package jobs
@@ -14,6 +14,7 @@ import (
 	"supportdesk/core/authn"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/mail"
+	"supportdesk/core/proofing"
 )
 
 // Duty is one background task; it reports how many things it did.
@@ -34,10 +35,11 @@ type Runner struct {
 }
 
 // New returns the runner of the core's duties.
-func New(auth *authn.Engine, tickets *helpdesk.Desk, outbox *mail.Worker) *Runner {
+func New(auth *authn.Engine, tickets *helpdesk.Desk, idv *proofing.Engine, outbox *mail.Worker) *Runner {
 	return &Runner{Outbox: outbox, Duties: []Duty{
 		{"account_reset.grant", auth.GrantDue},
 		{"account_reset.expire", auth.ExpireLapsed},
+		{"idv.in_person_expire", idv.ExpireEnrollments},
 		{"closures.reload", func(ctx context.Context) (int, error) { return 0, tickets.ReloadClosures(ctx) }},
 		{"sla.breaches", tickets.LogBreaches},
 	}}

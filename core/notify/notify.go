@@ -31,6 +31,18 @@ const (
 	TemplateNewDevice       Template = "new_device_sign_in"
 )
 
+// The identity-proofing and caller-verification templates. Data: a
+// letter and a caller's code carry "code_sealed" (hex, sealed under the
+// row's AAD), an enrollment "code" (not a sign-in secret) and "expires"
+// (RFC 3339), a limiter reset "limiter".
+const (
+	TemplateAccountVerified Template = "account_verified"
+	TemplateLetter          Template = "verify_by_mail_letter"
+	TemplateInPerson        Template = "in_person_enrollment"
+	TemplateLimiterReset    Template = "proofing_limiter_reset"
+	TemplateCallerCode      Template = "caller_code"
+)
+
 // The ticket templates. Data: "ref" (SD-2026-000123); the acknowledgement
 // also "due" (an RFC 3339 instant) and "name", a reply "body".
 const (

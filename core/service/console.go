@@ -55,7 +55,13 @@ func (s *Service) Unmask(ctx context.Context, tok staff.Token, accountID, field 
 
 // RequestChange asks for a dual-control change on an account.
 func (s *Service) RequestChange(ctx context.Context, tok staff.Token, kind dual.Kind, accountID, reason string) (dual.View, error) {
-	return s.Dual.Request(ctx, tok, kind, accountID, reason)
+	return s.Dual.Request(ctx, tok, kind, accountID, "", reason)
+}
+
+// RequestLimiterReset asks for a proofing limiter to be cleared early (a
+// vendor outage, a documented misread): a different supervisor decides.
+func (s *Service) RequestLimiterReset(ctx context.Context, tok staff.Token, accountID, limiter, reason string) (dual.View, error) {
+	return s.Dual.Request(ctx, tok, dual.KindLimiterReset, accountID, limiter, reason)
 }
 
 // PendingRequests lists the dual-control requests waiting for a decision.

@@ -23,6 +23,7 @@ import (
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/jobs"
 	"supportdesk/core/mail"
+	"supportdesk/core/proofing"
 	"supportdesk/core/secret"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
@@ -37,6 +38,7 @@ type Config struct {
 	Limits   staff.Limits        // default: 30 minutes idle, 12 hours in all
 	Calendar *calendar.Config    // default: calendar.DefaultConfig()
 	Mail     *Mail               // nil: this process runs no outbox
+	Vendors  proofing.Vendors    // zero: the deterministic fake vendors
 }
 
 // Mail is how the outbox delivers: what the worker needs beyond the core.
@@ -51,16 +53,17 @@ type Mail struct {
 
 // Service is the opened core.
 type Service struct {
-	Store   store.Store
-	Keys    *secret.Keyring
-	Clock   clock.Clock
-	Staff   *staff.Staff
-	Auth    *authn.Engine
-	Desk    *desk.Desk
-	Tickets *helpdesk.Desk
-	Intake  *helpdesk.Intake
-	Dual    *dual.Control
-	Jobs    *jobs.Runner
+	Store    store.Store
+	Keys     *secret.Keyring
+	Clock    clock.Clock
+	Staff    *staff.Staff
+	Auth     *authn.Engine
+	Desk     *desk.Desk
+	Tickets  *helpdesk.Desk
+	Intake   *helpdesk.Intake
+	Dual     *dual.Control
+	Proofing *proofing.Engine
+	Jobs     *jobs.Runner
 }
 
 // keyCheck is the meta row that ties the database to its key file.
@@ -117,13 +120,18 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	dk := desk.New(st, keys, cfg.Clock, sf)
 	tickets := helpdesk.NewDesk(st, keys, cfg.Clock, policy, dk, sf)
 	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
-		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock)}
+		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
+		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors)}
+	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
+		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
+			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)
+		})
 	var outbox *mail.Worker
 	if m := cfg.Mail; m != nil {
 		outbox = &mail.Worker{Store: st, Keys: keys, Clock: cfg.Clock, Renderer: m.Renderer, Transport: m.Transport,
 			From: m.From, OnError: m.OnError, Texts: m.Texts, TextRenderer: m.TextRenderer}
 	}
-	svc.Jobs = jobs.New(auth, tickets, outbox)
+	svc.Jobs = jobs.New(auth, tickets, svc.Proofing, outbox)
 	return svc, nil
 }
 

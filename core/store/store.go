@@ -42,6 +42,7 @@ type Reader interface {
 	AuditReader
 	OutboxReader
 	StaffReader
+	ProofingReader
 	Meta(ctx context.Context, key string) ([]byte, error)
 }
 
@@ -52,6 +53,7 @@ type Tx interface {
 	AgentWriter
 	TicketWriter
 	StaffWriter
+	ProofingWriter
 	// AppendAudit seals e after the current head and stores it. Every core
 	// caller appends through it. Over a store wrapped by core/auditlog it
 	// also MACs the entry and signs the head at commit; a backend's own
@@ -153,6 +155,97 @@ type AgentReader interface {
 type AgentWriter interface {
 	InsertAgent(ctx context.Context, a access.Agent) error
 	UpdateAgent(ctx context.Context, a access.Agent) error
+}
+
+// IDV is where a user stands in identity proofing.
+type IDV struct {
+	AccountID      string
+	Step           string
+	IdentitySealed []byte // the identity data the user entered, sealed
+	DocAt          time.Time
+	ResolvedAt     time.Time
+	VerifiedAt     time.Time
+	StartedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// IDVAttempt is one attempt at a proofing step.
+type IDVAttempt struct {
+	ID        int64
+	AccountID string
+	Step      string
+	Passed    bool
+	Reasons   []string // reason codes, never PII
+	Detail    string   // e.g. the name of a mismatched field
+	At        time.Time
+}
+
+// Enrollment is an in-person proofing enrollment.
+type Enrollment struct {
+	AccountID string
+	Code      string
+	Status    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UpdatedAt time.Time
+}
+
+// Letter is a verify-by-mail letter; its code is stored hashed.
+type Letter struct {
+	ID        int64
+	AccountID string
+	CodeHash  []byte
+	SentAt    time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time
+}
+
+// FraudReview is the review of a proofing attempt that raised a signal.
+type FraudReview struct {
+	AccountID string
+	Status    string
+	OpenedAt  time.Time
+	DecidedAt time.Time
+	DecidedBy string
+}
+
+// CallerCheck is one caller verification: a code sent to a contact the
+// caller chose. AccountID is "" when the contact is no contact of record.
+type CallerCheck struct {
+	ID         string
+	SessionID  string
+	AccountID  string
+	CodeHash   []byte
+	Tries      int
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	VerifiedAt time.Time
+	EndsAt     time.Time
+	TicketID   int64
+}
+
+// ProofingReader reads identity proofing and caller verification.
+type ProofingReader interface {
+	IDV(ctx context.Context, accountID string) (*IDV, error) // nil when none
+	// IDVAttempts lists an account's attempts, newest first.
+	IDVAttempts(ctx context.Context, accountID string, limit int) ([]IDVAttempt, error)
+	Enrollment(ctx context.Context, accountID string) (*Enrollment, error) // nil when none
+	// EnrollmentsLapsed lists pending enrollments that expired at or before t.
+	EnrollmentsLapsed(ctx context.Context, t time.Time, limit int) ([]Enrollment, error)
+	Letters(ctx context.Context, accountID string) ([]Letter, error)         // newest first
+	FraudReview(ctx context.Context, accountID string) (*FraudReview, error) // nil when none
+	CallerCheck(ctx context.Context, id string) (CallerCheck, error)
+}
+
+// ProofingWriter changes identity proofing and caller verification.
+type ProofingWriter interface {
+	PutIDV(ctx context.Context, v IDV) error
+	InsertIDVAttempt(ctx context.Context, a *IDVAttempt) error
+	PutEnrollment(ctx context.Context, e Enrollment) error
+	InsertLetter(ctx context.Context, l *Letter) error
+	UseLetter(ctx context.Context, id int64, at time.Time) error
+	PutFraudReview(ctx context.Context, f FraudReview) error
+	PutCallerCheck(ctx context.Context, c CallerCheck) error
 }
 
 // StaffSession is a console or SSH session core issued at sign-in. Only
