@@ -22,6 +22,7 @@ type accountView struct {
 	v     *desk.AccountView
 	width int
 	now   time.Time
+	shown *desk.Unmasked // a contact unmasked for a supervisor, nil when none
 }
 
 // renderAccount returns the full, unclipped view for the viewport.
@@ -109,7 +110,7 @@ func (a accountView) emails() string {
 		return a.section("account.emails", a.none())
 	}
 	items := make([]string, 0, len(a.v.Emails))
-	for _, e := range a.v.Emails {
+	for i, e := range a.v.Emails {
 		confirmed := a.loc.T("account.email_unconfirmed")
 		if !e.ConfirmedAt.IsZero() {
 			confirmed = a.loc.T("account.email_confirmed", map[string]any{"Date": a.date(e.ConfirmedAt)})
@@ -118,9 +119,21 @@ func (a accountView) emails() string {
 		if !e.LastSignIn.IsZero() {
 			last = a.loc.T("account.last_sign_in", map[string]any{"Date": a.when(e.LastSignIn)})
 		}
-		items = append(items, a.s.item(2, a.width, sanitizeLine(e.Masked), confirmed+" · "+last))
+		items = append(items, a.s.item(2, a.width, a.contact("email", i, e.Masked), confirmed+" · "+last))
 	}
 	return a.section("account.emails", strings.Join(items, "\n"))
+}
+
+// contact is a contact of record as listed: masked, or in full with the
+// time it hides again when a supervisor unmasked it and that time is to
+// come.
+func (a accountView) contact(field string, i int, masked string) string {
+	u := a.shown
+	if u == nil || u.Field != field || u.Index != i || !a.now.Before(u.Until) {
+		return sanitizeLine(masked)
+	}
+	return a.s.Warn.Render(sanitizeLine(u.Value)) + " · " +
+		a.loc.T("unmask.until", map[string]any{"Time": a.loc.DateTime(u.Until)})
 }
 
 func (a accountView) phones() string {
@@ -131,8 +144,8 @@ func (a accountView) phones() string {
 		return a.section("account.phones", a.none())
 	}
 	items := make([]string, 0, len(a.v.Phones))
-	for _, p := range a.v.Phones {
-		title := sanitizeLine(p.Masked) + " · " + a.enum("delivery", string(p.Delivery))
+	for i, p := range a.v.Phones {
+		title := a.contact("phone", i, p.Masked) + " · " + a.enum("delivery", string(p.Delivery))
 		if p.Default {
 			title += " · " + a.loc.T("account.phone_default")
 		}

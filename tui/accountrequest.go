@@ -53,20 +53,6 @@ func (a *accountPanel) requestKey() (key.Binding, bool) {
 	return withHelp(a.c.keys.RequestChange, a.c.loc.T(id)), true
 }
 
-// formOpen reports whether the request form holds the keyboard.
-func (a *accountPanel) formOpen() bool { return a.form != nil }
-
-// hasDraft reports a reason typed and not sent.
-func (a *accountPanel) hasDraft() bool {
-	return a.form != nil && strings.TrimSpace(a.form.reason.Value()) != ""
-}
-
-// formHelp lists the form's keys.
-func (a *accountPanel) formHelp() []key.Binding {
-	k := a.c.keys
-	return []key.Binding{withHelp(k.Apply, a.c.loc.T("help.send_request")), k.Cancel}
-}
-
 // openForm opens the request form for the change the status calls for.
 func (a *accountPanel) openForm() tea.Cmd {
 	ti := textinput.New()
@@ -74,24 +60,31 @@ func (a *accountPanel) openForm() tea.Cmd {
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.CharLimit = desk.MaxReason
 	ti.Prompt = "> "
-	a.form = &changeForm{kind: a.changeKind(), reason: ti}
-	a.setFormWidth()
+	f := &changeForm{kind: a.changeKind(), reason: ti}
+	a.form = f
+	f.setWidth(a)
 	a.notice = notice{}
 	a.render()
-	return a.form.reason.Focus()
+	return f.reason.Focus()
 }
 
-// setFormWidth fits the reason beside its label.
-func (a *accountPanel) setFormWidth() {
-	if a.form != nil {
-		a.form.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
-	}
+// setWidth fits the reason beside its label.
+func (f *changeForm) setWidth(a *accountPanel) {
+	f.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
 }
 
-// formKey sends the request on enter, closes the form on esc, and types.
-func (a *accountPanel) formKey(msg tea.KeyMsg) tea.Cmd {
+// draft reports a reason typed and not sent.
+func (f *changeForm) draft() bool { return strings.TrimSpace(f.reason.Value()) != "" }
+
+// help lists the form's keys.
+func (f *changeForm) help(a *accountPanel) []key.Binding {
 	k := a.c.keys
-	f := a.form
+	return []key.Binding{withHelp(k.Apply, a.c.loc.T("help.send_request")), k.Cancel}
+}
+
+// key sends the request on enter, closes the form on esc, and types.
+func (f *changeForm) key(a *accountPanel, msg tea.KeyMsg) tea.Cmd {
+	k := a.c.keys
 	switch {
 	case key.Matches(msg, k.Apply):
 		reason := strings.TrimSpace(f.reason.Value())
@@ -105,12 +98,11 @@ func (a *accountPanel) formKey(msg tea.KeyMsg) tea.Cmd {
 		f.busy, f.err = true, nil
 		return requestChangeCmd(a.c.ctx, a.c.backend, a.c.token(), f.kind, a.v.ID, reason, a.owner)
 	case key.Matches(msg, k.Back):
-		a.form = nil
-		a.render()
+		a.closeForm()
 		return nil
 	}
 	var cmd tea.Cmd
-	f.reason, cmd = f.reason.Update(msg)
+	f.reason, cmd = f.reason.Update(sanitizeKey(msg, false))
 	return cmd
 }
 
@@ -120,12 +112,15 @@ func (a *accountPanel) requested(msg changeRequestedMsg) {
 	if a.v == nil || msg.accountID != a.v.ID {
 		return
 	}
+	f, open := a.form.(*changeForm)
 	switch {
 	case msg.err == nil:
-		a.form = nil
+		if open {
+			a.form = nil
+		}
 		a.notice = notice{id: "request.sent"}
-	case a.form != nil:
-		a.form.busy, a.form.err = false, msg.err
+	case open:
+		f.busy, f.err = false, msg.err
 	default:
 		a.notice = notice{id: "request.failed", kind: noticeErr, err: msg.err}
 		if fault.CodeOf(msg.err) == fault.CodeConflict {
@@ -135,31 +130,25 @@ func (a *accountPanel) requested(msg changeRequestedMsg) {
 	a.render()
 }
 
-// requestLines are the form, or the last request's flash, above the tabs.
-func (a *accountPanel) requestLines() []string {
+// lines are the form: its heading, the reason and its status.
+func (f *changeForm) lines(a *accountPanel) []string {
 	loc, s := a.c.loc, a.c.styles
-	if f := a.form; f != nil {
-		heading := "request.heading_suspend"
-		if f.kind == dual.KindReinstate {
-			heading = "request.heading_reinstate"
-		}
-		status := ""
-		switch {
-		case f.busy:
-			status = s.Busy.Render(truncate(loc.T("request.sending"), a.width))
-		case f.err != nil && fault.CodeOf(f.err) == fault.CodeConflict:
-			status = s.Warn.Render(truncate("! "+loc.T("request.conflict"), a.width))
-		case f.err != nil:
-			status = s.Error.Render(truncate("✗ "+loc.Err(f.err), a.width))
-		}
-		return []string{
-			s.Heading.Render(truncate(loc.T(heading), a.width)),
-			truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width),
-			status,
-		}
+	heading := "request.heading_suspend"
+	if f.kind == dual.KindReinstate {
+		heading = "request.heading_reinstate"
 	}
-	if a.notice.id != "" {
-		return []string{a.c.noticeLine(a.notice, a.width)}
+	status := ""
+	switch {
+	case f.busy:
+		status = s.Busy.Render(truncate(loc.T("request.sending"), a.width))
+	case f.err != nil && fault.CodeOf(f.err) == fault.CodeConflict:
+		status = s.Warn.Render(truncate("! "+loc.T("request.conflict"), a.width))
+	case f.err != nil:
+		status = s.Error.Render(truncate("✗ "+loc.Err(f.err), a.width))
 	}
-	return nil
+	return []string{
+		s.Heading.Render(truncate(loc.T(heading), a.width)),
+		truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width),
+		status,
+	}
 }

@@ -47,10 +47,14 @@ type accountPanel struct {
 	tickets    []helpdesk.QueueItem
 	state      ticketsState
 	ticketsErr error
-	form       *changeForm // the dual-control request being written, nil when closed
-	notice     notice      // the last request's outcome
-	width      int
-	height     int
+	form       panelForm // the form open over the tabs, nil when none
+	notice     notice    // the last action's outcome
+	// shown is a contact of record unmasked until shown.Until. It lives
+	// here only: never logged, never in a draft, dropped with the account.
+	shown    *desk.Unmasked
+	shownGen int // the unmask in force; older expiry timers are dropped
+	width    int
+	height   int
 }
 
 func newAccountPanel(c *common, owner int) *accountPanel {
@@ -75,6 +79,7 @@ func (a *accountPanel) setView(v *desk.AccountView) {
 	if !same {
 		a.tab, a.tickets, a.state, a.ticketsErr = tabOverview, nil, ticketsNone, nil
 		a.form, a.notice = nil, notice{}
+		a.hideShown() // another account, or none: the unmasked value goes
 	}
 	a.render()
 	if !same {
@@ -125,7 +130,7 @@ func (a *accountPanel) refresh() {
 
 // viewportHeight is what the tab bar and the request lines leave.
 func (a *accountPanel) viewportHeight() int {
-	return max(1, a.height-lipgloss.Height(a.tabBar())-len(a.requestLines()))
+	return max(1, a.height-lipgloss.Height(a.tabBar())-len(a.formLines()))
 }
 
 // render puts the tab's content in the viewport.
@@ -143,27 +148,34 @@ func (a *accountPanel) render() {
 // it used the message.
 func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 	k := a.c.keys
+	if pm, ok := msg.(panelMsg); ok && pm.panelOf() != a.owner {
+		return nil, false
+	}
+	a.expireShown() // whatever comes, an unmask past its time is not drawn again
 	switch msg := msg.(type) {
 	case accountTicketsMsg:
-		if msg.to != a.owner || a.v == nil || msg.accountID != a.v.ID {
+		if a.v == nil || msg.accountID != a.v.ID {
 			return nil, false
 		}
 		a.state, a.tickets, a.ticketsErr = ticketsLoaded, msg.items, msg.err
 		a.render()
 		return nil, true
 	case changeRequestedMsg:
-		if msg.to != a.owner {
-			return nil, false
-		}
 		a.requested(msg)
 		return nil, true
+	case unmaskedMsg:
+		return a.unmasked(msg), true
+	case unmaskTickMsg:
+		return a.unmaskTick(msg), true
 	case tea.KeyMsg:
 		if a.form != nil {
-			return a.formKey(msg), true
+			return a.form.key(a, msg), true
 		}
 		switch {
 		case key.Matches(msg, k.RequestChange) && a.canRequest():
 			return a.openForm(), true
+		case key.Matches(msg, k.Unmask) && a.canUnmask():
+			return a.openUnmask(), true
 		case key.Matches(msg, k.TabNumber):
 			i, _ := strconv.Atoi(msg.String())
 			return a.setTab(i - 1), true
@@ -215,12 +227,21 @@ func (a *accountPanel) View() string {
 	if a.v == nil {
 		return a.c.styles.Muted.Render(wrap(a.c.loc.T("account.no_linked"), max(1, a.width)))
 	}
-	return strings.Join(append(a.requestLines(), a.tabBar(), a.vp.View()), "\n")
+	vp := a.vp
+	if a.shown != nil && !a.c.now().Before(a.shown.Until) {
+		// Past its time with no message since: draw a copy without it.
+		vp.SetContent(a.contentWith(nil))
+	}
+	return strings.Join(append(a.formLines(), a.tabBar(), vp.View()), "\n")
 }
 
-// content renders the tab in view.
-func (a *accountPanel) content() string {
-	av := accountView{c: a.c, loc: a.c.loc, s: a.c.styles, v: a.v, width: max(a.width, 20), now: a.c.now()}
+// content renders the tab in view, with the contact unmasked if any.
+func (a *accountPanel) content() string { return a.contentWith(a.shown) }
+
+// contentWith renders the tab in view with shown in place of its masked
+// value.
+func (a *accountPanel) contentWith(shown *desk.Unmasked) string {
+	av := accountView{c: a.c, loc: a.c.loc, s: a.c.styles, v: a.v, width: max(a.width, 20), now: a.c.now(), shown: shown}
 	var secs []func() string
 	switch a.tab {
 	case tabOverview:

@@ -337,7 +337,7 @@ func (p *auditPage) formKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	return f.update(msg)
+	return f.update(sanitizeKey(msg, false))
 }
 
 // pickerKey puts the chosen agent's id in the form.

@@ -56,6 +56,11 @@ type Accounts interface {
 	// (not_found, query_too_long, query_unrecognised, phone_malformed,
 	// email_malformed, not_permitted).
 	Lookup(ctx context.Context, tok staff.Token, query string) (desk.AccountView, error)
+	// Unmask shows one email or phone of record in full (field "email" or
+	// "phone", index as the view lists them) until the answer's Until, 15
+	// minutes; supervisors only, with a reason that core audits. Errors:
+	// invalid_input (reason), not_found, not_permitted.
+	Unmask(ctx context.Context, tok staff.Token, accountID, field string, index int, reason string) (desk.Unmasked, error)
 }
 
 // Requests is dual control: a staff member asks for a sensitive change with

@@ -67,6 +67,9 @@ type fakeBackend struct {
 	auditLog   []audit.Entry     // the log, newest first, as AuditLog serves it
 	audits     []auditlog.Filter // the filters AuditLog was asked with
 	auditErr   error
+	now        func() time.Time // the core's clock for Until; fixedNow when nil
+	unmasks    []string         // "email 1: reason"
+	unmaskErr  error
 }
 
 func newFake(lang string) *fakeBackend {

@@ -61,7 +61,7 @@ func (p *lookupPage) blurInput() {
 // account's request form.
 func (p *lookupPage) InputFocused() bool { return p.input.Focused() || p.acct.formOpen() }
 
-// hasDraft reports a request reason typed and not sent.
+// hasDraft reports text typed in the account panel's form and not sent.
 func (p *lookupPage) hasDraft() bool { return p.acct.hasDraft() }
 
 // Title names the screen in the header.
@@ -103,7 +103,7 @@ func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.blurInput()
 		p.acct.setView(p.view)
 		return p, nil
-	case accountTicketsMsg, changeRequestedMsg:
+	case panelMsg:
 		cmd, _ := p.acct.update(msg)
 		return p, cmd
 	case tea.KeyMsg:
@@ -253,14 +253,17 @@ func (p *lookupPage) FullHelp() [][]key.Binding {
 	case p.view == nil:
 		return [][]key.Binding{p.idleKeys()}
 	}
-	full := [][]key.Binding{{k.Scroll, k.Page}, {k.Tabs, k.TabNumber}, {k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}}
+	// The account's actions come first: a narrow footer cuts the last
+	// columns.
+	var full [][]key.Binding
+	if keys := p.acct.actionKeys(); len(keys) > 0 {
+		full = append(full, keys)
+	}
+	other := []key.Binding{k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}
 	if p.c.canReadAudit() {
-		full = append(full, []key.Binding{k.Audit})
+		other = append(other, k.Audit)
 	}
-	if b, ok := p.acct.requestKey(); ok {
-		full = append(full, []key.Binding{b})
-	}
-	return full
+	return append(full, []key.Binding{k.Scroll, k.Page}, []key.Binding{k.Tabs, k.TabNumber}, other)
 }
 
 // View renders the query line, its status and the result.

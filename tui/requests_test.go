@@ -215,7 +215,7 @@ func TestRequestSuspension(t *testing.T) {
 		t.Errorf("form heading missing:\n%s", view)
 	}
 	send(m, "enter")
-	if m.lookup.acct.form.err == nil || len(f.changes) != 0 {
+	if m.lookup.acct.form.(*changeForm).err == nil || len(f.changes) != 0 {
 		t.Fatal("an empty reason was sent")
 	}
 	typeText(m, "Caller reports takeover; q stays text")

@@ -260,7 +260,7 @@ func (p *ticketPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.picker.items = assignItems(p.c, msg.agents)
 		}
 		return p, nil
-	case accountTicketsMsg, changeRequestedMsg:
+	case panelMsg:
 		cmd, _ := p.account.update(msg)
 		return p, cmd
 	case tea.KeyMsg:
@@ -617,9 +617,7 @@ func (p *ticketPage) FullHelp() [][]key.Binding {
 	move := []key.Binding{k.Scroll, k.Page, k.Tabs, k.TabNumber}
 	if p.focus == focusAccount {
 		move = append(move, withHelp(k.Cycle, p.c.loc.T("help.tabs")))
-		if b, ok := p.account.requestKey(); ok {
-			set = append(set, b)
-		}
+		set = append(set, p.account.actionKeys()...)
 	}
 	return [][]key.Binding{work, set, move, {k.backAs(p.c.loc.T("help.back"))}}
 }

@@ -136,6 +136,8 @@ func isAnswer(msg tea.Msg) bool {
 		return true
 	case langSavedMsg, touchedMsg, unlockedMsg:
 		return false // the root's own
+	case panelMsg:
+		return true // an account panel's answer or timer
 	}
 	_, ok := msg.(callAnswer)
 	return ok
