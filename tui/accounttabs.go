@@ -167,6 +167,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 		return a.unmasked(msg), true
 	case unmaskTickMsg:
 		return a.unmaskTick(msg), true
+	case escalatedMsg:
+		return a.escalated(msg), true
 	case tea.KeyMsg:
 		if a.form != nil {
 			return a.form.key(a, msg), true
@@ -176,6 +178,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 			return a.openForm(), true
 		case key.Matches(msg, k.Unmask) && a.canUnmask():
 			return a.openUnmask(), true
+		case key.Matches(msg, k.Escalate) && a.canEscalate():
+			return a.openEscalate(), true
 		case key.Matches(msg, k.TabNumber):
 			i, _ := strconv.Atoi(msg.String())
 			return a.setTab(i - 1), true

@@ -154,4 +154,9 @@ type Tickets interface {
 	RemoveClosure(ctx context.Context, tok staff.Token, day string) error
 	// AccountTickets lists the tickets linked to an account, newest first.
 	AccountTickets(ctx context.Context, tok staff.Token, accountID string) ([]helpdesk.QueueItem, error)
+	// Escalate opens a ticket for the contact center about an account in
+	// an agency desk's scope and returns it (its Ref names it). Errors:
+	// invalid_input (Field subject, message or category), not_found (also
+	// for an account outside the desk's scope), not_permitted.
+	Escalate(ctx context.Context, tok staff.Token, e helpdesk.Escalation) (ticket.Ticket, error)
 }

@@ -216,7 +216,11 @@ func (p *lookupPage) ShortHelp() []key.Binding {
 	case p.view == nil:
 		return p.idleKeys()
 	}
-	return []key.Binding{k.NewSearch, k.Tabs, k.Scroll, k.backAs(p.c.loc.T("help.close_result"))}
+	short := []key.Binding{k.NewSearch, k.Tabs, k.Scroll}
+	if p.acct.canEscalate() {
+		short = append(short, k.Escalate) // an agency desk's one action: in sight
+	}
+	return append(short, k.backAs(p.c.loc.T("help.close_result")))
 }
 
 // idleKeys are the keys with the query left and no result: a new search,

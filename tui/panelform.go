@@ -80,5 +80,8 @@ func (a *accountPanel) actionKeys() []key.Binding {
 	if a.canUnmask() {
 		keys = append(keys, a.c.keys.Unmask)
 	}
+	if a.canEscalate() {
+		keys = append(keys, a.c.keys.Escalate)
+	}
 	return keys
 }

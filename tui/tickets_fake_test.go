@@ -31,6 +31,8 @@ type fakeTickets struct {
 	reassigned   [][]int64
 	conflictNext bool // the next write finds the ticket changed by someone else
 	accountCalls int
+	escalations  []helpdesk.Escalation
+	escalateErr  error
 }
 
 // newFakeTickets serves the small mixed queue the golden files show.
