@@ -385,8 +385,12 @@ func TestSignInCancelsPendingReset(t *testing.T) {
 	}
 	// Staff cancel through the desk, on their session.
 	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "agent-1@example.gov", Role: access.RoleAgent})
-	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeResetNotPending {
+	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelSuspectedFraud); code(t, err) != fault.CodeResetNotPending {
 		t.Fatalf("cancel of a cancelled reset: %v", err)
+	}
+	// "On a verified caller's word" needs a caller this session verified.
+	if err := svc.Desk.CancelReset(ctx, agent.Token, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeCallerUnverified {
+		t.Fatalf("cancel on an unverified caller's word: %v", err)
 	}
 	desk := coretest.AddStaff(t, svc, staff.NewAgent{Email: "d@example.gov", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}})
 	if err := svc.Desk.CancelReset(ctx, desk.Token, id, authn.CancelVerifiedCaller); code(t, err) != fault.CodeNotPermitted {

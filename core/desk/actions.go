@@ -28,8 +28,33 @@ func (d *Desk) CancelReset(ctx context.Context, tok staff.Token, accountID strin
 		if err := staff.Check(actor, access.ActResetCancel, sc, "account", accountID); err != nil {
 			return err
 		}
+		if why == authn.CancelVerifiedCaller {
+			ok, err := CallerVerified(ctx, tx, actor, accountID, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return staff.Deny(access.ActResetCancel, "account", accountID, fault.New(fault.CodeCallerUnverified))
+			}
+		}
 		return authn.CancelResetTx(ctx, tx, actor, accountID, why, now)
 	})
+}
+
+// CallerVerified reports whether this session verified a caller for the
+// account within the last 30 minutes: what "on a verified caller's word"
+// means.
+func CallerVerified(ctx context.Context, r store.Reader, actor access.Actor, accountID string, now time.Time) (bool, error) {
+	if actor.Session == "" || accountID == "" {
+		return false, nil
+	}
+	checks, err := r.CallerChecks(ctx, actor.Session)
+	for _, c := range checks {
+		if c.AccountID == accountID && !c.VerifiedAt.IsZero() && now.Before(c.EndsAt) {
+			return true, err
+		}
+	}
+	return false, err
 }
 
 // UnmaskFor is how long an unmasked value may stay on a supervisor's screen.

@@ -43,6 +43,7 @@ const (
 	CodeAgentDisabled     Code = "agent_disabled"
 	CodeRequestDecided    Code = "request_decided" // a dual-control request already approved, rejected or expired
 	CodeRequestExpired    Code = "request_expired"
+	CodeCallerUnverified  Code = "caller_unverified" // verify the caller first
 )
 
 // Error is a core error with a stable code. Field names an input field for

@@ -58,6 +58,9 @@ const (
 	StatusQueued Status = "queued"
 	StatusSent   Status = "sent"
 	StatusFailed Status = "failed"
+	// StatusVoid is a row written so that two paths do the same work (a
+	// caller code for a contact on no account): never delivered.
+	StatusVoid Status = "void"
 )
 
 // Notification is one outbox row. The recipient is sealed; Data holds

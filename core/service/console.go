@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"supportdesk/core/authn"
+	"supportdesk/core/callers"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
@@ -141,4 +142,31 @@ func (s *Service) AccountTickets(ctx context.Context, tok staff.Token, accountID
 // agency desk's scope.
 func (s *Service) Escalate(ctx context.Context, tok staff.Token, e helpdesk.Escalation) (ticket.Ticket, error) {
 	return s.Tickets.Escalate(ctx, tok, e)
+}
+
+// VerifyCaller sends a code to the email or phone a caller states, if it is
+// a contact of record; the answer is the same either way. call links the
+// verification to a call on record (0 for none).
+func (s *Service) VerifyCaller(ctx context.Context, tok staff.Token, stated string, call int64) (callers.Check, error) {
+	return s.Callers.Start(ctx, tok, stated, call)
+}
+
+// ConfirmCaller checks the code the caller read back and opens the account.
+func (s *Service) ConfirmCaller(ctx context.Context, tok staff.Token, checkID, code string) (callers.Verified, error) {
+	return s.Callers.Confirm(ctx, tok, checkID, code)
+}
+
+// StartCall puts a phone call on record.
+func (s *Service) StartCall(ctx context.Context, tok staff.Token, language string, category ticket.Category) (ticket.Ticket, error) {
+	return s.Tickets.StartCall(ctx, tok, language, category)
+}
+
+// RecordStep writes a guided step's outcome and note on a call.
+func (s *Service) RecordStep(ctx context.Context, tok staff.Token, call int64, step, outcome, note string) (helpdesk.TicketView, error) {
+	return s.Tickets.RecordStep(ctx, tok, call, step, outcome, note)
+}
+
+// EndCall closes a call with its outcome.
+func (s *Service) EndCall(ctx context.Context, tok staff.Token, call int64, outcome, note string) (helpdesk.TicketView, error) {
+	return s.Tickets.EndCall(ctx, tok, call, outcome, note)
 }

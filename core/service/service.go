@@ -16,6 +16,7 @@ import (
 	"supportdesk/core/auditlog"
 	"supportdesk/core/authn"
 	"supportdesk/core/calendar"
+	"supportdesk/core/callers"
 	"supportdesk/core/clock"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
@@ -63,6 +64,7 @@ type Service struct {
 	Intake   *helpdesk.Intake
 	Dual     *dual.Control
 	Proofing *proofing.Engine
+	Callers  *callers.Callers
 	Jobs     *jobs.Runner
 }
 
@@ -121,7 +123,7 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	tickets := helpdesk.NewDesk(st, keys, cfg.Clock, policy, dk, sf)
 	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
 		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
-		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors)}
+		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors), Callers: callers.New(st, keys, cfg.Clock, sf, dk)}
 	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
 		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
 			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)

@@ -235,6 +235,8 @@ type ProofingReader interface {
 	Letters(ctx context.Context, accountID string) ([]Letter, error)         // newest first
 	FraudReview(ctx context.Context, accountID string) (*FraudReview, error) // nil when none
 	CallerCheck(ctx context.Context, id string) (CallerCheck, error)
+	// CallerChecks lists a staff session's checks, newest first.
+	CallerChecks(ctx context.Context, sessionID string) ([]CallerCheck, error)
 }
 
 // ProofingWriter changes identity proofing and caller verification.

@@ -163,15 +163,23 @@ func (t *txn) PutFraudReview(ctx context.Context, f store.FraudReview) error {
 
 const callerCols = `id, session_id, account_id, code_hash, tries, created_at, expires_at, verified_at, ends_at, ticket_id`
 
+func scanCallerCheck(s scanner) (store.CallerCheck, error) {
+	var k store.CallerCheck
+	var cr, ex, ver, end int64
+	err := s.Scan(&k.ID, &k.SessionID, &k.AccountID, &k.CodeHash, &k.Tries, &cr, &ex, &ver, &end, &k.TicketID)
+	k.CreatedAt, k.ExpiresAt, k.VerifiedAt, k.EndsAt = tm(cr), tm(ex), tm(ver), tm(end)
+	return k, err
+}
+
 // CallerCheck reads one caller verification.
 func (c *conn) CallerCheck(ctx context.Context, id string) (store.CallerCheck, error) {
-	return one(c, ctx, `SELECT `+callerCols+` FROM caller_checks WHERE id = ?`, func(s scanner) (store.CallerCheck, error) {
-		var k store.CallerCheck
-		var cr, ex, ver, end int64
-		err := s.Scan(&k.ID, &k.SessionID, &k.AccountID, &k.CodeHash, &k.Tries, &cr, &ex, &ver, &end, &k.TicketID)
-		k.CreatedAt, k.ExpiresAt, k.VerifiedAt, k.EndsAt = tm(cr), tm(ex), tm(ver), tm(end)
-		return k, err
-	}, id)
+	return one(c, ctx, `SELECT `+callerCols+` FROM caller_checks WHERE id = ?`, scanCallerCheck, id)
+}
+
+// CallerChecks lists a staff session's checks, newest first.
+func (c *conn) CallerChecks(ctx context.Context, sessionID string) ([]store.CallerCheck, error) {
+	return collect(c, ctx, `SELECT `+callerCols+` FROM caller_checks WHERE session_id = ? ORDER BY created_at DESC, id`,
+		func(rs *sql.Rows) (store.CallerCheck, error) { return scanCallerCheck(rs) }, sessionID)
 }
 
 // PutCallerCheck stores a caller verification.
