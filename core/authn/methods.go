@@ -91,6 +91,9 @@ func (e *Engine) bound(ctx context.Context, s Session, kind account.EventKind, t
 
 // AddAuthApp binds a TOTP app once the user proves it with a current code.
 func (e *Engine) AddAuthApp(ctx context.Context, s Session, name, seed, code string) error {
+	if err := e.checkSession(s); err != nil {
+		return err // who asks comes before what it sent
+	}
 	now := e.clock.Now()
 	step, ok := MatchTOTP(seed, code, now)
 	if !ok {
