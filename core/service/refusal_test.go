@@ -36,7 +36,7 @@ func TestStaffCannotBindOrRemoveMethods(t *testing.T) {
 			in.Agencies = []string{"ssa"}
 		}
 		coretest.AddStaff(t, svc, in) // a live staff session changes nothing below
-		var forged authn.Session     // the only Session a caller outside authn can make
+		var forged authn.Session      // the only Session a caller outside authn can make
 		calls := map[string]error{
 			"AddAuthApp":            svc.Auth.AddAuthApp(ctx, forged, "app", "JBSWY3DPEHPK3PXP", "123456"),
 			"AddPhone":              svc.Auth.AddPhone(ctx, forged, "+12025550199", account.DeliverySMS),
