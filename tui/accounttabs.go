@@ -53,8 +53,11 @@ type accountPanel struct {
 	// here only: never logged, never in a draft, dropped with the account.
 	shown    *desk.Unmasked
 	shownGen int // the unmask in force; older expiry timers are dropped
-	width    int
-	height   int
+	// reload asks the owner page for the account as it now is, after an
+	// action that changed it; nil leaves the view as it is.
+	reload func() tea.Cmd
+	width  int
+	height int
 }
 
 func newAccountPanel(c *common, owner int) *accountPanel {
@@ -169,6 +172,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 		return a.unmaskTick(msg), true
 	case escalatedMsg:
 		return a.escalated(msg), true
+	case resetCancelledMsg:
+		return a.resetCancelled(msg), true
 	case tea.KeyMsg:
 		if a.form != nil {
 			return a.form.key(a, msg), true
@@ -180,6 +185,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 			return a.openUnmask(), true
 		case key.Matches(msg, k.Escalate) && a.canEscalate():
 			return a.openEscalate(), true
+		case key.Matches(msg, k.CancelReset) && a.canCancelReset():
+			return a.openCancelReset(), true
 		case key.Matches(msg, k.TabNumber):
 			i, _ := strconv.Atoi(msg.String())
 			return a.setTab(i - 1), true

@@ -9,6 +9,7 @@ import (
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
 	"supportdesk/core/auditlog"
+	"supportdesk/core/authn"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
@@ -61,6 +62,12 @@ type Accounts interface {
 	// minutes; supervisors only, with a reason that core audits. Errors:
 	// invalid_input (reason), not_found, not_permitted.
 	Unmask(ctx context.Context, tok staff.Token, accountID, field string, index int, reason string) (desk.Unmasked, error)
+	// CancelReset cancels a waiting or granted account reset on a verified
+	// caller's word (authn.CancelVerifiedCaller) or as suspected fraud
+	// (authn.CancelSuspectedFraud: the account goes to fraud review);
+	// audited, and every address of record is notified. Errors:
+	// reset_not_pending, not_found, not_permitted.
+	CancelReset(ctx context.Context, tok staff.Token, accountID string, why authn.CancelReason) error
 }
 
 // Requests is dual control: a staff member asks for a sensitive change with

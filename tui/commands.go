@@ -28,9 +28,10 @@ type signInFailedMsg struct{ err error }
 // lookupDoneMsg carries a look-up's result; seq ties it to its request so a
 // late answer to an abandoned search is dropped.
 type lookupDoneMsg struct {
-	seq  int
-	view desk.AccountView
-	err  error
+	seq    int
+	view   desk.AccountView
+	err    error
+	reload bool // the account in view read again after an action, not a search
 }
 
 // langSavedMsg reports whether the agent's language was stored.

@@ -263,21 +263,20 @@ func (f *escalateForm) lines(a *accountPanel) []string {
 	if f.focus == escMessage {
 		msgLabel = "> " + msgLabel
 	}
-	out := []string{
-		s.Heading.Render(truncate(loc.T("escalate.heading"), a.width)),
+	out := styledLines(s.Heading, loc.T("escalate.heading"), a.width)
+	out = append(out,
 		truncate(label("field.category")+cat, a.width),
 		truncate(label("field.subject")+f.subject.View(), a.width),
 		truncate(s.Label.Render(msgLabel), a.width),
-	}
+	)
 	for _, l := range strings.Split(f.message.View(), "\n") {
 		out = append(out, truncate(l, a.width))
 	}
-	status := ""
 	switch {
 	case f.busy:
-		status = s.Busy.Render(truncate(loc.T("escalate.busy"), a.width))
+		return append(out, s.Busy.Render(truncate(loc.T("escalate.busy"), a.width)))
 	case f.err != nil:
-		status = s.Error.Render(truncate("✗ "+loc.Err(f.err), a.width))
+		return append(out, styledLines(s.Error, "✗ "+loc.Err(f.err), a.width)...)
 	}
-	return append(out, status)
+	return append(out, "")
 }

@@ -70,6 +70,8 @@ type fakeBackend struct {
 	now        func() time.Time // the core's clock for Until; fixedNow when nil
 	unmasks    []string         // "email 1: reason"
 	unmaskErr  error
+	cancels    []string // "verified_caller <account>"
+	cancelErr  error
 }
 
 func newFake(lang string) *fakeBackend {

@@ -111,3 +111,14 @@ func (s *styles) item(indent, width int, title string, details ...string) string
 	}
 	return strings.Join(lines, "\n")
 }
+
+// styledLines wraps text to width and renders each line in st, for the
+// lines of a form that must show whole (a confirmation, an error) even in
+// a narrow panel.
+func styledLines(st lipgloss.Style, text string, width int) []string {
+	lines := strings.Split(wrap(text, max(1, width)), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
+}

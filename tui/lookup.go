@@ -40,6 +40,7 @@ func newLookupPage(c *common) *lookupPage {
 	ti.CharLimit = desk.MaxQueryLength
 	p := &lookupPage{c: c, id: c.nextID(), input: ti}
 	p.acct = newAccountPanel(c, p.id)
+	p.acct.reload = p.reloadAccount
 	p.focusInput()
 	return p
 }
@@ -89,6 +90,10 @@ func (p *lookupPage) refresh() {
 func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case lookupDoneMsg:
+		if msg.reload {
+			p.reloaded(msg)
+			return p, nil
+		}
 		if msg.seq != p.seq || !p.busy {
 			return p, nil // an answer to a search the agent abandoned
 		}
@@ -179,6 +184,31 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 	}
 	cmd, _ := p.acct.update(msg)
 	return cmd
+}
+
+// reloadAccount reads the account in view again by its UUID, after an
+// action that changed it; the query and the panel's tab stay as they are.
+func (p *lookupPage) reloadAccount() tea.Cmd {
+	if p.view == nil || p.busy || p.c.agent == nil {
+		return nil
+	}
+	read := lookupCmd(p.c.ctx, p.c.backend, p.c.token(), p.view.ID, p.seq)
+	return func() tea.Msg {
+		msg, _ := read().(lookupDoneMsg)
+		msg.reload = true
+		return msg
+	}
+}
+
+// reloaded shows the account as read again, if it is still the one in
+// view and no search started since; a failed read keeps the old view.
+func (p *lookupPage) reloaded(msg lookupDoneMsg) {
+	if msg.err != nil || msg.seq != p.seq || p.busy || p.view == nil || msg.view.ID != p.view.ID {
+		return
+	}
+	v := msg.view
+	p.view = &v
+	p.acct.setView(p.view)
 }
 
 // reopen readies the screen when the agent comes back to it from the queue:

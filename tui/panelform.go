@@ -83,5 +83,8 @@ func (a *accountPanel) actionKeys() []key.Binding {
 	if a.canEscalate() {
 		keys = append(keys, a.c.keys.Escalate)
 	}
+	if a.canCancelReset() {
+		keys = append(keys, a.c.keys.CancelReset)
+	}
 	return keys
 }

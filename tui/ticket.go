@@ -69,6 +69,7 @@ func newTicketPage(c *common, id int64) *ticketPage {
 	p := &ticketPage{c: c, id: c.nextID(), ticketID: id, thread: viewport.New(0, 0), composer: ta}
 	p.thread.KeyMap = c.keys.Viewport
 	p.account = newAccountPanel(c, p.id)
+	p.account.reload = p.load // the ticket carries its account as it now is
 	return p
 }
 

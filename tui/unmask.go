@@ -161,7 +161,7 @@ func (c unmaskChoice) label(a *accountPanel) string {
 // the status.
 func (f *unmaskForm) lines(a *accountPanel) []string {
 	loc, s := a.c.loc, a.c.styles
-	out := []string{s.Heading.Render(truncate(loc.T("unmask.heading", map[string]any{"Duration": loc.Duration(desk.UnmaskFor)}), a.width))}
+	out := styledLines(s.Heading, loc.T("unmask.heading", map[string]any{"Duration": loc.Duration(desk.UnmaskFor)}), a.width)
 	top := max(0, min(f.cursor-unmaskRows/2, len(f.choices)-unmaskRows))
 	for i := top; i < len(f.choices) && i < top+unmaskRows; i++ {
 		c := f.choices[i]
@@ -172,14 +172,14 @@ func (f *unmaskForm) lines(a *accountPanel) []string {
 		}
 		out = append(out, truncate("  "+text, a.width))
 	}
-	status := ""
+	out = append(out, truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width))
 	switch {
 	case f.busy:
-		status = s.Busy.Render(truncate(loc.T("unmask.busy"), a.width))
+		return append(out, s.Busy.Render(truncate(loc.T("unmask.busy"), a.width)))
 	case f.err != nil:
-		status = s.Error.Render(truncate("✗ "+loc.Err(f.err), a.width))
+		return append(out, styledLines(s.Error, "✗ "+loc.Err(f.err), a.width)...)
 	}
-	return append(out, truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width), status)
+	return append(out, "")
 }
 
 // unmasked takes core's answer. The value is kept only if the account it
