@@ -31,6 +31,12 @@ func (s Status) Exhausted() bool { return s.Used >= s.Max }
 
 func (l Limit) key(subject string) string { return "limit:" + l.Name + ":" + subject }
 
+// Record sets the subject's window as it would stand after used attempts
+// from start on: the seeder's way to show a limiter mid-window.
+func (l Limit) Record(ctx context.Context, tx store.Tx, subject string, used int, start time.Time) error {
+	return tx.PutThrottle(ctx, store.Throttle{Key: l.key(subject), Count: used, WindowStart: start})
+}
+
 // window returns the subject's current window at now: a lapsed one starts
 // afresh.
 func (l Limit) window(ctx context.Context, r store.Reader, subject string, now time.Time) (store.Throttle, error) {

@@ -378,6 +378,7 @@ func (g *gen) account(ctx context.Context, tx store.Tx, i int) error {
 		}
 		evs = append(evs, ev{account.EventPhoneConfirmed, created, string(delivery)})
 	}
+	idvCase := Case(g.seed, i)
 	if r.IntN(100) < 30 {
 		a.IAL = 2
 		verified := at()
@@ -398,7 +399,14 @@ func (g *gen) account(ctx context.Context, tx store.Tx, i int) error {
 		if pr.State != account.ProfileActive && pr.State != account.ProfileDeactivated {
 			a.IAL = 1
 		}
-		if err := tx.PutProfile(ctx, pr); err != nil {
+		if idvCase != caseNone {
+			// Proofing under way instead: the draws above still happen, so
+			// every other seeded value stays as it was.
+			if pr.State == account.ProfileActive {
+				evs = evs[:len(evs)-1] // no account_verified either
+			}
+			a.IAL = 1
+		} else if err := tx.PutProfile(ctx, pr); err != nil {
 			return err
 		}
 		if a.IAL == 2 {
@@ -406,6 +414,11 @@ func (g *gen) account(ctx context.Context, tx store.Tx, i int) error {
 			if err := tx.UpdateAccount(ctx, &a); err != nil {
 				return err
 			}
+		}
+	}
+	if idvCase != caseNone {
+		if err := g.proofingCase(ctx, tx, id, i, idvCase); err != nil {
+			return err
 		}
 	}
 	for k, n := 0, r.IntN(4); k < n; k++ {
