@@ -165,8 +165,8 @@ func (p *auditPage) load(next bool) tea.Cmd {
 	return auditCmd(p.c.ctx, p.c.backend, p.c.token(), f, p.id, p.gen)
 }
 
-// reload reads the first page again under the filter in force; a new
-// filter drops the entries of the old one at once.
+// reloadFirst reads the first page again under the filter in force; a
+// new filter drops the entries of the old one at once.
 func (p *auditPage) reloadFirst(newFilter bool) tea.Cmd {
 	p.gen++
 	p.loading = false // the read in flight, if any, answers a generation now dropped

@@ -263,8 +263,9 @@ func (p *lookupPage) idleKeys() []key.Binding {
 	return keys
 }
 
-// escKey is esc as it acts now in the query: it clears, or goes back to the
-// queue once there is nothing left to clear.
+// escKey is esc as it acts now in the query: it clears, or once there is
+// nothing left to clear goes back to the queue, or on the home screen
+// leaves the query for the screen's keys.
 func (p *lookupPage) escKey() key.Binding {
 	k := p.c.keys
 	if p.busy || p.input.Value() != "" || p.err != nil || p.view != nil {
