@@ -20,6 +20,7 @@ import (
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/mail"
 	"supportdesk/core/service"
+	"supportdesk/core/userapi"
 	"supportdesk/i18n"
 )
 
@@ -74,6 +75,11 @@ func (a *app) serve(args []string) int {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/contact", &helpdesk.ContactHandler{Intake: intake, Zone: zone, Rate: rate.Limit(*perSec), Burst: *burst,
 		Localize: func(lang string, err error) string { return intakeMessage(bundle.Localizer(lang), err) }})
+	// The user's side: sign-in, identity proofing, the account reset.
+	users := userapi.New(svc, userText{bundle})
+	for _, p := range users.Paths() {
+		mux.Handle(p, users)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	ln, err := net.Listen("tcp", *addr)
@@ -115,6 +121,42 @@ func intakeMessage(l *i18n.Localizer, err error) string {
 		return l.T("intake.error.email", map[string]any{"Max": l.Number(254)})
 	}
 	return l.Err(err)
+}
+
+// userText localizes the user API's answers (core/userapi) from the bundle.
+type userText struct{ b *i18n.Bundle }
+
+// Error names what went wrong for a user: the HTTP layer's own refusals by
+// the field they name, a limited step with its limiter, a step out of
+// order with the step the user is at; anything else as the core's code.
+func (t userText) Error(lang string, err error) string {
+	l := t.b.Localizer(lang)
+	fe, ok := fault.As(err)
+	switch {
+	case !ok:
+		return l.T("http.error.storage")
+	case fe.Code == fault.CodeRateLimited && fe.Limit == "http":
+		return l.T("http.error.too_many")
+	case fe.Code == fault.CodeRateLimited && l.Has("limiter."+fe.Limit):
+		return l.T("http.error.rate_limited", map[string]any{"Limiter": l.T("limiter." + fe.Limit),
+			"Max": l.Number(int64(fe.Max)), "Until": l.DateTime(fe.Until)})
+	case fe.Code == fault.CodeConflict && fe.Limit != "" && l.Has("http.step."+fe.Limit):
+		return l.T("http.error.step", map[string]any{"Step": l.T("http.step." + fe.Limit)})
+	case fe.Field != "" && l.Has("http.error."+fe.Field):
+		return l.T("http.error."+fe.Field, map[string]any{"Max": l.Number(int64(fe.Max))})
+	case fe.Code == fault.CodeStorage:
+		return l.T("http.error.storage")
+	}
+	return l.Err(err)
+}
+
+// Reason is a failed step's reason code as a tip, or the code itself.
+func (t userText) Reason(lang, code string) string {
+	l := t.b.Localizer(lang)
+	if id := "reason." + code; l.Has(id) {
+		return l.T(id)
+	}
+	return code
 }
 
 // mailTransport is SMTP when --smtp is given (password from
