@@ -2,6 +2,7 @@ package authn
 
 import (
 	"context"
+	"encoding/hex"
 	"time"
 
 	"supportdesk/core/access"
@@ -19,11 +20,13 @@ func (e *Engine) SignIn(ctx context.Context, email, password, ip string) (Pendin
 	now := e.clock.Now()
 	ipKey := "signin:ip:" + e.fingerprintIP(ip)
 	var (
-		a     account.Account
-		known bool
-		ipThr store.Throttle
+		a        account.Account
+		known    bool
+		ipThr    store.Throttle
+		emailThr store.Throttle // an email on no account is limited like one on an account
 	)
 	norm, normErr := account.NormalizeEmail(email)
+	emailKey := ""
 	err := e.st.Read(ctx, func(r store.Reader) error {
 		var err error
 		if ipThr, err = r.Throttle(ctx, ipKey); err != nil {
@@ -32,9 +35,12 @@ func (e *Engine) SignIn(ctx context.Context, email, password, ip string) (Pendin
 		if normErr != nil {
 			return nil
 		}
-		id, err := r.AccountIDByEmail(ctx, e.keys.Fingerprint("email", norm))
+		fp := e.keys.Fingerprint("email", norm)
+		id, err := r.AccountIDByEmail(ctx, fp)
 		if fault.CodeOf(err) == fault.CodeNotFound {
-			return nil
+			emailKey = "signin:email:" + hex.EncodeToString(fp[:12])
+			emailThr, err = r.Throttle(ctx, emailKey)
+			return err
 		}
 		if err != nil {
 			return err
@@ -49,16 +55,11 @@ func (e *Engine) SignIn(ctx context.Context, email, password, ip string) (Pendin
 	if inWindow(ipThr, now) && ipThr.Count >= account.SignInIPMaxFailure {
 		return Pending{}, fault.Limited("sign_in_ip", account.SignInIPMaxFailure, ipThr.WindowStart.Add(account.SignInWindow))
 	}
-	if known {
-		switch a.Status {
-		case account.StatusLocked:
-			return Pending{}, fault.New(fault.CodeHardLocked)
-		case account.StatusSuspended:
-			return Pending{}, fault.New(fault.CodeSuspended)
-		}
-		if now.Before(a.WindowStart.Add(account.SignInWindow)) && a.FailedSignIns >= account.SignInMaxFailures {
-			return Pending{}, fault.Limited("sign_in", account.SignInMaxFailures, a.WindowStart.Add(account.SignInWindow))
-		}
+	if known && now.Before(a.WindowStart.Add(account.SignInWindow)) && a.FailedSignIns >= account.SignInMaxFailures {
+		return Pending{}, fault.Limited("sign_in", account.SignInMaxFailures, a.WindowStart.Add(account.SignInWindow))
+	}
+	if emailKey != "" && inWindow(emailThr, now) && emailThr.Count >= account.SignInMaxFailures {
+		return Pending{}, fault.Limited("sign_in", account.SignInMaxFailures, emailThr.WindowStart.Add(account.SignInWindow))
 	}
 	hash := e.dummyHash
 	if known {
@@ -69,6 +70,13 @@ func (e *Engine) SignIn(ctx context.Context, email, password, ip string) (Pendin
 		return Pending{}, fault.Storage(verr)
 	}
 	if known && ok {
+		// The account's state shows only to whoever knows its password.
+		switch a.Status {
+		case account.StatusLocked:
+			return Pending{}, fault.New(fault.CodeHardLocked)
+		case account.StatusSuspended:
+			return Pending{}, fault.New(fault.CodeSuspended)
+		}
 		err := e.st.Write(ctx, func(tx store.Tx) error {
 			cur, err := tx.Account(ctx, a.ID)
 			if err != nil {
@@ -98,7 +106,18 @@ func (e *Engine) SignIn(ctx context.Context, email, password, ip string) (Pendin
 			return err
 		}
 		if !known {
-			return nil
+			if emailKey == "" {
+				return nil
+			}
+			et, err := tx.Throttle(ctx, emailKey)
+			if err != nil {
+				return err
+			}
+			if !inWindow(et, now) {
+				et = store.Throttle{Key: emailKey, WindowStart: now}
+			}
+			et.Count++
+			return tx.PutThrottle(ctx, et)
 		}
 		cur, err := tx.Account(ctx, a.ID)
 		if err != nil {
