@@ -52,6 +52,7 @@ const (
 	ActSupervise       Action = "ticket.supervise"  // the board and bulk reassignment
 	ActCallerVerify    Action = "caller.verify"     // verify a caller on the phone
 	ActResetCancel     Action = "account_reset.cancel"
+	ActResetResend     Action = "account_reset.resend" // the timeline's notice, again
 	ActSuspend         Action = "account.suspend"   // dual control: request
 	ActReinstate       Action = "account.reinstate" // dual control: request
 	ActLimiterReset    Action = "limiter.reset"     // dual control: request
@@ -69,7 +70,7 @@ const (
 
 // Actions lists every action, for tests and the matrix view.
 var Actions = []Action{ActSearch, ActAccountView, ActAccountLite, ActAccountEvents, ActTicketView, ActReply, ActNote,
-	ActAssign, ActSetStatus, ActEscalate, ActSupervise, ActCallerVerify, ActResetCancel, ActSuspend, ActReinstate,
+	ActAssign, ActSetStatus, ActEscalate, ActSupervise, ActCallerVerify, ActResetCancel, ActResetResend, ActSuspend, ActReinstate,
 	ActLimiterReset, ActApprove, ActClosures, ActManageAgents, ActAuditRead, ActUnmask, ActAccountSelf,
 	ActAccountCreate, ActSeed, ActSessionSelf, ActDualControlList}
 
@@ -119,7 +120,7 @@ var matrix = map[Role][]cell{
 	RoleAgent: {
 		{ActSearch, g}, {ActAccountView, anyAcct}, {ActAccountEvents, anyAcct},
 		{ActTicketView, queue}, {ActReply, queue}, {ActNote, queue}, {ActAssign, queue}, {ActSetStatus, queue},
-		{ActCallerVerify, anyAcct}, {ActResetCancel, anyAcct},
+		{ActCallerVerify, anyAcct}, {ActResetCancel, anyAcct}, {ActResetResend, anyAcct},
 		{ActSuspend, anyAcct}, {ActReinstate, anyAcct}, {ActLimiterReset, anyAcct},
 		{ActDualControlList, []Scope{ScopeOwn}}, {ActSessionSelf, []Scope{ScopeOwn}},
 	},
@@ -127,7 +128,7 @@ var matrix = map[Role][]cell{
 		{ActSearch, g}, {ActAccountView, anyAcct}, {ActAccountEvents, anyAcct},
 		{ActTicketView, allTickets}, {ActReply, allTickets}, {ActNote, allTickets}, {ActAssign, allTickets},
 		{ActSetStatus, allTickets}, {ActSupervise, g},
-		{ActCallerVerify, anyAcct}, {ActResetCancel, anyAcct},
+		{ActCallerVerify, anyAcct}, {ActResetCancel, anyAcct}, {ActResetResend, anyAcct},
 		{ActSuspend, anyAcct}, {ActReinstate, anyAcct}, {ActLimiterReset, anyAcct},
 		// Never its own request: the scope of a request is own or other.
 		{ActApprove, []Scope{ScopeOther}}, {ActDualControlList, []Scope{ScopeOwn, ScopeOther}},

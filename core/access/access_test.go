@@ -17,14 +17,14 @@ var spec = map[Role]string{
 	RoleAgent: `account.search@global account.view@any account.events@any
 		ticket.view@own ticket.view@language ticket.reply@own ticket.reply@language ticket.note@own ticket.note@language
 		ticket.assign@own ticket.assign@language ticket.status@own ticket.status@language
-		caller.verify@any account_reset.cancel@any account.suspend@any account.reinstate@any limiter.reset@any
-		dual.list@own session.self@own`,
+		caller.verify@any account_reset.cancel@any account_reset.resend@any account.suspend@any account.reinstate@any
+		limiter.reset@any dual.list@own session.self@own`,
 	RoleSupervisor: `account.search@global account.view@any account.events@any
 		ticket.view@own ticket.view@language ticket.view@other ticket.reply@own ticket.reply@language ticket.reply@other
 		ticket.note@own ticket.note@language ticket.note@other ticket.assign@own ticket.assign@language ticket.assign@other
 		ticket.status@own ticket.status@language ticket.status@other ticket.supervise@global
-		caller.verify@any account_reset.cancel@any account.suspend@any account.reinstate@any limiter.reset@any
-		dual.approve@other dual.list@own dual.list@other closure.manage@global audit.read@global account.unmask@any
+		caller.verify@any account_reset.cancel@any account_reset.resend@any account.suspend@any account.reinstate@any
+		limiter.reset@any dual.approve@other dual.list@own dual.list@other closure.manage@global audit.read@global account.unmask@any
 		session.self@own`,
 	RoleAgencyDesk: `account.search@global account.view_lite@agency ticket.view@agency ticket.escalate@agency
 		caller.verify@agency session.self@own`,
@@ -107,7 +107,7 @@ func checkInvariants(t *testing.T, role Role, act Action, sc Scope) {
 	if !got {
 		return
 	}
-	writes := []Action{ActReply, ActNote, ActAssign, ActSetStatus, ActResetCancel, ActSuspend, ActReinstate,
+	writes := []Action{ActReply, ActNote, ActAssign, ActSetStatus, ActResetCancel, ActResetResend, ActSuspend, ActReinstate,
 		ActLimiterReset, ActApprove, ActUnmask, ActClosures, ActManageAgents}
 	switch {
 	case !slices.Contains(append(slices.Clone(Roles), RoleUser, RoleSystem), role):

@@ -135,6 +135,11 @@ func Announce(ctx context.Context, tx store.Tx, actor access.Actor, a account.Ac
 	return announce(ctx, tx, actor, a, at, kind, action, detail, t, data)
 }
 
+// NotifyAll queues a notice to every address of record, in tx.
+func NotifyAll(ctx context.Context, tx store.Tx, a account.Account, t notify.Template, at time.Time, data map[string]string) error {
+	return notifyAll(ctx, tx, a, t, at, data)
+}
+
 // fingerprintIP keys a throttle by client address without storing it.
 func (e *Engine) fingerprintIP(ip string) string {
 	return hex.EncodeToString(e.keys.Fingerprint("ip", ip)[:12])

@@ -7,9 +7,12 @@ import (
 	"unicode/utf8"
 
 	"supportdesk/core/access"
+	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
+	"supportdesk/core/notify"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
@@ -38,6 +41,47 @@ func (d *Desk) CancelReset(ctx context.Context, tok staff.Token, accountID strin
 			}
 		}
 		return authn.CancelResetTx(ctx, tx, actor, accountID, why, now)
+	})
+}
+
+// ResendLimit bounds how often the reset notice goes out again: 3 an hour.
+var ResendLimit = limit.Limit{Name: "reset_resend", Max: 3, Window: time.Hour}
+
+// ResendResetNotice sends the account reset's current notice again to every
+// address of record: the request while it waits, the grant once granted
+// (the deletion link is on the user's account page, never in the notice).
+func (d *Desk) ResendResetNotice(ctx context.Context, tok staff.Token, accountID string) error {
+	return d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		sc, err := AccountScope(ctx, tx, actor, accountID)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, access.ActResetResend, sc, "account", accountID); err != nil {
+			return err
+		}
+		a, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Reset(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		tmpl := notify.TemplateResetRequested
+		switch r.StageAt(now) {
+		case account.StageWaiting:
+		case account.StageGranted:
+			tmpl = notify.TemplateResetGranted
+		default:
+			return fault.New(fault.CodeResetNotPending)
+		}
+		if _, err := ResendLimit.Take(ctx, tx, accountID, now); err != nil {
+			return err
+		}
+		if err := authn.NotifyAll(ctx, tx, a, tmpl, now, nil); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, string(access.ActResetResend), "account", accountID, "template="+string(tmpl)))
 	})
 }
 

@@ -170,3 +170,8 @@ func (s *Service) RecordStep(ctx context.Context, tok staff.Token, call int64, s
 func (s *Service) EndCall(ctx context.Context, tok staff.Token, call int64, outcome, note string) (helpdesk.TicketView, error) {
 	return s.Tickets.EndCall(ctx, tok, call, outcome, note)
 }
+
+// ResendResetNotice sends the account reset's current notice again.
+func (s *Service) ResendResetNotice(ctx context.Context, tok staff.Token, accountID string) error {
+	return s.Desk.ResendResetNotice(ctx, tok, accountID)
+}
