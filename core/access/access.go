@@ -53,11 +53,11 @@ const (
 	ActCallerVerify    Action = "caller.verify"     // verify a caller on the phone
 	ActResetCancel     Action = "account_reset.cancel"
 	ActResetResend     Action = "account_reset.resend" // the timeline's notice, again
-	ActSuspend         Action = "account.suspend"   // dual control: request
-	ActReinstate       Action = "account.reinstate" // dual control: request
-	ActLimiterReset    Action = "limiter.reset"     // dual control: request
-	ActApprove         Action = "dual.approve"      // approve or reject a request
-	ActClosures        Action = "closure.manage"    // the closure-day calendar
+	ActSuspend         Action = "account.suspend"      // dual control: request
+	ActReinstate       Action = "account.reinstate"    // dual control: request
+	ActLimiterReset    Action = "limiter.reset"        // dual control: request
+	ActApprove         Action = "dual.approve"         // approve or reject a request
+	ActClosures        Action = "closure.manage"       // the closure-day calendar
 	ActManageAgents    Action = "agent.manage"
 	ActAuditRead       Action = "audit.read"
 	ActUnmask          Action = "account.unmask" // one field, with a reason, 15 minutes
