@@ -173,6 +173,24 @@ func TestVerifiedCallerForTheCall(t *testing.T) {
 	if _, err := svc.RecordStep(ctx, agent.Token, call.ID, "mfa.backup_codes", "guided", "Caller has her codes at home."); err != nil {
 		t.Fatal(err)
 	}
+	// The call is a ticket like any other: in the queue, on the board, on
+	// the account's list.
+	sup := coretest.AddStaff(t, svc, staff.NewAgent{Email: "sup@desk.example", Role: access.RoleSupervisor, Languages: []string{"fr"}})
+	page, err := svc.Queue(ctx, sup.Token, helpdesk.QueueFilter{Search: call.Ref}, 0, 10)
+	if err != nil || page.Total != 1 || page.Items[0].Assignee != agent.AgentID {
+		t.Fatalf("the call in the queue: %+v %v", page, err)
+	}
+	board, err := svc.Board(ctx, sup.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(board.Workload, func(l helpdesk.AgentLoad) bool { return l.AgentID == agent.AgentID })
+	if i < 0 || board.Workload[i].Open != 1 {
+		t.Fatalf("the call on the board: %+v", board.Workload)
+	}
+	if items, err := svc.AccountTickets(ctx, agent.Token, id); err != nil || len(items) != 1 || items[0].ID != call.ID {
+		t.Fatalf("the call on the account: %+v %v", items, err)
+	}
 	v, err := svc.EndCall(ctx, agent.Token, call.ID, "resolved", "")
 	if err != nil || v.Status != ticket.StatusSolved || v.Account == nil || v.Account.ID != id {
 		t.Fatalf("ended call: %+v %v", v.Status, err)
