@@ -216,3 +216,43 @@ func TestVerifiedCallerForTheCall(t *testing.T) {
 		t.Fatalf("cancel on the verified caller's word: %v", err)
 	}
 }
+
+// An agency help desk verifies callers the same way, within its scope: a
+// contact on an account of another agency gets no code, and the desk's
+// answer is the same as for a missing one.
+func TestAgencyDeskVerifiesWithinItsScope(t *testing.T) {
+	t.Parallel()
+	svc, _, _ := coretest.Open(t)
+	ctx := context.Background()
+	id := newAccount(t, svc, "lea@example.fr", "+12025550143")
+	err := svc.Store.Write(ctx, func(tx store.Tx) error {
+		for _, ag := range []store.Agency{{ID: "ssa", Name: "SSA"}, {ID: "va", Name: "VA"}} {
+			if err := tx.PutAgency(ctx, ag); err != nil {
+				return err
+			}
+		}
+		now := svc.Clock.Now()
+		return tx.PutAgencyLink(ctx, account.AgencyLink{AccountID: id, AgencyID: "va", FirstAt: now, LastAt: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssa := coretest.AddStaff(t, svc, staff.NewAgent{Email: "help@ssa.example", Role: access.RoleAgencyDesk, Agencies: []string{"ssa"}})
+	va := coretest.AddStaff(t, svc, staff.NewAgent{Email: "help@va.example", Role: access.RoleAgencyDesk, Agencies: []string{"va"}})
+	before := queued(t, svc)
+	if _, err := svc.VerifyCaller(ctx, ssa.Token, "lea@example.fr", 0); err != nil {
+		t.Fatal(err)
+	}
+	if queued(t, svc) != before {
+		t.Fatal("the SSA desk sent a code to a VA account's contact")
+	}
+	chk, err := svc.VerifyCaller(ctx, va.Token, "lea@example.fr", 0)
+	if err != nil || queued(t, svc) != before+1 {
+		t.Fatalf("the VA desk's code: %v", err)
+	}
+	code, _ := sentCode(t, svc, id)
+	v, err := svc.ConfirmCaller(ctx, va.Token, chk.ID, code)
+	if err != nil || !v.Account.Lite {
+		t.Fatalf("the VA desk opens the account: lite %v, %v", v.Account.Lite, err)
+	}
+}
