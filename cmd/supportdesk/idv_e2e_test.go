@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"supportdesk/core/coretest"
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
+	"supportdesk/core/service"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/i18n"
@@ -241,6 +243,21 @@ func TestServeProofingLockoutThenDualControlReset(t *testing.T) {
 	// Dual control, from a second process on the same database.
 	svc := openDB(t, db, clock.System{})
 	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "ana@desk.example", Role: access.RoleAgent, Languages: []string{"en"}})
+	// The agent verifies the caller (the code goes to the caller's email),
+	// then sees 5/5, when it clears, and the reasons.
+	chk, err := svc.VerifyCaller(ctx, agent.Token, "maria@example.org", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified, err := svc.ConfirmCaller(ctx, agent.Token, chk.ID, callerCode(t, svc, id))
+	if err != nil || verified.Account.Proofing == nil {
+		t.Fatalf("caller verification: %v", err)
+	}
+	seen := verified.Account.Proofing.Limits[0]
+	if seen.Name != "idv_doc_auth" || seen.Used != 5 || seen.Max != 5 || seen.ClearsAt.Sub(clears).Abs() >= time.Second ||
+		len(verified.Account.Proofing.Attempts) != 5 || verified.Account.Proofing.Attempts[0].Reasons[0] != "glare" {
+		t.Fatalf("the agent sees %+v, attempts %+v", seen, verified.Account.Proofing.Attempts)
+	}
 	req, err := svc.RequestLimiterReset(ctx, agent.Token, id, "idv_doc_auth", "vendor outage INC-1")
 	if err != nil {
 		t.Fatal(err)
@@ -520,4 +537,24 @@ func TestUserAPIMessagesInEveryLanguage(t *testing.T) {
 			t.Errorf("%s: reason %q", lang, r)
 		}
 	}
+}
+
+// callerCode opens the caller code queued for an account: what the caller
+// reads in its mail.
+func callerCode(t *testing.T, svc *service.Service, accountID string) string {
+	t.Helper()
+	var rows []notify.Notification
+	svc.Store.Read(context.Background(), func(r store.Reader) error { rows, _ = r.Outbox(context.Background(), accountID); return nil })
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].Template == notify.TemplateCallerCode {
+			raw, _ := hex.DecodeString(rows[i].Data["code_sealed"])
+			plain, err := svc.Keys.Open(raw, authn.ContactAAD(accountID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(plain)
+		}
+	}
+	t.Fatal("no caller code queued")
+	return ""
 }
