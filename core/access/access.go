@@ -60,8 +60,9 @@ const (
 	ActClosures        Action = "closure.manage"       // the closure-day calendar
 	ActManageAgents    Action = "agent.manage"
 	ActAuditRead       Action = "audit.read"
-	ActUnmask          Action = "account.unmask" // one field, with a reason, 15 minutes
-	ActAccountSelf     Action = "account.self"   // a user on its own account
+	ActUnmask          Action = "account.unmask"   // one field, with a reason, 15 minutes
+	ActFraudDecide     Action = "idv.fraud_decide" // close a proofing fraud review
+	ActAccountSelf     Action = "account.self"     // a user on its own account
 	ActAccountCreate   Action = "account.create"
 	ActSeed            Action = "demo.seed"
 	ActSessionSelf     Action = "session.self" // sign out, unlock, language
@@ -71,7 +72,7 @@ const (
 // Actions lists every action, for tests and the matrix view.
 var Actions = []Action{ActSearch, ActAccountView, ActAccountLite, ActAccountEvents, ActTicketView, ActReply, ActNote,
 	ActAssign, ActSetStatus, ActEscalate, ActSupervise, ActCallerVerify, ActResetCancel, ActResetResend, ActSuspend, ActReinstate,
-	ActLimiterReset, ActApprove, ActClosures, ActManageAgents, ActAuditRead, ActUnmask, ActAccountSelf,
+	ActLimiterReset, ActApprove, ActClosures, ActManageAgents, ActAuditRead, ActUnmask, ActFraudDecide, ActAccountSelf,
 	ActAccountCreate, ActSeed, ActSessionSelf, ActDualControlList}
 
 // Scope is where the object of an action lies, seen from the actor.
@@ -132,7 +133,7 @@ var matrix = map[Role][]cell{
 		{ActSuspend, anyAcct}, {ActReinstate, anyAcct}, {ActLimiterReset, anyAcct},
 		// Never its own request: the scope of a request is own or other.
 		{ActApprove, []Scope{ScopeOther}}, {ActDualControlList, []Scope{ScopeOwn, ScopeOther}},
-		{ActClosures, g}, {ActAuditRead, g}, {ActUnmask, anyAcct}, {ActSessionSelf, []Scope{ScopeOwn}},
+		{ActClosures, g}, {ActAuditRead, g}, {ActUnmask, anyAcct}, {ActFraudDecide, anyAcct}, {ActSessionSelf, []Scope{ScopeOwn}},
 	},
 	RoleAgencyDesk: {
 		{ActSearch, g}, {ActAccountLite, []Scope{ScopeAgency}}, {ActTicketView, []Scope{ScopeAgency}},

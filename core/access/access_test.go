@@ -25,6 +25,7 @@ var spec = map[Role]string{
 		ticket.status@own ticket.status@language ticket.status@other ticket.supervise@global
 		caller.verify@any account_reset.cancel@any account_reset.resend@any account.suspend@any account.reinstate@any
 		limiter.reset@any dual.approve@other dual.list@own dual.list@other closure.manage@global audit.read@global account.unmask@any
+		idv.fraud_decide@any
 		session.self@own`,
 	RoleAgencyDesk: `account.search@global account.view_lite@agency ticket.view@agency ticket.escalate@agency
 		caller.verify@agency session.self@own`,
@@ -107,7 +108,7 @@ func checkInvariants(t *testing.T, role Role, act Action, sc Scope) {
 	if !got {
 		return
 	}
-	writes := []Action{ActReply, ActNote, ActAssign, ActSetStatus, ActResetCancel, ActResetResend, ActSuspend, ActReinstate,
+	writes := []Action{ActReply, ActNote, ActAssign, ActSetStatus, ActResetCancel, ActResetResend, ActSuspend, ActReinstate, ActFraudDecide,
 		ActLimiterReset, ActApprove, ActUnmask, ActClosures, ActManageAgents}
 	switch {
 	case !slices.Contains(append(slices.Clone(Roles), RoleUser, RoleSystem), role):
@@ -122,6 +123,8 @@ func checkInvariants(t *testing.T, role Role, act Action, sc Scope) {
 		t.Fatalf("%s may approve in scope %s", role, sc)
 	case act == ActUnmask && role != RoleSupervisor:
 		t.Fatalf("%s may unmask", role)
+	case act == ActFraudDecide && role != RoleSupervisor:
+		t.Fatalf("%s may decide a fraud review", role)
 	case role == RoleAgencyDesk && slices.Contains(writes, act):
 		t.Fatalf("an agency desk may %s", act)
 	case role == RoleAgencyDesk && sc != ScopeAgency && sc != ScopeGlobal && sc != ScopeOwn:

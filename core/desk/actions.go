@@ -13,6 +13,7 @@ import (
 	"supportdesk/core/fault"
 	"supportdesk/core/limit"
 	"supportdesk/core/notify"
+	"supportdesk/core/proofing"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
@@ -82,6 +83,22 @@ func (d *Desk) ResendResetNotice(ctx context.Context, tok staff.Token, accountID
 			return err
 		}
 		return tx.AppendAudit(ctx, audit.Record(actor, now, string(access.ActResetResend), "account", accountID, "template="+string(tmpl)))
+	})
+}
+
+// DecideFraudReview closes a proofing fraud review (supervisors): passed
+// lets the user finish with a personal key, rejected deactivates the
+// pending profile.
+func (d *Desk) DecideFraudReview(ctx context.Context, tok staff.Token, accountID string, passed bool) error {
+	return d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
+		sc, err := AccountScope(ctx, tx, actor, accountID)
+		if err != nil {
+			return err
+		}
+		if err := staff.Check(actor, access.ActFraudDecide, sc, "account", accountID); err != nil {
+			return err
+		}
+		return proofing.DecideFraud(ctx, tx, actor, accountID, passed, now)
 	})
 }
 

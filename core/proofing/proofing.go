@@ -611,3 +611,46 @@ func ClearLimiter(ctx context.Context, tx store.Tx, approver access.Actor, accou
 	return authn.Announce(ctx, tx, approver, a, now, account.EventLimiterReset, "idv.limiter_reset", "limiter="+name,
 		notify.TemplateLimiterReset, map[string]string{"limiter": name})
 }
+
+// DecideFraud closes a pending fraud review inside tx, for a reviewer the
+// caller authorized: passed lets the user finish (the personal key step),
+// rejected deactivates the pending profile. The user is told either way by
+// the account's history; the audit names the reviewer.
+func DecideFraud(ctx context.Context, tx store.Tx, reviewer access.Actor, accountID string, passed bool, now time.Time) error {
+	f, err := tx.FraudReview(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if f == nil || f.Status != FraudPending {
+		return fault.New(fault.CodeRequestDecided)
+	}
+	v, err := current(ctx, tx, accountID, now)
+	if err != nil {
+		return err
+	}
+	f.Status, f.DecidedAt, f.DecidedBy = FraudRejected, now, reviewer.ID
+	outcome := "rejected"
+	if passed {
+		f.Status, outcome = FraudPassed, "passed"
+		v.Step, v.ResolvedAt, v.VerifiedAt = StepPersonalKey, now, now
+	} else {
+		p, err := tx.Profile(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			p.State, p.DeactivationReason = account.ProfileDeactivated, "fraud_rejected"
+			if err := tx.PutProfile(ctx, *p); err != nil {
+				return err
+			}
+		}
+	}
+	v.UpdatedAt = now
+	if err := tx.PutFraudReview(ctx, *f); err != nil {
+		return err
+	}
+	if err := tx.PutIDV(ctx, v); err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, audit.Record(reviewer, now, "idv.fraud_review", "account", accountID, "outcome="+outcome))
+}

@@ -219,4 +219,20 @@ func TestResolutionMismatchFraudAndFallbacks(t *testing.T) {
 	if fr == nil || fr.Status != proofing.FraudPending || p == nil || p.State != account.ProfilePendingFraud {
 		t.Fatalf("fraud review %+v, profile %+v", fr, p)
 	}
+	// An agent cannot close the review; a supervisor passes it, and the user
+	// finishes with a personal key.
+	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "ana@desk.example", Role: access.RoleAgent, Languages: []string{"es"}})
+	if err := svc.DecideFraudReview(ctx, agent.Token, s2.AccountID(), true); fault.CodeOf(err) != fault.CodeNotPermitted {
+		t.Fatalf("agent decides: %v", err)
+	}
+	sup := coretest.AddStaff(t, svc, staff.NewAgent{Email: "sup@desk.example", Role: access.RoleSupervisor, Languages: []string{"es"}})
+	if err := svc.DecideFraudReview(ctx, sup.Token, s2.AccountID(), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DecideFraudReview(ctx, sup.Token, s2.AccountID(), false); fault.CodeOf(err) != fault.CodeRequestDecided {
+		t.Fatalf("deciding twice: %v", err)
+	}
+	if _, err := svc.Proofing.IssuePersonalKey(ctx, s2); err != nil {
+		t.Fatalf("personal key after a passed review: %v", err)
+	}
 }

@@ -175,3 +175,8 @@ func (s *Service) EndCall(ctx context.Context, tok staff.Token, call int64, outc
 func (s *Service) ResendResetNotice(ctx context.Context, tok staff.Token, accountID string) error {
 	return s.Desk.ResendResetNotice(ctx, tok, accountID)
 }
+
+// DecideFraudReview closes a proofing fraud review (supervisors).
+func (s *Service) DecideFraudReview(ctx context.Context, tok staff.Token, accountID string, passed bool) error {
+	return s.Desk.DecideFraudReview(ctx, tok, accountID, passed)
+}
