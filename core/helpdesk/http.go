@@ -7,12 +7,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/ticket"
 )
 
@@ -34,14 +34,7 @@ type ContactHandler struct {
 	Rate  rate.Limit
 	Burst int
 
-	mu       sync.Mutex
-	limiters map[string]*visitor
-	swept    time.Time
-}
-
-type visitor struct {
-	lim  *rate.Limiter
-	seen time.Time
+	perAddress limit.Addresses
 }
 
 // contactJSON is the JSON body; form fields use the same names.
@@ -181,33 +174,9 @@ func (h *ContactHandler) fail(w http.ResponseWriter, lang string, status int, er
 	json.NewEncoder(w).Encode(body)
 }
 
-// allow takes a token from the client address's bucket; idle buckets are
-// swept every minute so the map stays small.
+// allow takes a token from the client address's bucket.
 func (h *ContactHandler) allow(host string) bool {
-	if h.Rate == 0 {
-		return true
-	}
-	now := time.Now()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.limiters == nil {
-		h.limiters = map[string]*visitor{}
-	}
-	if now.Sub(h.swept) > time.Minute {
-		for k, v := range h.limiters {
-			if now.Sub(v.seen) > 10*time.Minute {
-				delete(h.limiters, k)
-			}
-		}
-		h.swept = now
-	}
-	v, ok := h.limiters[host]
-	if !ok {
-		v = &visitor{lim: rate.NewLimiter(h.Rate, h.Burst)}
-		h.limiters[host] = v
-	}
-	v.seen = now
-	return v.lim.AllowN(now, 1)
+	return h.perAddress.Allow(host, h.Rate, h.Burst)
 }
 
 func validLang(l string) bool { return l == "en" || l == "es" || l == "fr" }

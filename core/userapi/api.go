@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -20,6 +19,7 @@ import (
 	"supportdesk/core/authn"
 	"supportdesk/core/clock"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/proofing"
 	"supportdesk/core/service"
 	"supportdesk/core/store"
@@ -58,14 +58,7 @@ type Handler struct {
 	tokens *tokens
 	routes map[string]map[string]endpoint
 
-	mu       sync.Mutex
-	visitors map[string]*visitor
-	swept    time.Time
-}
-
-type visitor struct {
-	lim  *rate.Limiter
-	seen time.Time
+	perAddress limit.Addresses
 }
 
 // endpoint is one method on one path.
@@ -245,33 +238,9 @@ func (h *Handler) stamp(t time.Time) string {
 	return t.In(h.zone).Format(time.RFC3339)
 }
 
-// allow takes a token from the client address's bucket; idle buckets are
-// swept every minute so the map stays small.
+// allow takes a token from the client address's bucket.
 func (h *Handler) allow(host string) bool {
-	if h.Rate == 0 {
-		return true
-	}
-	now := time.Now()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.visitors == nil {
-		h.visitors = map[string]*visitor{}
-	}
-	if now.Sub(h.swept) > time.Minute {
-		for k, v := range h.visitors {
-			if now.Sub(v.seen) > 10*time.Minute {
-				delete(h.visitors, k)
-			}
-		}
-		h.swept = now
-	}
-	v, ok := h.visitors[host]
-	if !ok {
-		v = &visitor{lim: rate.NewLimiter(h.Rate, h.Burst)}
-		h.visitors[host] = v
-	}
-	v.seen = now
-	return v.lim.AllowN(now, 1)
+	return h.perAddress.Allow(host, h.Rate, h.Burst)
 }
 
 // Languages are the languages answers come in; the first is the default.
