@@ -21,9 +21,6 @@ func TestWindowTakeAndClear(t *testing.T) {
 		err := svc.Store.Write(ctx, func(tx store.Tx) error {
 			var err error
 			st, err = l.Take(ctx, tx, "acct", clk.Now())
-			if fault.CodeOf(err) == fault.CodeRateLimited {
-				return err
-			}
 			return err
 		})
 		return st, err
