@@ -39,8 +39,6 @@ const (
 	HardLockFailures   = 100
 	ResetWait          = 24 * time.Hour
 	ResetValidity      = 24 * time.Hour
-	OTPSendMax         = 10
-	OTPSendWindow      = 10 * time.Minute
 )
 
 // Languages the identity provider writes to its users in.

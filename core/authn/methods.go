@@ -2,11 +2,11 @@ package authn
 
 import (
 	"context"
-	"time"
 
 	"supportdesk/core/access"
 	"supportdesk/core/account"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/notify"
 	"supportdesk/core/secret"
 	"supportdesk/core/store"
@@ -215,12 +215,6 @@ func (e *Engine) RemoveMethod(ctx context.Context, s Session, ref MethodRef) err
 		})
 }
 
-// personalKeyLimit is Login.gov's personal-key limiter: 5 tries in 15 min.
-const (
-	personalKeyMax    = 5
-	personalKeyWindow = 15 * time.Minute
-)
-
 // UsePersonalKey reactivates an IAL2 profile that a password reset
 // deactivated, and issues a new key: each key works once.
 func (e *Engine) UsePersonalKey(ctx context.Context, s Session, key string) (string, error) {
@@ -230,20 +224,17 @@ func (e *Engine) UsePersonalKey(ctx context.Context, s Session, key string) (str
 	now := e.clock.Now()
 	key = secret.NormalizeCrockford(key)
 	fresh := secret.RandomCrockford(account.PersonalKeyLength)
-	thrKey := "personal_key:" + s.accountID
 	var outcome error
 	err := e.st.Write(ctx, func(tx store.Tx) error {
 		outcome = nil
-		thr, err := tx.Throttle(ctx, thrKey)
+		// Only wrong keys count, so the window is read first and taken
+		// on a failure.
+		st, err := limit.PersonalKey.Status(ctx, tx, s.accountID, now)
 		if err != nil {
 			return err
 		}
-		window := store.Throttle{Key: thrKey, WindowStart: now}
-		if !thr.WindowStart.IsZero() && now.Sub(thr.WindowStart) < personalKeyWindow {
-			window = thr
-		}
-		if window.Count >= personalKeyMax {
-			outcome = fault.Limited("personal_key", personalKeyMax, window.WindowStart.Add(personalKeyWindow))
+		if st.Exhausted() {
+			outcome = fault.Limited(limit.PersonalKey.Name, st.Max, st.ClearsAt)
 			return nil
 		}
 		a, err := tx.Account(ctx, s.accountID)
@@ -255,9 +246,8 @@ func (e *Engine) UsePersonalKey(ctx context.Context, s Session, key string) (str
 			return err
 		}
 		if p == nil || !e.keys.CodeMatches("personal_key:"+a.ID, key, p.PersonalKeyHash) {
-			window.Count++
 			outcome = fault.ErrBadCredentials
-			if err := tx.PutThrottle(ctx, window); err != nil {
+			if _, err := limit.PersonalKey.Take(ctx, tx, s.accountID, now); err != nil {
 				return err
 			}
 			return record(ctx, tx, access.User(a.ID), now, "profile.personal_key_failed", a.ID, "")

@@ -13,6 +13,7 @@ import (
 	"supportdesk/core/access"
 	"supportdesk/core/account"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/notify"
 	"supportdesk/core/secret"
 	"supportdesk/core/store"
@@ -132,21 +133,19 @@ func (e *Engine) SendOTP(ctx context.Context, p Pending, phoneID int64) error {
 	code := secret.RandomDigits(account.OTPLength)
 	var phone account.Phone
 	var lang string
-	key := "otp_send:" + p.accountID
 	err := e.st.Write(ctx, func(tx store.Tx) error {
-		thr, err := tx.Throttle(ctx, key)
-		if err != nil {
-			return err
+		// 10 in 10 minutes, and 20 a day (the limiter agents see).
+		for _, l := range []limit.Limit{limit.OTPBurst, limit.PhoneOTP} {
+			if st, err := l.Status(ctx, tx, p.accountID, now); err != nil {
+				return err
+			} else if st.Exhausted() {
+				return fault.Limited(l.Name, l.Max, st.ClearsAt)
+			}
 		}
-		if thr.WindowStart.IsZero() || !now.Before(thr.WindowStart.Add(account.OTPSendWindow)) {
-			thr = store.Throttle{Key: key, WindowStart: now}
-		}
-		if thr.Count >= account.OTPSendMax {
-			return fault.Limited("otp_send", account.OTPSendMax, thr.WindowStart.Add(account.OTPSendWindow))
-		}
-		thr.Count++
-		if err := tx.PutThrottle(ctx, thr); err != nil {
-			return err
+		for _, l := range []limit.Limit{limit.OTPBurst, limit.PhoneOTP} {
+			if _, err := l.Take(ctx, tx, p.accountID, now); err != nil {
+				return err
+			}
 		}
 		a, err := tx.Account(ctx, p.accountID)
 		if err != nil {

@@ -18,6 +18,14 @@ type Limit struct {
 	Window time.Duration
 }
 
+// Limiters the sign-in engine and identity proofing share (Login.gov's
+// defaults), defined here so both count on the same rows.
+var (
+	PhoneOTP    = Limit{Name: "phone_otp", Max: 20, Window: 24 * time.Hour}     // codes sent to a phone
+	PersonalKey = Limit{Name: "personal_key", Max: 5, Window: 15 * time.Minute} // wrong personal keys
+	OTPBurst    = Limit{Name: "otp_send", Max: 10, Window: 10 * time.Minute}    // codes sent, short term
+)
+
 // Status is a limiter as it stands for one subject.
 type Status struct {
 	Name     string

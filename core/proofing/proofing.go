@@ -46,8 +46,8 @@ var (
 	DocAuth      = limit.Limit{Name: "idv_doc_auth", Max: 5, Window: 6 * time.Hour}
 	Resolve      = limit.Limit{Name: "idv_resolution", Max: 5, Window: 6 * time.Hour}
 	PhoneAddress = limit.Limit{Name: "idv_phone_address", Max: 5, Window: 6 * time.Hour}
-	PhoneOTP     = limit.Limit{Name: "phone_otp", Max: 20, Window: 24 * time.Hour}
-	PersonalKey  = limit.Limit{Name: "personal_key", Max: 5, Window: 15 * time.Minute}
+	PhoneOTP     = limit.PhoneOTP    // counted by every code sent to a phone
+	PersonalKey  = limit.PersonalKey // counted by wrong personal keys
 )
 
 // Limiters lists the proofing limiters an agent sees and may ask to clear.

@@ -236,3 +236,30 @@ func TestResolutionMismatchFraudAndFallbacks(t *testing.T) {
 		t.Fatalf("personal key after a passed review: %v", err)
 	}
 }
+
+// The limiters an agent sees are the ones sign-in counts on: a code sent to
+// the phone shows on phone_otp, a wrong personal key on personal_key.
+func TestAgentSeesTheLimitersSignInCounts(t *testing.T) {
+	t.Parallel()
+	svc, _, snd := coretest.Open(t)
+	ctx := context.Background()
+	s := user(t, svc, snd, "maria@example.org", phone) // one code sent to sign in
+	if _, err := svc.Proofing.SubmitDocument(ctx, s, goodDoc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Auth.UsePersonalKey(ctx, s, "AAAA-BBBB-CCCC-DDDD"); fault.CodeOf(err) != fault.CodeBadCredentials {
+		t.Fatalf("wrong personal key: %v", err)
+	}
+	agent := coretest.AddStaff(t, svc, staff.NewAgent{Email: "ana@desk.example", Role: access.RoleAgent, Languages: []string{"es"}})
+	v, err := svc.Desk.View(ctx, agent.Token, s.AccountID(), "call")
+	if err != nil || v.Proofing == nil {
+		t.Fatal(err)
+	}
+	used := map[string]int{}
+	for _, l := range v.Proofing.Limits {
+		used[l.Name] = l.Used
+	}
+	if used["phone_otp"] != 1 || used["personal_key"] != 1 || used["idv_doc_auth"] != 1 {
+		t.Errorf("the agent sees %v", used)
+	}
+}
