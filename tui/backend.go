@@ -10,6 +10,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/auditlog"
 	"supportdesk/core/authn"
+	"supportdesk/core/callers"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
@@ -25,6 +26,7 @@ import (
 type Backend interface {
 	Sessions
 	Accounts
+	Callers
 	Requests
 	Audit
 }
@@ -70,6 +72,24 @@ type Accounts interface {
 	CancelReset(ctx context.Context, tok staff.Token, accountID string, why authn.CancelReason) error
 }
 
+// Callers verifies a caller on the phone before an account is discussed.
+// Until the caller reads the code back, nothing the console is told
+// depends on whether the stated contact is on an account.
+type Callers interface {
+	// VerifyCaller takes the email or phone a caller states and, if it is
+	// a contact of record in the agent's scope, sends it a 6-digit code;
+	// the answer is the same either way. call links the verification to a
+	// call on record (0 for none). A UUID is refused (query_unrecognised):
+	// a caller states an email or a phone.
+	VerifyCaller(ctx context.Context, tok staff.Token, stated string, call int64) (callers.Check, error)
+	// ConfirmCaller checks the code the caller read back and, when it is
+	// right, returns the account and until when the caller stays verified
+	// (30 minutes). A wrong code and a code for a contact on no account
+	// answer the same, bad_credentials; the third wrong try answers
+	// rate_limited, a code past its 10 minutes code_expired.
+	ConfirmCaller(ctx context.Context, tok staff.Token, checkID, code string) (callers.Verified, error)
+}
+
 // Requests is dual control: a staff member asks for a sensitive change with
 // a reason; a supervisor other than the requester decides.
 type Requests interface {
@@ -77,6 +97,12 @@ type Requests interface {
 	// an account. A change already waiting, or one the account's status
 	// rules out, answers fault.CodeConflict.
 	RequestChange(ctx context.Context, tok staff.Token, kind dual.Kind, accountID, reason string) (dual.View, error)
+	// RequestLimiterReset asks for a proofing limiter (its name, as
+	// limit.Status names it) to be cleared early, with a reason: a vendor
+	// outage with its incident id, or a documented misread. The request's
+	// Detail holds the limiter's name. Errors: invalid_input (reason,
+	// detail), conflict (one already waiting), not_permitted.
+	RequestLimiterReset(ctx context.Context, tok staff.Token, accountID, limiter, reason string) (dual.View, error)
 	// PendingRequests lists the requests waiting for a decision: all of
 	// them for a supervisor, the agent's own for others.
 	PendingRequests(ctx context.Context, tok staff.Token) ([]dual.View, error)
@@ -166,4 +192,14 @@ type Tickets interface {
 	// invalid_input (Field subject, message or category), not_found (also
 	// for an account outside the desk's scope), not_permitted.
 	Escalate(ctx context.Context, tok staff.Token, e helpdesk.Escalation) (ticket.Ticket, error)
+	// StartCall puts a phone call on record: a ticket in the caller's
+	// language and category, assigned to the agent, answered at once.
+	// Pass its ID to VerifyCaller so the verification links the call to
+	// the account.
+	StartCall(ctx context.Context, tok staff.Token, language string, category ticket.Category) (ticket.Ticket, error)
+	// RecordStep writes a guided step's outcome (lower-case codes) and the
+	// agent's note on a call; helpdesk.ParseStep reads it back.
+	RecordStep(ctx context.Context, tok staff.Token, call int64, step, outcome, note string) (helpdesk.TicketView, error)
+	// EndCall closes a call (solved) with its outcome and a note.
+	EndCall(ctx context.Context, tok staff.Token, call int64, outcome, note string) (helpdesk.TicketView, error)
 }

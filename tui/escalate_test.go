@@ -28,11 +28,7 @@ func escalateModel(t *testing.T, role access.Role, lang string) (*model, *fakeBa
 	if role.WorksTickets() {
 		drain(m, send(m, "l"))
 	}
-	typeText(m, fakeUUID)
-	drain(m, send(m, "enter"))
-	if m.lookup.view == nil {
-		t.Fatal("no account")
-	}
+	verifyCaller(t, m)
 	return m, f, ft
 }
 

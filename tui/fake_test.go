@@ -72,6 +72,13 @@ type fakeBackend struct {
 	unmaskErr  error
 	cancels    []string // "verified_caller <account>"
 	cancelErr  error
+	// Caller verification and limiter resets (callers_fake_test.go).
+	noAccount     bool      // the stated contact is on no account
+	check         fakeCheck // the last check VerifyCaller made
+	verifies      []string  // "stated call=N"
+	confirms      []string  // the codes read back
+	limiterResets []string  // "limiter <account>: reason"
+	limiterErr    error
 }
 
 func newFake(lang string) *fakeBackend {

@@ -72,8 +72,11 @@ func TestGoldenAccount(t *testing.T) {
 			tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 			tm.Type(fakeCode)
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-			waitFor(t, tm, loc(t, lang).T("lookup.empty"))
-			tm.Type(fakeUUID)
+			waitFor(t, tm, loc(t, lang).T("verify.field_stated"))
+			tm.Type(fakeContact)
+			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+			waitFor(t, tm, loc(t, lang).T("verify.field_code"))
+			tm.Type(fakeCallerCode)
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			waitFor(t, tm, "j•••@example.com")
 			view := finalView(t, tm)
@@ -133,9 +136,8 @@ func TestHostileText(t *testing.T) {
 	m.c.agent = nil
 	signIn(t, m)
 	m.c.agent.DisplayName = "Dana\x1b]2;owned\x07"
-	typeText(m, fakeUUID)
-	run(t, m, send(m, "enter"))
-	view := m.View() + renderAccount(m.c, m.lookup.view, 100)
+	verifyCaller(t, m)
+	view := m.View() + renderAccount(m.c, m.lookup.view(), 100)
 	if strings.ContainsRune(view, 0x1b) {
 		t.Errorf("ESC reached the screen:\n%q", view)
 	}

@@ -3,160 +3,134 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/desk"
-	"supportdesk/core/fault"
 )
 
-// lookupHeader is the number of lines above the result: query, hint,
-// status and a blank line.
+// lookupHeader is the number of lines above a verified caller's account:
+// the badge, the hint, the status and a blank line.
 const lookupHeader = 4
 
-// lookupPage finds one account by exact email, phone or UUID and shows its
-// masked view in tabs.
+// lookupPage is caller verification: the caller states an email or a
+// phone, a code goes to it if it is a contact of record, and only the
+// right code read back opens the account, in tabs, with a badge saying
+// until when the caller stays verified. The screen is the same whether or
+// not an account exists until then. Accounts linked to tickets stay
+// reachable from the ticket's account pane.
 type lookupPage struct {
 	c      *common
 	id     int
-	input  textinput.Model
+	ver    *verifier
 	acct   *accountPanel
-	view   *desk.AccountView
-	err    error
-	busy   bool
-	seq    int  // id of the latest request; older answers are dropped
+	seq    int  // the latest reload of the account in view
 	home   bool // the agent's home screen; otherwise esc goes back
 	width  int
 	height int
 }
 
 func newLookupPage(c *common) *lookupPage {
-	ti := textinput.New()
-	c.styles.styleInput(&ti)
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = desk.MaxQueryLength
-	p := &lookupPage{c: c, id: c.nextID(), input: ti}
+	p := &lookupPage{c: c, id: c.nextID()}
+	p.ver = newVerifier(c, p.id, 0)
 	p.acct = newAccountPanel(c, p.id)
 	p.acct.reload = p.reloadAccount
-	p.focusInput()
 	return p
 }
 
 // Init has nothing to start.
 func (p *lookupPage) Init() tea.Cmd { return nil }
 
-func (p *lookupPage) focusInput() {
-	p.input.Focus()
-	p.input.Prompt = "> "
-}
-
-func (p *lookupPage) blurInput() {
-	p.input.Blur()
-	p.input.Prompt = "  "
-}
-
-// InputFocused reports whether keys go to the query field or the
-// account's request form.
-func (p *lookupPage) InputFocused() bool { return p.input.Focused() || p.acct.formOpen() }
+// InputFocused reports whether keys go to a verification field or the
+// account's form.
+func (p *lookupPage) InputFocused() bool { return p.ver.focused() || p.acct.formOpen() }
 
 // hasDraft reports text typed in the account panel's form and not sent.
 func (p *lookupPage) hasDraft() bool { return p.acct.hasDraft() }
 
 // Title names the screen in the header.
-func (p *lookupPage) Title() string { return p.c.loc.T("lookup.title") }
+func (p *lookupPage) Title() string { return p.c.loc.T("verify.title") }
 
-// SetSize gives the result the height left under the query.
+// SetSize gives the account the height left under the badge.
 func (p *lookupPage) SetSize(w, h int) {
 	resized := w != p.width
 	p.width, p.height = w, h
-	p.input.Width = max(10, w-p.labelWidth()-4)
+	p.ver.setWidth(w)
 	p.acct.SetSize(w, max(1, h-lookupHeader))
 	if resized {
 		p.refresh()
 	}
 }
 
-func (p *lookupPage) labelWidth() int { return lipgloss.Width(p.c.loc.T("field.query")) }
-
-// refresh re-renders the result, after a resize or a language switch.
+// refresh re-renders the account, after a resize or a language switch.
 func (p *lookupPage) refresh() {
+	p.ver.setWidth(p.width)
 	p.acct.refresh()
 }
 
-// Update runs searches and scrolls the result.
+// view is the verified caller's account, nil when none is open.
+func (p *lookupPage) view() *desk.AccountView {
+	if p.ver.step != verifyDone {
+		return nil
+	}
+	return p.ver.account
+}
+
+// sync shows the verified account in the panel, or none.
+func (p *lookupPage) sync() {
+	if v := p.view(); v != p.acct.v {
+		p.acct.setView(v)
+	}
+}
+
+// Update runs the verification and the account's keys and answers.
 func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case addressedMsg:
+		if msg.addressedTo() != p.id {
+			return p, nil
+		}
+		cmd := p.ver.update(msg)
+		p.sync()
+		return p, cmd
 	case lookupDoneMsg:
 		if msg.reload {
 			p.reloaded(msg)
-			return p, nil
 		}
-		if msg.seq != p.seq || !p.busy {
-			return p, nil // an answer to a search the agent abandoned
-		}
-		p.busy = false
-		if msg.err != nil {
-			p.err = msg.err // the query stays so the agent can fix it
-			return p, nil
-		}
-		v := msg.view
-		p.view, p.err = &v, nil
-		p.input.Reset() // the query is PII: off the screen once answered
-		p.blurInput()
-		p.acct.setView(p.view)
 		return p, nil
 	case panelMsg:
 		cmd, _ := p.acct.update(msg)
 		return p, cmd
 	case tea.KeyMsg:
-		if p.input.Focused() {
-			return p, p.typing(msg)
-		}
-		return p, p.browsing(msg)
-	}
-	if p.input.Focused() { // a paste, say
 		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
+		if p.ver.focused() {
+			cmd = p.typing(msg)
+		} else {
+			cmd = p.browsing(msg)
+		}
+		p.sync()
 		return p, cmd
 	}
-	return p, nil
+	return p, p.ver.paste(msg) // a paste, say
 }
 
-// typing handles keys while the query has focus.
+// typing handles keys while a verification field has focus.
 func (p *lookupPage) typing(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.keys
-	switch {
-	case key.Matches(msg, k.Search):
-		return p.submit()
-	case key.Matches(msg, k.Back):
-		switch {
-		case p.busy:
-			p.busy = false
-			p.seq++ // cancel: the late answer will be dropped
-		case p.input.Value() != "" || p.err != nil:
-			p.input.Reset()
-			p.err = nil
-		case p.view != nil || p.home:
-			// On the home screen, esc leaves the query so the screen's
-			// keys (the audit log, quit) work.
-			p.blurInput()
-		default:
-			return navCmd(backMsg{})
-		}
-		return nil
-	case msg.Type == tea.KeyTab && p.view != nil:
-		p.blurInput()
+	cmd, done := p.ver.key(msg)
+	if done {
+		return cmd
+	}
+	// esc with nothing left to clear: on the home screen it leaves the
+	// field so the screen's keys (the audit log, quit) work.
+	if p.home {
+		p.ver.blur()
 		return nil
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return cmd
+	return navCmd(backMsg{})
 }
 
-// browsing handles keys while the result has focus.
+// browsing handles keys while no field has focus: the account's, or the
+// screen's own.
 func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
 	if p.acct.formOpen() {
@@ -164,18 +138,19 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	switch {
-	case key.Matches(msg, k.NewSearch):
-		p.focusInput()
-		return nil
 	case key.Matches(msg, k.Audit) && p.c.canReadAudit():
 		return navCmd(openAuditMsg{})
-	case key.Matches(msg, k.Back) && p.view == nil:
-		p.focusInput() // nothing to close: back to the query
+	case p.view() == nil:
+		switch {
+		case key.Matches(msg, k.NewSearch), key.Matches(msg, k.Search), key.Matches(msg, k.Back):
+			if p.ver.step == verifySpent {
+				p.ver.restart()
+			}
+			p.ver.focus()
+		}
 		return nil
-	case key.Matches(msg, k.Back):
-		p.view = nil
-		p.acct.setView(nil)
-		p.focusInput()
+	case key.Matches(msg, k.NewSearch), key.Matches(msg, k.Back):
+		p.ver.restart() // another caller: the account closes
 		return nil
 	case key.Matches(msg, k.TabNext):
 		return p.acct.step(1)
@@ -187,12 +162,14 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 }
 
 // reloadAccount reads the account in view again by its UUID, after an
-// action that changed it; the query and the panel's tab stay as they are.
+// action that changed it; the verification and the panel's tab stay.
 func (p *lookupPage) reloadAccount() tea.Cmd {
-	if p.view == nil || p.busy || p.c.agent == nil {
+	v := p.view()
+	if v == nil || p.c.agent == nil {
 		return nil
 	}
-	read := lookupCmd(p.c.ctx, p.c.backend, p.c.token(), p.view.ID, p.seq)
+	p.seq++
+	read := lookupCmd(p.c.ctx, p.c.backend, p.c.token(), v.ID, p.seq)
 	return func() tea.Msg {
 		msg, _ := read().(lookupDoneMsg)
 		msg.reload = true
@@ -201,77 +178,70 @@ func (p *lookupPage) reloadAccount() tea.Cmd {
 }
 
 // reloaded shows the account as read again, if it is still the one in
-// view and no search started since; a failed read keeps the old view.
+// view; a failed read keeps the old view.
 func (p *lookupPage) reloaded(msg lookupDoneMsg) {
-	if msg.err != nil || msg.seq != p.seq || p.busy || p.view == nil || msg.view.ID != p.view.ID {
+	v := p.view()
+	if msg.err != nil || msg.seq != p.seq || v == nil || msg.view.ID != v.ID {
 		return
 	}
-	v := msg.view
-	p.view = &v
-	p.acct.setView(p.view)
+	nv := msg.view
+	p.ver.account = &nv
+	p.sync()
 }
 
-// reopen readies the screen when the agent comes back to it from the queue:
-// the last result stays, with the query focused for the next call.
+// reopen readies the screen when the agent comes back to it from the
+// queue: a verified account stays; otherwise the field has focus for the
+// next call.
 func (p *lookupPage) reopen() {
-	p.err = nil
-	p.focusInput()
-}
-
-// submit starts a look-up; empty queries never reach the backend.
-func (p *lookupPage) submit() tea.Cmd {
-	if p.busy {
-		return nil
+	p.ver.err, p.ver.hint = nil, ""
+	if p.view() == nil {
+		if p.ver.step == verifySpent {
+			p.ver.restart()
+		}
+		p.ver.focus()
 	}
-	q := strings.TrimSpace(p.input.Value())
-	if q == "" {
-		p.err = fault.Invalid("query", fault.CodeInvalidInput)
-		return nil
-	}
-	p.busy, p.err = true, nil
-	p.view = nil // an old result under a new search would mislead
-	p.acct.setView(nil)
-	p.seq++
-	return lookupCmd(p.c.ctx, p.c.backend, p.c.token(), q, p.seq)
 }
 
 // ShortHelp lists the keys that work in the current focus.
 func (p *lookupPage) ShortHelp() []key.Binding {
 	k := p.c.keys
 	switch {
-	case p.input.Focused():
-		return []key.Binding{k.Search, p.escKey()}
+	case p.ver.focused():
+		return append(p.ver.help(), p.escKey())
 	case p.acct.formOpen():
 		return p.acct.formHelp()
-	case p.view == nil:
+	case p.view() == nil:
 		return p.idleKeys()
 	}
-	short := []key.Binding{k.NewSearch, k.Tabs, k.Scroll}
+	short := []key.Binding{withHelp(k.NewSearch, p.c.loc.T("help.new_caller")), k.Tabs, k.Scroll}
 	if p.acct.canEscalate() {
 		short = append(short, k.Escalate) // an agency desk's one action: in sight
 	}
 	return append(short, k.backAs(p.c.loc.T("help.close_result")))
 }
 
-// idleKeys are the keys with the query left and no result: a new search,
-// and the audit log for those who read it.
+// idleKeys are the keys with the field left and no account: verify a
+// caller, and the audit log for those who read it.
 func (p *lookupPage) idleKeys() []key.Binding {
-	keys := []key.Binding{p.c.keys.NewSearch}
+	keys := []key.Binding{withHelp(p.c.keys.NewSearch, p.c.loc.T("help.verify_caller"))}
 	if p.c.canReadAudit() {
 		keys = append(keys, p.c.keys.Audit)
 	}
 	return keys
 }
 
-// escKey is esc as it acts now in the query: it clears, or once there is
-// nothing left to clear goes back to the queue, or on the home screen
-// leaves the query for the screen's keys.
+// escKey is esc as it acts now in a field: it clears, goes back to the
+// contact, or once there is nothing left goes back to the queue, or on the
+// home screen leaves the field for the screen's keys.
 func (p *lookupPage) escKey() key.Binding {
 	k := p.c.keys
-	if p.busy || p.input.Value() != "" || p.err != nil || p.view != nil {
+	v := p.ver
+	switch {
+	case v.step == verifyCode && !v.busy && v.code.Value() == "" && v.hint == "":
+		return k.backAs(p.c.loc.T("help.other_contact"))
+	case v.busy || v.step == verifyCode || v.stated.Value() != "" || v.err != nil || v.hint != "" || !v.ended.IsZero():
 		return k.Back
-	}
-	if p.home {
+	case p.home:
 		return k.backAs(p.c.loc.T("help.leave_query"))
 	}
 	return k.backAs(p.c.loc.T("help.back"))
@@ -281,11 +251,11 @@ func (p *lookupPage) escKey() key.Binding {
 func (p *lookupPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
 	switch {
-	case p.input.Focused():
-		return [][]key.Binding{{k.Search, p.escKey()}}
+	case p.ver.focused():
+		return [][]key.Binding{append(p.ver.help(), p.escKey())}
 	case p.acct.formOpen():
 		return [][]key.Binding{p.acct.formHelp()}
-	case p.view == nil:
+	case p.view() == nil:
 		return [][]key.Binding{p.idleKeys()}
 	}
 	// The account's actions come first: a narrow footer cuts the last
@@ -294,34 +264,54 @@ func (p *lookupPage) FullHelp() [][]key.Binding {
 	if keys := p.acct.actionKeys(); len(keys) > 0 {
 		full = append(full, keys)
 	}
-	other := []key.Binding{k.NewSearch, k.backAs(p.c.loc.T("help.close_result"))}
+	other := []key.Binding{withHelp(k.NewSearch, p.c.loc.T("help.new_caller")), k.backAs(p.c.loc.T("help.close_result"))}
 	if p.c.canReadAudit() {
 		other = append(other, k.Audit)
 	}
 	return append(full, []key.Binding{k.Scroll, k.Page}, []key.Binding{k.Tabs, k.TabNumber}, other)
 }
 
-// View renders the query line, its status and the result.
+// View renders the verification and, once the caller read the right code
+// back, the account.
 func (p *lookupPage) View() string {
 	loc, s := p.c.loc, p.c.styles
-	var b strings.Builder
-	b.WriteString(s.Label.Render(loc.T("field.query")) + "  " + p.input.View() + "\n")
-	b.WriteString(s.Muted.Render(truncate(loc.T("lookup.hint"), p.width)) + "\n")
-	switch {
-	case p.busy:
-		b.WriteString(s.Busy.Render(loc.T("lookup.busy")))
-	case p.err != nil:
-		b.WriteString(s.Error.Render(wrap("✗ "+loc.Err(p.err), p.width)))
-	}
-	b.WriteString("\n\n")
-	if p.view == nil {
-		b.WriteString(s.Muted.Render(wrap(loc.T("lookup.empty"), p.width)))
-		if len(p.c.demoQs) > 0 {
-			b.WriteString("\n\n" + s.Muted.Render(wrap(loc.T("lookup.demo_examples",
-				map[string]any{"Examples": sanitizeLine(strings.Join(p.c.demoQs, "  ·  "))}), p.width)))
+	if p.view() != nil {
+		if !p.ver.verified() {
+			// Past its time with no message since: the account is not drawn.
+			return strings.Join(p.ver.lines(p.width), "\n")
 		}
-	} else {
-		b.WriteString(p.acct.View())
+		hint := s.Muted.Render(truncate(loc.T("verify.hint_verified"), p.width))
+		status := ""
+		if st := p.ver.status(p.width); st != "" {
+			status = truncate(strings.Split(st, "\n")[0], p.width)
+		}
+		return strings.Join([]string{p.ver.badge(p.width), hint, status, "", p.acct.View()}, "\n")
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(p.ver.lines(p.width), "\n"))
+	b.WriteString("\n\n")
+	if p.ver.step == verifyStated {
+		b.WriteString(s.Muted.Render(wrap(loc.T("verify.empty"), p.width)))
+		if qs := demoContacts(p.c.demoQs); len(qs) > 0 {
+			b.WriteString("\n\n" + s.Muted.Render(wrap(loc.T("lookup.demo_examples",
+				map[string]any{"Examples": sanitizeLine(strings.Join(qs, "  ·  "))}), p.width)))
+		}
+	}
+	if len(p.c.demoQs) > 0 && p.ver.step != verifyDone {
+		b.WriteString("\n\n" + s.Muted.Render(wrap(loc.T("verify.demo_where"), p.width)))
 	}
 	return b.String()
+}
+
+// demoContacts are the demo's example queries a caller could state: the
+// emails and phones, not the UUIDs.
+func demoContacts(qs []string) []string {
+	var out []string
+	for _, q := range qs {
+		if kind, _, err := desk.Classify(q); err == nil && kind == desk.QueryUUID {
+			continue
+		}
+		out = append(out, q)
+	}
+	return out
 }

@@ -156,8 +156,7 @@ func TestQuitKeys(t *testing.T) {
 	m = newTestModel(t, testOptions(newFake("en"), "en"), 100, 30)
 	signIn(t, m)
 	run(t, m, func() tea.Msg { return nil }) // nothing pending
-	typeText(m, fakeUUID)
-	run(t, m, send(m, "enter"))
+	verifyCaller(t, m)
 	if m.lookup.InputFocused() {
 		t.Fatal("query still focused after a result")
 	}
@@ -222,17 +221,13 @@ func TestEscape(t *testing.T) {
 	signIn(t, m)
 	typeText(m, "nobody@example.com")
 	send(m, "esc")
-	if got := m.lookup.input.Value(); got != "" {
+	if got := m.lookup.ver.stated.Value(); got != "" {
 		t.Errorf("esc left %q in the query", got)
 	}
-	typeText(m, fakeUUID)
-	run(t, m, send(m, "enter"))
-	if m.lookup.view == nil {
-		t.Fatal("no result")
-	}
+	verifyCaller(t, m)
 	send(m, "esc")
-	if m.lookup.view != nil || !m.lookup.InputFocused() {
-		t.Error("esc on a result did not go back to the query")
+	if m.lookup.view() != nil || !m.lookup.InputFocused() || m.lookup.ver.step != verifyStated {
+		t.Error("esc on a result did not go back to the stated contact")
 	}
 }
 
@@ -280,44 +275,43 @@ func TestLookup(t *testing.T) {
 	m := newTestModel(t, testOptions(f, "en"), 100, 30)
 	signIn(t, m)
 	if cmd := send(m, "enter"); cmd != nil {
-		t.Error("an empty query reached the backend")
+		t.Error("an empty contact reached the backend")
 	}
-	typeText(m, "nobody@example.com")
+	typeText(m, "not a contact")
 	msg := run(t, m, send(m, "enter"))
-	if done, ok := msg.(lookupDoneMsg); !ok || done.err == nil {
-		t.Fatalf("look-up returned %#v", msg)
+	if done, ok := msg.(callerCheckMsg); !ok || done.err == nil {
+		t.Fatalf("verification returned %#v", msg)
 	}
-	if got := m.lookup.input.Value(); got != "nobody@example.com" {
-		t.Errorf("query after an error = %q, want it kept", got)
+	if got := m.lookup.ver.stated.Value(); got != "not a contact" {
+		t.Errorf("contact after an error = %q, want it kept", got)
 	}
-	if !strings.Contains(m.View(), loc(t, "es").Err(fault.ErrNotFound)) {
-		t.Error("not-found error not shown in the agent's language")
+	if !strings.Contains(m.View(), loc(t, "es").Err(fault.Invalid("query", fault.CodeQueryUnrecognised))) {
+		t.Error("the refusal is not shown in the agent's language")
 	}
 
-	// An answer to an abandoned search is dropped.
+	// An answer to an abandoned verification is dropped.
 	send(m, "esc")
-	typeText(m, fakeUUID)
+	typeText(m, fakeContact)
 	stale := send(m, "enter")
 	send(m, "esc") // cancel
 	typeText(m, "x")
 	m.Update(stale())
-	if m.lookup.view != nil {
-		t.Error("a cancelled search's answer was shown")
+	if m.lookup.ver.step != verifyStated {
+		t.Error("a cancelled verification's answer was taken")
 	}
 
 	send(m, "esc")
-	typeText(m, fakeUUID)
-	run(t, m, send(m, "enter"))
-	if m.lookup.input.Value() != "" {
-		t.Error("the query stayed on screen after a result")
+	verifyCaller(t, m)
+	if m.lookup.ver.stated.Value() != "" || m.lookup.ver.code.Value() != "" {
+		t.Error("the contact or the code stayed on screen after the account opened")
 	}
 	view := m.View()
-	for _, want := range []string{"j•••@example.com", "•••-•••-1234", fakeUUID} {
+	for _, want := range []string{"j•••@example.com", "•••-•••-1234", fakeUUID, "Quien llama está verificado hasta las 15:34 EST"} {
 		if !strings.Contains(view, want) {
-			t.Errorf("account view lacks %q", want)
+			t.Errorf("account view lacks %q:\n%s", want, view)
 		}
 	}
-	if full := renderAccount(m.c, m.lookup.view, 100); !strings.Contains(full, "Department of Examples") {
+	if full := renderAccount(m.c, m.lookup.view(), 100); !strings.Contains(full, "Department of Examples") {
 		t.Error("account view lacks the agency")
 	}
 	send(m, "5")
@@ -332,8 +326,8 @@ func TestLookup(t *testing.T) {
 		t.Error("pgdown did not scroll the result")
 	}
 	send(m, "/")
-	if !m.lookup.InputFocused() {
-		t.Error("/ did not focus the query")
+	if !m.lookup.InputFocused() || m.lookup.view() != nil {
+		t.Error("/ did not start over with another caller")
 	}
 }
 
@@ -436,8 +430,11 @@ func TestFits(t *testing.T) {
 			check("sign-in help")
 			send(m, "f1")
 			signIn(t, m)
-			typeText(m, fakeUUID)
-			run(t, m, send(m, "enter"))
+			typeText(m, fakeContact)
+			drain(m, send(m, "enter"))
+			check("code")
+			send(m, "esc") // another contact
+			verifyCaller(t, m)
 			check("account")
 			send(m, "?")
 			check("account help")

@@ -195,11 +195,7 @@ func accountModel(t *testing.T, f *fakeBackend, role access.Role, lang string) *
 	f.role = role
 	m := newTestModel(t, testOptions(f, lang), 100, 40)
 	signIn2(t, m)
-	typeText(m, fakeUUID)
-	drain(m, send(m, "enter"))
-	if m.lookup.view == nil {
-		t.Fatal("no account")
-	}
+	verifyCaller(t, m)
 	return m
 }
 
@@ -237,7 +233,7 @@ func TestRequestSuspension(t *testing.T) {
 		t.Fatal("S did not open the form a second time")
 	}
 	send(m, "esc")
-	if m.lookup.acct.formOpen() || m.lookup.view == nil {
+	if m.lookup.acct.formOpen() || m.lookup.view() == nil {
 		t.Error("esc should close the form and keep the account")
 	}
 }

@@ -172,7 +172,7 @@ func TestSessionEndReturnsToSignIn(t *testing.T) {
 			signIn2(t, m)
 			m.c.drafts[42] = draft{mode: actReply, text: "unsent"}
 			f.sessionErr = fault.New(code)
-			typeText(m, fakeUUID)
+			typeText(m, fakeContact)
 			drain(m, send(m, "enter"))
 			if m.c.agent != nil || len(m.stack) != 0 || m.lookup != nil || m.active() != page(m.signIn) {
 				t.Fatalf("%s/%s: still signed in (active %T)", code, lang, m.active())

@@ -138,6 +138,8 @@ func isAnswer(msg tea.Msg) bool {
 		return false // the root's own
 	case panelMsg:
 		return true // an account panel's answer or timer
+	case addressedMsg:
+		return true // a page's answer or timer, by the page's id
 	}
 	_, ok := msg.(callAnswer)
 	return ok

@@ -33,6 +33,9 @@ type fakeTickets struct {
 	accountCalls int
 	escalations  []helpdesk.Escalation
 	escalateErr  error
+	callLog      []string // "start es lost_mfa", "step 9001 mfa.backup_codes guided: note", "end 9001 resolved: note"
+	callViews    []int64  // the calls put on record
+	callErr      error
 }
 
 // newFakeTickets serves the small mixed queue the golden files show.

@@ -19,11 +19,7 @@ func unmaskModel(t *testing.T, f *fakeBackend, lang string) (*model, *testClock)
 	f.role = access.RoleSupervisor
 	m, clk := clockedModel(t, f, nil, lang)
 	f.now = clk.Now
-	typeText(m, fakeUUID)
-	drain(m, send(m, "enter"))
-	if m.lookup.view == nil {
-		t.Fatal("no account")
-	}
+	verifyCaller(t, m)
 	return m, clk
 }
 
