@@ -25,13 +25,13 @@ type signedInMsg struct{ agent staff.SignedIn }
 // signInFailedMsg reports a refused or failed sign-in.
 type signInFailedMsg struct{ err error }
 
-// lookupDoneMsg carries a look-up's result; seq ties it to its request so a
-// late answer to an abandoned search is dropped.
+// lookupDoneMsg carries an account read again by its UUID after an action
+// that changed it, for the page to (its id); seq ties it to its request so
+// a late answer is dropped.
 type lookupDoneMsg struct {
-	seq    int
-	view   desk.AccountView
-	err    error
-	reload bool // the account in view read again after an action, not a search
+	to, seq int
+	view    desk.AccountView
+	err     error
 }
 
 // langSavedMsg reports whether the agent's language was stored.
@@ -76,6 +76,7 @@ type decidedMsg struct {
 }
 
 func (m lookupDoneMsg) callErr() error      { return m.err }
+func (m lookupDoneMsg) addressedTo() int    { return m.to }
 func (m langSavedMsg) callErr() error       { return m.err }
 func (m touchedMsg) callErr() error         { return m.err }
 func (m unlockedMsg) callErr() error        { return m.err }
@@ -98,12 +99,14 @@ func signInCmd(ctx context.Context, b Backend, email, password, code, kind strin
 	}
 }
 
-func lookupCmd(ctx context.Context, b Backend, tok staff.Token, query string, seq int) tea.Cmd {
+// lookupCmd reads an account again by its UUID (the page holds it
+// already: the caller was verified), after an action that changed it.
+func lookupCmd(ctx context.Context, b Backend, tok staff.Token, accountID string, to, seq int) tea.Cmd {
 	return func() tea.Msg {
 		v, err := call(ctx, func(ctx context.Context) (desk.AccountView, error) {
-			return b.Lookup(ctx, tok, query)
+			return b.Lookup(ctx, tok, accountID)
 		})
-		return lookupDoneMsg{seq: seq, view: v, err: err}
+		return lookupDoneMsg{to: to, seq: seq, view: v, err: err}
 	}
 }
 

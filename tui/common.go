@@ -109,6 +109,12 @@ func (c *common) canReadAudit() bool {
 	return c.can(access.ActAuditRead, access.ScopeGlobal)
 }
 
+// takesCalls reports whether the agent puts calls on record: whoever
+// verifies callers and works its own tickets, as core asks.
+func (c *common) takesCalls() bool {
+	return c.tickets != nil && c.can(access.ActCallerVerify, access.ScopeAny) && c.can(access.ActNote, access.ScopeOwn)
+}
+
 // setLang switches the session's language and rebuilds the localized keys.
 func (c *common) setLang(lang string) {
 	c.loc = c.loc.WithLang(lang)

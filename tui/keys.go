@@ -79,6 +79,18 @@ type keyMap struct {
 	Unmask      key.Binding // show one contact of record in full (supervisors)
 	Escalate    key.Binding // an agency desk escalates the account to the contact center
 	CancelReset key.Binding // cancel a waiting or granted account reset
+
+	// Calls on record and the guided scripts.
+	Call         key.Binding // take a call: from the queue and the look-up
+	EndCall      key.Binding // end the call in view with an outcome
+	ScriptMFA    key.Binding // the call's MFA recovery script
+	ScriptIDV    key.Binding // the call's proofing retry script
+	CallAccount  key.Binding // the verified caller's account, in tabs
+	Steps        key.Binding // help only: tab and shift+tab move between a script's steps
+	Outcome      key.Binding // help only: left and right choose a step's outcome
+	Record       key.Binding // records the chosen outcome (enter)
+	Zone         key.Binding // the caller's time zone
+	LimiterReset key.Binding // ask a supervisor to clear a proofing limiter early
 }
 
 // newKeyMap builds the bindings with help text in loc's language. Key caps
@@ -152,6 +164,18 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Unmask:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", loc.T("help.unmask"))),
 		Escalate:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", loc.T("help.escalate"))),
 		CancelReset: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", loc.T("help.cancel_reset"))),
+		// t, m, i, a, z, R and x are free on the screens that offer them:
+		// the queue and the look-up (t), the call (the others).
+		Call:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", loc.T("help.take_call"))),
+		EndCall:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", loc.T("help.end_call"))),
+		ScriptMFA:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", loc.T("help.script_mfa"))),
+		ScriptIDV:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", loc.T("help.script_idv"))),
+		CallAccount:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", loc.T("help.call_account"))),
+		Steps:        key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab/"+loc.T("keycap.shift_tab"), loc.T("help.steps"))),
+		Outcome:      key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", loc.T("help.outcome"))),
+		Record:       key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.record"))),
+		Zone:         key.NewBinding(key.WithKeys("z"), key.WithHelp("z", loc.T("help.zone"))),
+		LimiterReset: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", loc.T("help.limiter_reset"))),
 		Viewport: viewport.KeyMap{
 			Up:           key.NewBinding(key.WithKeys("up", "k")),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),

@@ -86,6 +86,11 @@ func (p *lookupPage) sync() {
 // Update runs the verification and the account's keys and answers.
 func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case lookupDoneMsg:
+		if msg.to == p.id {
+			p.reloaded(msg)
+		}
+		return p, nil
 	case addressedMsg:
 		if msg.addressedTo() != p.id {
 			return p, nil
@@ -93,11 +98,6 @@ func (p *lookupPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := p.ver.update(msg)
 		p.sync()
 		return p, cmd
-	case lookupDoneMsg:
-		if msg.reload {
-			p.reloaded(msg)
-		}
-		return p, nil
 	case panelMsg:
 		cmd, _ := p.acct.update(msg)
 		return p, cmd
@@ -140,6 +140,8 @@ func (p *lookupPage) browsing(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Audit) && p.c.canReadAudit():
 		return navCmd(openAuditMsg{})
+	case key.Matches(msg, k.Call) && p.c.takesCalls():
+		return navCmd(openCallMsg{})
 	case p.view() == nil:
 		switch {
 		case key.Matches(msg, k.NewSearch), key.Matches(msg, k.Search), key.Matches(msg, k.Back):
@@ -169,12 +171,7 @@ func (p *lookupPage) reloadAccount() tea.Cmd {
 		return nil
 	}
 	p.seq++
-	read := lookupCmd(p.c.ctx, p.c.backend, p.c.token(), v.ID, p.seq)
-	return func() tea.Msg {
-		msg, _ := read().(lookupDoneMsg)
-		msg.reload = true
-		return msg
-	}
+	return lookupCmd(p.c.ctx, p.c.backend, p.c.token(), v.ID, p.id, p.seq)
 }
 
 // reloaded shows the account as read again, if it is still the one in
@@ -221,9 +218,12 @@ func (p *lookupPage) ShortHelp() []key.Binding {
 }
 
 // idleKeys are the keys with the field left and no account: verify a
-// caller, and the audit log for those who read it.
+// caller, take a call, and the audit log for those who read it.
 func (p *lookupPage) idleKeys() []key.Binding {
 	keys := []key.Binding{withHelp(p.c.keys.NewSearch, p.c.loc.T("help.verify_caller"))}
+	if p.c.takesCalls() {
+		keys = append(keys, p.c.keys.Call)
+	}
 	if p.c.canReadAudit() {
 		keys = append(keys, p.c.keys.Audit)
 	}
@@ -265,6 +265,9 @@ func (p *lookupPage) FullHelp() [][]key.Binding {
 		full = append(full, keys)
 	}
 	other := []key.Binding{withHelp(k.NewSearch, p.c.loc.T("help.new_caller")), k.backAs(p.c.loc.T("help.close_result"))}
+	if p.c.takesCalls() {
+		other = append(other, k.Call)
+	}
 	if p.c.canReadAudit() {
 		other = append(other, k.Audit)
 	}

@@ -287,6 +287,10 @@ func (p *queuePage) browsing(msg tea.KeyMsg) tea.Cmd {
 		return p.reload(false)
 	case key.Matches(msg, k.Lookup):
 		return navCmd(openLookupMsg{})
+	case key.Matches(msg, k.Call):
+		if p.c.takesCalls() {
+			return navCmd(openCallMsg{})
+		}
 	case key.Matches(msg, k.Board):
 		if p.c.canSupervise() {
 			return navCmd(openBoardMsg{})
@@ -362,6 +366,9 @@ func (p *queuePage) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(k.Move, p.c.loc.T("help.choose_filter")), k.Cycle, k.Apply, k.Cancel}
 	}
 	short := []key.Binding{k.Move, k.Open, k.Find, k.Filter, k.Lookup}
+	if p.c.takesCalls() {
+		short = append(short, k.Call)
+	}
 	if p.c.canSupervise() {
 		short = append(short, k.Board)
 	}
@@ -377,6 +384,9 @@ func (p *queuePage) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Move, k.Pages, k.Ends, k.Open}
 	list := []key.Binding{k.Find, k.Filter, k.ClearAll, k.Refresh}
 	other := []key.Binding{k.Lookup}
+	if p.c.takesCalls() {
+		other = append(other, k.Call)
+	}
 	if p.c.canSupervise() {
 		other = append(other, k.Board)
 	}

@@ -172,7 +172,7 @@ func (p *requestsPage) decided(msg decidedMsg) tea.Cmd {
 
 // requestData names a request's change and account for messages.
 func (p *requestsPage) requestData(r dual.View) map[string]any {
-	return map[string]any{"Kind": requestKind(p.c, r.Kind), "Account": shortID(r.Target)}
+	return map[string]any{"Kind": requestLabel(p.c, r), "Account": shortID(r.Target)}
 }
 
 // key answers a confirmation, moves the cursor, or starts a decision.
@@ -296,13 +296,13 @@ func (p *requestsPage) tailLines() []string {
 	}
 	loc, s := p.c.loc, p.c.styles
 	now := p.c.now()
-	title := requestKind(p.c, r.Kind) + " " + sanitizeLine(r.Target)
+	title := requestLabel(p.c, r) + " " + sanitizeLine(r.Target)
 	asked := loc.T("requests.asked", map[string]any{"Name": p.requester(r), "Date": loc.DateTime(r.RequestedAt)})
 	expires := loc.T("requests.expires_at", map[string]any{"Date": loc.DateTime(r.ExpiresAt)})
 	if !now.Before(r.ExpiresAt) {
 		expires = loc.T("requests.expired")
 	}
-	reason := loc.T("requests.reason", map[string]any{"Reason": sanitizeLine(r.Reason)})
+	reason := loc.T("requests.reason", map[string]any{"Reason": reasonText(p.c, r.Reason)})
 	var state string
 	switch {
 	case r.Mine && p.c.can(access.ActApprove, access.ScopeOther):
@@ -355,8 +355,8 @@ func (p *requestsPage) table(n int) []string {
 			expires = loc.T("requests.expired")
 		}
 		cells[i] = [reqCols]string{
-			requestKind(p.c, r.Kind), shortID(r.Target), p.requester(r), age(loc, now, r.RequestedAt),
-			expires, sanitizeLine(r.Reason),
+			requestLabel(p.c, r), shortID(r.Target), p.requester(r), age(loc, now, r.RequestedAt),
+			expires, reasonText(p.c, r.Reason),
 		}
 		for c := range reqColReason {
 			widths[c] = max(widths[c], lipgloss.Width(cells[i][c]))
@@ -401,6 +401,29 @@ func (p *requestsPage) table(n int) []string {
 // newer core.
 func requestKind(c *common, k string) string {
 	return enumText(c.loc, "requests.kind", strings.ReplaceAll(k, ".", "_"))
+}
+
+// requestLabel names a request's change: its kind, and for a limiter reset
+// the limiter's localized name, which the request's Detail holds.
+func requestLabel(c *common, r dual.View) string {
+	label := requestKind(c, r.Kind)
+	if r.Kind == string(dual.KindLimiterReset) && r.Detail != "" {
+		label += " · " + enumText(c.loc, "limiter", r.Detail)
+	}
+	return label
+}
+
+// reasonText is a request's reason, sanitized; a limiter reset's reason
+// starts with its code ("vendor_outage: INC-1234"), named in the agent's
+// language.
+func reasonText(c *common, reason string) string {
+	reason = sanitizeLine(reason)
+	for _, why := range limiterWhys {
+		if rest, ok := strings.CutPrefix(reason, why+": "); ok {
+			return c.loc.T("limiter_reset.why."+why) + " · " + rest
+		}
+	}
+	return reason
 }
 
 // shortID shows the start of an account id, enough to tell requests apart.

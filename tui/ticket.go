@@ -14,6 +14,7 @@ import (
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/sla"
 	"supportdesk/core/ticket"
+	"supportdesk/i18n"
 )
 
 // Ticket view geometry.
@@ -222,7 +223,7 @@ func renderThread(c *common, v *helpdesk.TicketView, width int) string {
 			bar = "  "
 		}
 		head = truncate(head+s.Muted.Render(" · "+when), width)
-		body := wrap(sanitizeText(m.Body), max(10, width-2))
+		body := wrap(messageText(loc, m), max(10, width-2))
 		lines := strings.Split(body, "\n")
 		for i, l := range lines {
 			lines[i] = bar + l
@@ -230,6 +231,23 @@ func renderThread(c *common, v *helpdesk.TicketView, width int) string {
 		parts = append(parts, head+"\n"+strings.Join(lines, "\n"))
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// messageText is a message's body, sanitized; a guided step on a call reads
+// as its step and outcome in the agent's language, then the note.
+func messageText(loc *i18n.Localizer, m helpdesk.MessageView) string {
+	if m.Kind != ticket.MessageInternal {
+		return sanitizeText(m.Body)
+	}
+	step, outcome, note, ok := helpdesk.ParseStep(m.Body)
+	if !ok {
+		return sanitizeText(m.Body)
+	}
+	text := "▸ " + stepLabel(loc, step) + " · " + outcomeLabel(loc, outcome)
+	if note = strings.TrimSpace(sanitizeText(note)); note != "" {
+		text += "\n" + note
+	}
+	return text
 }
 
 // Update handles loads, writes, agents and keys.

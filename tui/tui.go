@@ -226,6 +226,11 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newTicketPage(c, msg.id))
+	case openCallMsg:
+		if !c.takesCalls() {
+			return nil
+		}
+		return m.push(newCallPage(c))
 	case openLookupMsg:
 		if slices.Contains(m.stack, page(m.lookup)) {
 			return nil

@@ -169,7 +169,8 @@ func (v *verifier) verified() bool {
 
 // setWidth fits the fields beside their labels.
 func (v *verifier) setWidth(w int) {
-	v.stated.Width = max(10, w-lipgloss.Width(v.c.loc.T("verify.field_stated"))-4)
+	// The label, two spaces, the prompt and the cursor beside the text.
+	v.stated.Width = max(10, w-lipgloss.Width(v.c.loc.T("verify.field_stated"))-6)
 	v.code.Width = codeLength + 1
 }
 
