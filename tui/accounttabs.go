@@ -260,7 +260,7 @@ func (a *accountPanel) contentWith(shown *desk.Unmasked) string {
 	case tabMFA:
 		secs = []func() string{av.methods}
 	case tabProofing:
-		secs = []func() string{av.profile}
+		secs = []func() string{av.profile, av.proofing}
 	case tabAgencies:
 		secs = []func() string{av.agencies}
 	case tabHistory:

@@ -50,10 +50,6 @@ const (
 	sectionAccount
 )
 
-// callOutcomes are the outcomes a call ends with, in the order offered;
-// "outcome.<code>" labels them.
-var callOutcomes = []string{"resolved", "guided", "escalated", "unresolved", "unverified", "dropped"}
-
 // The call's answers, addressed to the call page by its id.
 type (
 	callStartedMsg struct {
@@ -99,23 +95,6 @@ func recordStepCmd(ctx context.Context, t Tickets, tok staff.Token, id int64, st
 		})
 		return stepRecordedMsg{to: to, step: step, outcome: outcome, view: v, err: err}
 	}
-}
-
-func endCallCmd(ctx context.Context, t Tickets, tok staff.Token, id int64, outcome, note string, to int) tea.Cmd {
-	return func() tea.Msg {
-		v, err := call(ctx, func(ctx context.Context) (helpdesk.TicketView, error) {
-			return t.EndCall(ctx, tok, id, outcome, note)
-		})
-		return callEndedMsg{to: to, outcome: outcome, view: v, err: err}
-	}
-}
-
-// endForm asks for the call's outcome and an optional note.
-type endForm struct {
-	cursor int
-	note   textinput.Model
-	busy   bool
-	err    error
 }
 
 // callPage is one call, from its setup to its end.
@@ -442,28 +421,6 @@ func (p *callPage) recorded(msg stepRecordedMsg) {
 		"Step": stepLabel(p.c.loc, msg.step), "Outcome": outcomeLabel(p.c.loc, msg.outcome)}}
 }
 
-// ended takes EndCall's answer.
-func (p *callPage) ended(msg callEndedMsg) {
-	p.writing = false
-	if msg.err != nil {
-		if p.end != nil {
-			p.end.busy, p.end.err = false, msg.err
-		} else {
-			p.notice = notice{id: "call.end_failed", kind: noticeErr, err: msg.err}
-		}
-		return
-	}
-	v := msg.view
-	p.thread, p.end, p.stage = &v, nil, callEnded
-	p.noting, p.limiter = false, nil
-	if p.ver != nil {
-		p.ver.blur()
-	}
-	p.notice = notice{id: "call.ended", data: map[string]any{"Outcome": outcomeLabel(p.c.loc, msg.outcome)}}
-	p.render()
-	p.vp.GotoBottom()
-}
-
 // limiterRequested takes the request's answer: on success the form closes,
 // the flash says a supervisor other than the agent decides, and the step
 // goes on record with the limiter and the reason.
@@ -687,52 +644,6 @@ func (p *callPage) noteKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	p.note, cmd = p.note.Update(sanitizeKey(msg, false))
-	return cmd
-}
-
-// openEnd opens the end of the call, its outcome chosen from how far the
-// call went.
-func (p *callPage) openEnd() {
-	ti := textinput.New()
-	p.c.styles.styleInput(&ti)
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.Prompt = "> "
-	ti.CharLimit = 500
-	ti.Width = max(10, p.width-lipgloss.Width(p.c.loc.T("call.field_note"))-6)
-	ti.Focus()
-	f := &endForm{note: ti}
-	if !p.verified() && (p.ver == nil || p.ver.account == nil) {
-		f.cursor = slices.Index(callOutcomes, "unverified")
-	}
-	p.end = f
-	p.noting, p.limiter = false, nil
-}
-
-// endKey chooses the outcome, types the note, and ends the call on enter.
-func (p *callPage) endKey(msg tea.KeyMsg) tea.Cmd {
-	k := p.c.keys
-	f := p.end
-	if f.busy {
-		return nil
-	}
-	n := len(callOutcomes)
-	switch {
-	case key.Matches(msg, k.Back):
-		p.end = nil
-		return nil
-	case key.Matches(msg, k.Up), key.Matches(msg, k.TabPrev):
-		f.cursor = (f.cursor + n - 1) % n
-		return nil
-	case key.Matches(msg, k.Down), key.Matches(msg, k.TabNext):
-		f.cursor = (f.cursor + 1) % n
-		return nil
-	case key.Matches(msg, k.Apply):
-		f.busy, f.err = true, nil
-		p.writing = true
-		return endCallCmd(p.c.ctx, p.c.tickets, p.c.token(), p.call.ID, callOutcomes[f.cursor], strings.TrimSpace(f.note.Value()), p.id)
-	}
-	var cmd tea.Cmd
-	f.note, cmd = f.note.Update(sanitizeKey(msg, false))
 	return cmd
 }
 
@@ -973,27 +884,4 @@ func (p *callPage) setupView() string {
 	}
 	lines = append(lines, "", s.Muted.Render(wrap(loc.T("call.setup_hint"), w)))
 	return strings.Join(lines, "\n")
-}
-
-// endLines are the end of the call: the outcomes, the note, the status.
-func (p *callPage) endLines() []string {
-	loc, s := p.c.loc, p.c.styles
-	f := p.end
-	w := p.width
-	out := styledLines(s.Heading, loc.T("call.end_heading"), w)
-	for i, o := range callOutcomes {
-		if i == f.cursor {
-			out = append(out, s.Selected.Render(truncate("› "+outcomeLabel(loc, o), w)))
-			continue
-		}
-		out = append(out, truncate("  "+outcomeLabel(loc, o), w))
-	}
-	out = append(out, "", truncate(s.Label.Render(loc.T("call.field_note"))+"  "+f.note.View(), w))
-	switch {
-	case f.busy:
-		out = append(out, s.Busy.Render(truncate(loc.T("call.ending"), w)))
-	case f.err != nil:
-		out = append(out, styledLines(s.Error, "✗ "+loc.T("call.end_failed")+" "+loc.Err(f.err), w)...)
-	}
-	return out
 }

@@ -504,3 +504,26 @@ func TestCallKeyByRole(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountProofingTab: the account's Proofing tab shows the limiters,
+// the last failure and the fallbacks, in the center's zone.
+func TestAccountProofingTab(t *testing.T) {
+	t.Parallel()
+	f := newFake("es")
+	f.view.Proofing = lockedProofing()
+	f.view.Proofing.Attempts[0].Detail = "x\x1b[2J"
+	f.view.Proofing.Enrollment = &store.Enrollment{Code: "12\x1b]0;t\x0734", Status: proofing.EnrollPending, ExpiresAt: fixedNow.Add(24 * time.Hour)}
+	f.view.Proofing.Fraud = &store.FraudReview{Status: proofing.FraudPending}
+	m := accountModel(t, f, access.RoleAgent, "es")
+	send(m, "3")
+	view := m.View()
+	for _, want := range []string{"Verificación de identidad", "✗ Revisión del documento 5/5 · se libera el 30/11/2026 18:04 EST",
+		"Imagen del documento borrosa", "código 1234", "Revisión por fraude: pendiente"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("%q missing:\n%s", want, view)
+		}
+	}
+	if strings.ContainsRune(view, 0x1b) {
+		t.Error("ESC reached the screen")
+	}
+}

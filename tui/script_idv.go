@@ -139,8 +139,7 @@ func limiterName(loc *i18n.Localizer, name string) string { return enumText(loc,
 
 // limitLines are the limiters, one a line: used/max, and when the window
 // clears for one in use, in the caller's zone. A used-up one is marked.
-func limitLines(e scriptEnv, p *proofing.View) string {
-	a := e.agent
+func limitLines(a *i18n.Localizer, p *proofing.View) string {
 	lines := make([]string, 0, len(p.Limits))
 	for _, st := range p.Limits {
 		data := map[string]any{"Name": limiterName(a, st.Name), "Used": a.Number(int64(st.Used)), "Max": a.Number(int64(st.Max))}
@@ -180,7 +179,7 @@ func idvRetryStep(e scriptEnv) scriptStep {
 	}
 	step.see = append(step.see,
 		a.T("idv.step_now", map[string]any{"Step": enumText(a, "http.step", p.Step)}),
-		limitLines(e, p),
+		limitLines(a, p),
 		a.T("idv.zone", map[string]any{"Zone": e.zone.label(a)}))
 	fraud := p.Fraud != nil && p.Fraud.Status == proofing.FraudPending
 	if fraud {
