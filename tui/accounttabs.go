@@ -174,6 +174,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 		return a.escalated(msg), true
 	case resetCancelledMsg:
 		return a.resetCancelled(msg), true
+	case resetResentMsg:
+		return a.resetResent(msg), true
 	case tea.KeyMsg:
 		if a.form != nil {
 			return a.form.key(a, msg), true
@@ -187,6 +189,8 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 			return a.openEscalate(), true
 		case key.Matches(msg, k.CancelReset) && a.canCancelReset():
 			return a.openCancelReset(), true
+		case key.Matches(msg, k.ResendReset) && a.canResendReset():
+			return a.openResendReset(), true
 		case key.Matches(msg, k.TabNumber):
 			i, _ := strconv.Atoi(msg.String())
 			return a.setTab(i - 1), true

@@ -70,6 +70,10 @@ type Accounts interface {
 	// audited, and every address of record is notified. Errors:
 	// reset_not_pending, not_found, not_permitted.
 	CancelReset(ctx context.Context, tok staff.Token, accountID string, why authn.CancelReason) error
+	// ResendResetNotice sends a waiting or granted account reset's current
+	// notice again to every address of record (3 an hour), audited.
+	// Errors: reset_not_pending, rate_limited, not_found, not_permitted.
+	ResendResetNotice(ctx context.Context, tok staff.Token, accountID string) error
 }
 
 // Callers verifies a caller on the phone before an account is discussed.

@@ -351,6 +351,15 @@ func (p *callPage) update(msg tea.Msg) tea.Cmd {
 			outcome = outcomeCancelledFraud
 		}
 		return tea.Batch(cmd, p.record(stepMFAReset, outcome, ""))
+	case resetResentMsg:
+		if msg.to != p.id {
+			return nil
+		}
+		cmd, _ := p.acct.update(msg)
+		if msg.err != nil || p.stage != callOpen {
+			return cmd
+		}
+		return tea.Batch(cmd, p.record(stepMFAReset, outcomeResent, ""))
 	case addressedMsg:
 		if msg.addressedTo() == p.id && p.ver != nil {
 			return p.ver.update(msg)
@@ -608,6 +617,9 @@ func (p *callPage) scriptKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.CancelReset) && slices.ContainsFunc(step.keys, isKey(k.CancelReset)) && p.acct.canCancelReset():
 		p.section = sectionAccount
 		return p.acct.openCancelReset()
+	case key.Matches(msg, k.ResendReset) && slices.ContainsFunc(step.keys, isKey(k.ResendReset)) && p.acct.canResendReset():
+		p.section = sectionAccount
+		return p.acct.openResendReset()
 	default:
 		var cmd tea.Cmd
 		p.vp, cmd = p.vp.Update(msg)

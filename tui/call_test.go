@@ -11,6 +11,7 @@ import (
 	"supportdesk/core/access"
 	"supportdesk/core/account"
 	"supportdesk/core/desk"
+	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/limit"
 	"supportdesk/core/proofing"
@@ -525,5 +526,49 @@ func TestAccountProofingTab(t *testing.T) {
 	}
 	if strings.ContainsRune(view, 0x1b) {
 		t.Error("ESC reached the screen")
+	}
+}
+
+// TestResendResetNotice: N on a waiting reset asks, y sends the notice
+// again; from the call's reset step it goes on record too; a refusal
+// (3 an hour) stays in the form.
+func TestResendResetNotice(t *testing.T) {
+	t.Parallel()
+	f := newFake("en")
+	m := accountModel(t, f, access.RoleAgent, "en")
+	if !helpHas(allHelpKeys(m), "N") {
+		t.Fatalf("no resend key: %v", allHelpKeys(m))
+	}
+	send(m, "N")
+	if !strings.Contains(m.View(), "Press y to send") {
+		t.Fatalf("no confirmation:\n%s", m.View())
+	}
+	drain(m, send(m, "y"))
+	if !slices.Equal(f.resends, []string{fakeUUID}) || !strings.Contains(m.View(), "✓ Notice sent again to every address of record.") {
+		t.Fatalf("resends %v:\n%s", f.resends, m.View())
+	}
+	f.resendErr = fault.Limited("reset_resend", 3, fixedNow.Add(time.Hour))
+	send(m, "N")
+	drain(m, send(m, "y"))
+	if fm, ok := m.lookup.acct.form.(*resendForm); !ok || fm.err == nil {
+		t.Fatal("a refusal should stay in the form")
+	}
+	send(m, "esc")
+
+	f, ft := newFake("fr"), newFakeTickets()
+	f.view = mfaOnly(desk.MethodView{Kind: account.KindPhone})
+	f.view.Reset = &desk.ResetView{Stage: account.StageGranted, RequestedAt: fixedNow.Add(-30 * time.Hour),
+		GrantAt: fixedNow.Add(-6 * time.Hour), ExpiresAt: fixedNow.Add(18 * time.Hour)}
+	m, p := callModel(t, f, ft, "fr", "en", ticket.CategoryLostMFA, 120, 40)
+	if steps, st := p.script(); steps[st.step].code != stepMFAReset {
+		t.Fatalf("the tree starts on %s", steps[st.step].code)
+	}
+	send(m, "N")
+	if p.section != sectionAccount || !p.acct.formOpen() {
+		t.Fatal("N did not ask in the account")
+	}
+	drain(m, send(m, "y"))
+	if got := ft.callLog[len(ft.callLog)-1]; got != "step 9001 mfa.account_reset resent: " {
+		t.Errorf("the resend is not on record: %q", got)
 	}
 }

@@ -79,6 +79,8 @@ type fakeBackend struct {
 	confirms      []string  // the codes read back
 	limiterResets []string  // "limiter <account>: reason"
 	limiterErr    error
+	resends       []string // accounts whose reset notice went again
+	resendErr     error
 }
 
 func newFake(lang string) *fakeBackend {

@@ -79,6 +79,7 @@ type keyMap struct {
 	Unmask      key.Binding // show one contact of record in full (supervisors)
 	Escalate    key.Binding // an agency desk escalates the account to the contact center
 	CancelReset key.Binding // cancel a waiting or granted account reset
+	ResendReset key.Binding // send a waiting or granted account reset's notice again
 
 	// Calls on record and the guided scripts.
 	Call         key.Binding // take a call: from the queue and the look-up
@@ -164,6 +165,8 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Unmask:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", loc.T("help.unmask"))),
 		Escalate:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", loc.T("help.escalate"))),
 		CancelReset: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", loc.T("help.cancel_reset"))),
+		// N: n is the ticket's note, and the account panel sits in the ticket.
+		ResendReset: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", loc.T("help.resend_notice"))),
 		// t, m, i, a, z, R and x are free on the screens that offer them:
 		// the queue and the look-up (t), the call (the others).
 		Call:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", loc.T("help.take_call"))),

@@ -86,5 +86,8 @@ func (a *accountPanel) actionKeys() []key.Binding {
 	if a.canCancelReset() {
 		keys = append(keys, a.c.keys.CancelReset)
 	}
+	if a.canResendReset() {
+		keys = append(keys, a.c.keys.ResendReset)
+	}
 	return keys
 }

@@ -37,3 +37,21 @@ func (f *fakeBackend) CancelReset(_ context.Context, _ staff.Token, accountID st
 	}
 	return nil
 }
+
+// ResendResetNotice answers as core does: only a waiting or granted reset
+// has a notice to send again; resendErr refuses (3 an hour).
+func (f *fakeBackend) ResendResetNotice(_ context.Context, _ staff.Token, accountID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sessionErr != nil {
+		return f.sessionErr
+	}
+	f.resends = append(f.resends, accountID)
+	if f.resendErr != nil {
+		return f.resendErr
+	}
+	if r := f.view.Reset; accountID != f.view.ID || r == nil || (r.Stage != account.StageWaiting && r.Stage != account.StageGranted) {
+		return fault.New(fault.CodeResetNotPending)
+	}
+	return nil
+}

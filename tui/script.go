@@ -28,6 +28,7 @@ const (
 	outcomeRequested      = "requested"
 	outcomeCancelled      = "cancelled" // a reset cancelled on the verified caller's word
 	outcomeCancelledFraud = "cancelled_fraud"
+	outcomeResent         = "resent" // the reset's notice sent again
 )
 
 // scriptStep is one step as drawn now. Steps are built again from the

@@ -146,6 +146,10 @@ func mfaReset(e scriptEnv) scriptStep {
 			see = append(see, a.T("mfa.reset.see_cancel"))
 			keys = append(keys, e.c.keys.CancelReset)
 		}
+		if e.c.can(access.ActResetResend, access.ScopeAny) {
+			see = append(see, a.T("mfa.reset.see_resend"))
+			keys = append(keys, e.c.keys.ResendReset)
+		}
 	}
 	see = append(see, a.T("mfa.never"))
 	return scriptStep{code: stepMFAReset, see: see, say: say, outcomes: outcomes, keys: keys}
