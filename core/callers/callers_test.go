@@ -2,7 +2,6 @@ package callers_test
 
 import (
 	"context"
-	"encoding/hex"
 	"slices"
 	"testing"
 	"time"
@@ -30,26 +29,6 @@ func newAccount(t testing.TB, svc *service.Service, email, phone string) string 
 		t.Fatal(err)
 	}
 	return id
-}
-
-// sentCode opens the caller code queued for an account: what the caller
-// reads on its phone.
-func sentCode(t *testing.T, svc *service.Service, accountID string) (string, notify.Channel) {
-	t.Helper()
-	var rows []notify.Notification
-	svc.Store.Read(context.Background(), func(r store.Reader) error { rows, _ = r.Outbox(context.Background(), accountID); return nil })
-	for i := len(rows) - 1; i >= 0; i-- {
-		if rows[i].Template == notify.TemplateCallerCode {
-			raw, _ := hex.DecodeString(rows[i].Data["code_sealed"])
-			plain, err := svc.Keys.Open(raw, authn.ContactAAD(accountID))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(plain), rows[i].Channel
-		}
-	}
-	t.Fatal("no caller code queued")
-	return "", ""
 }
 
 // queued counts the outbox rows a worker would deliver.
@@ -97,7 +76,7 @@ func TestCallerVerificationRevealsNothingUntilTheCode(t *testing.T) {
 	if missingAudit.Action != foundAudit.Action || missingAudit.Detail != foundAudit.Detail || missingAudit.TargetType != foundAudit.TargetType {
 		t.Errorf("audit lines differ: %+v vs %+v", missingAudit, foundAudit)
 	}
-	code, ch := sentCode(t, svc, id)
+	code, ch := coretest.CallerCode(t, svc, id)
 	if ch != notify.ChannelEmail || len(code) != callers.CodeLength {
 		t.Fatalf("code %q over %s", code, ch)
 	}
@@ -131,7 +110,7 @@ func TestThreeTriesInTenMinutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, ch := sentCode(t, svc, id)
+	code, ch := coretest.CallerCode(t, svc, id)
 	if ch != notify.ChannelSMS {
 		t.Fatalf("a stated phone got the code by %s", ch)
 	}
@@ -147,7 +126,7 @@ func TestThreeTriesInTenMinutes(t *testing.T) {
 		t.Fatalf("the right code after three tries: %v", err)
 	}
 	late, _ := svc.VerifyCaller(ctx, agent.Token, "lea@example.fr", 0)
-	code, _ = sentCode(t, svc, id)
+	code, _ = coretest.CallerCode(t, svc, id)
 	clk.Advance(10 * time.Minute)
 	svc.Touch(ctx, agent.Token)
 	if _, err := svc.ConfirmCaller(ctx, agent.Token, late.ID, code); fault.CodeOf(err) != fault.CodeCodeExpired {
@@ -166,7 +145,7 @@ func TestVerifiedCallerForTheCall(t *testing.T) {
 		t.Fatalf("call: %+v %v", call, err)
 	}
 	chk, _ := svc.VerifyCaller(ctx, agent.Token, "lea@example.fr", call.ID)
-	code, _ := sentCode(t, svc, id)
+	code, _ := coretest.CallerCode(t, svc, id)
 	if _, err := svc.ConfirmCaller(ctx, agent.Token, chk.ID, code); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +229,7 @@ func TestAgencyDeskVerifiesWithinItsScope(t *testing.T) {
 	if err != nil || queued(t, svc) != before+1 {
 		t.Fatalf("the VA desk's code: %v", err)
 	}
-	code, _ := sentCode(t, svc, id)
+	code, _ := coretest.CallerCode(t, svc, id)
 	v, err := svc.ConfirmCaller(ctx, va.Token, chk.ID, code)
 	if err != nil || !v.Account.Lite {
 		t.Fatalf("the VA desk opens the account: lite %v, %v", v.Account.Lite, err)

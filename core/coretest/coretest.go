@@ -4,6 +4,7 @@ package coretest
 
 import (
 	"context"
+	"encoding/hex"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,8 +13,10 @@ import (
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/auditlog"
+	"supportdesk/core/authn"
 	"supportdesk/core/clock"
 	"supportdesk/core/fault"
+	"supportdesk/core/notify"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
@@ -209,4 +212,35 @@ func VerifyAudit(t testing.TB, svc *service.Service) (int64, *audit.Break) {
 		t.Fatal(err)
 	}
 	return rep.Count, rep.Break
+}
+
+// CallerCode opens the newest caller-verification code queued for an
+// account, and the channel it goes by: what the caller reads on its side.
+func CallerCode(t testing.TB, svc *service.Service, accountID string) (string, notify.Channel) {
+	t.Helper()
+	ctx := context.Background()
+	var rows []notify.Notification
+	if err := svc.Store.Read(ctx, func(r store.Reader) error {
+		var err error
+		rows, err = r.Outbox(ctx, accountID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].Template != notify.TemplateCallerCode {
+			continue
+		}
+		raw, err := hex.DecodeString(rows[i].Data["code_sealed"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := svc.Keys.Open(raw, authn.ContactAAD(accountID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(plain), rows[i].Channel
+	}
+	t.Fatal("no caller code queued")
+	return "", ""
 }
