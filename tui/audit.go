@@ -6,9 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/google/uuid"
@@ -41,7 +39,7 @@ const (
 	auditFields
 )
 
-var auditFieldNames = [auditFields]string{"actor", "target", "action", "from", "to"}
+var auditFieldNames = []string{"actor", "target", "action", "from", "to"}
 
 // auditFormRows is the filter form's height: a heading, the fields and a
 // status line.
@@ -319,11 +317,7 @@ func (p *auditPage) formKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		p.form = nil
 		return nil
-	case key.Matches(msg, k.Next):
-		f.setFocus((f.focus + 1) % auditFields)
-		return nil
-	case key.Matches(msg, k.Prev):
-		f.setFocus((f.focus + auditFields - 1) % auditFields)
+	case f.moveKey(k, msg):
 		return nil
 	case key.Matches(msg, k.Pick) && f.focus == auditActor && p.canListAgents():
 		p.picker = &picker{kind: pickAgent, titleID: "picker.audit_agent"}
@@ -638,24 +632,17 @@ func shortUUID(id string) string {
 // auditForm edits the filter: an agent (typed, or picked from the list),
 // an account or ticket, an action or a family of them, and a date range.
 type auditForm struct {
-	inputs [auditFields]textinput.Model
-	focus  int
-	err    error
+	fieldForm
+	err error
 }
 
 func newAuditForm(c *common, raw [auditFields]string, canPick bool) *auditForm {
-	f := &auditForm{}
+	limits := []int{maxFilterText, maxFilterText, maxFilterText, 10, 10}
+	f := &auditForm{fieldForm: newFieldForm(c, auditFieldNames, limits)}
 	for i := range f.inputs {
-		ti := textinput.New()
-		c.styles.styleInput(&ti)
-		ti.Cursor.SetMode(cursor.CursorStatic)
-		ti.CharLimit = maxFilterText
-		ti.SetValue(raw[i])
-		f.inputs[i] = ti
+		f.inputs[i].SetValue(raw[i])
 	}
-	f.inputs[auditFrom].CharLimit, f.inputs[auditTo].CharLimit = 10, 10
 	f.localize(c, canPick)
-	f.setFocus(auditActor)
 	return f
 }
 
@@ -672,28 +659,6 @@ func (f *auditForm) localize(c *common, canPick bool) {
 	f.inputs[auditTo].Placeholder = c.loc.T("audit.placeholder.date")
 }
 
-// setFocus focuses field i, marked by the "> " prompt.
-func (f *auditForm) setFocus(i int) {
-	f.focus = i
-	for j := range f.inputs {
-		if j == i {
-			f.inputs[j].Focus()
-			f.inputs[j].Prompt = "> "
-		} else {
-			f.inputs[j].Blur()
-			f.inputs[j].Prompt = "  "
-		}
-	}
-}
-
-func (f *auditForm) labelWidth(c *common) int {
-	lw := 0
-	for _, n := range auditFieldNames {
-		lw = max(lw, lipgloss.Width(c.loc.T("field."+n)))
-	}
-	return lw
-}
-
 // setWidth fits the fields beside their labels.
 func (f *auditForm) setWidth(c *common, w int) {
 	// A UUID fits the agent and target fields, with room for the agent's
@@ -702,13 +667,6 @@ func (f *auditForm) setWidth(c *common, w int) {
 	for i := range f.inputs {
 		f.inputs[i].Width = max(10, min(widths[i], w-f.labelWidth(c)-6))
 	}
-}
-
-// update types into the focused field.
-func (f *auditForm) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-	return cmd
 }
 
 // raw returns the fields as typed.

@@ -3,33 +3,27 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-
-	"supportdesk/core/fault"
 )
 
 // The lock screen's fields, in tab order.
 const (
 	lockPassword = iota
 	lockCode
-	lockFields
 )
 
 // lockFieldNames are the core's field names, also the "field.<name>" ids.
-var lockFieldNames = [lockFields]string{"password", "code"}
+var lockFieldNames = []string{"password", "code"}
 
 // lockPage covers the screens after the idle limit: the agent proves it is
 // still itself with its password and a fresh TOTP code. It hides what was
 // on screen and changes nothing under it, so the unlock returns to the same
 // screen with any draft.
 type lockPage struct {
-	c      *common
-	inputs [lockFields]textinput.Model
-	focus  int
+	c *common
+	fieldForm
 	byCore bool  // core locked the session before the console's timer did
 	err    error // kept as an error so a language switch re-localizes it
 	busy   bool
@@ -38,37 +32,14 @@ type lockPage struct {
 }
 
 func newLockPage(c *common, byCore bool) *lockPage {
-	p := &lockPage{c: c, byCore: byCore}
-	limits := [lockFields]int{128, 6}
-	for i := range p.inputs {
-		ti := textinput.New()
-		c.styles.styleInput(&ti)
-		ti.Cursor.SetMode(cursor.CursorStatic)
-		ti.CharLimit = limits[i]
-		p.inputs[i] = ti
-	}
+	p := &lockPage{c: c, byCore: byCore, fieldForm: newFieldForm(c, lockFieldNames, []int{128, 6})}
 	p.inputs[lockPassword].EchoMode = textinput.EchoPassword
 	p.inputs[lockPassword].EchoCharacter = '•'
-	p.setFocus(lockPassword)
 	return p
 }
 
 // Init has nothing to start.
 func (p *lockPage) Init() tea.Cmd { return nil }
-
-// setFocus focuses field i, marked by the "> " prompt.
-func (p *lockPage) setFocus(i int) {
-	p.focus = i
-	for j := range p.inputs {
-		if j == i {
-			p.inputs[j].Focus()
-			p.inputs[j].Prompt = "> "
-		} else {
-			p.inputs[j].Blur()
-			p.inputs[j].Prompt = "  "
-		}
-	}
-}
 
 // InputFocused reports that a field always has focus on this screen.
 func (p *lockPage) InputFocused() bool { return true }
@@ -94,17 +65,7 @@ func (p *lockPage) FullHelp() [][]key.Binding {
 // SetSize fits the inputs beside their labels.
 func (p *lockPage) SetSize(w, h int) {
 	p.width, p.height = w, h
-	for i := range p.inputs {
-		p.inputs[i].Width = max(10, w-p.labelWidth()-6)
-	}
-}
-
-func (p *lockPage) labelWidth() int {
-	lw := 0
-	for _, n := range lockFieldNames {
-		lw = max(lw, lipgloss.Width(p.c.loc.T("field."+n)))
-	}
-	return lw
+	p.setWidth(p.c, w)
 }
 
 // refresh follows a language switch: the labels' width may change.
@@ -115,11 +76,7 @@ func (p *lockPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := p.c.keys
 	if msg, ok := msg.(tea.KeyMsg); ok {
 		switch {
-		case key.Matches(msg, k.Next):
-			p.setFocus((p.focus + 1) % lockFields)
-			return p, nil
-		case key.Matches(msg, k.Prev):
-			p.setFocus((p.focus + lockFields - 1) % lockFields)
+		case p.moveKey(k, msg):
 			return p, nil
 		case key.Matches(msg, k.SignIn):
 			return p, p.submit()
@@ -129,9 +86,7 @@ func (p *lockPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 	}
-	var cmd tea.Cmd
-	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
-	return p, cmd
+	return p, p.update(msg)
 }
 
 // submit checks both fields are filled, then unlocks from a command.
@@ -139,14 +94,10 @@ func (p *lockPage) submit() tea.Cmd {
 	if p.busy {
 		return nil
 	}
-	for i, in := range p.inputs {
-		if strings.TrimSpace(in.Value()) == "" {
-			p.err = fault.Invalid(lockFieldNames[i], fault.CodeInvalidInput)
-			p.setFocus(i)
-			return nil
-		}
+	if p.err = p.missing(); p.err != nil {
+		return nil
 	}
-	p.busy, p.err = true, nil
+	p.busy = true
 	return unlockCmd(p.c.ctx, p.c.backend, p.c.token(),
 		p.inputs[lockPassword].Value(), strings.TrimSpace(p.inputs[lockCode].Value()))
 }
@@ -170,15 +121,12 @@ func (p *lockPage) View() string {
 	if p.byCore {
 		hint = loc.T("lock.core_hint")
 	}
-	lw := p.labelWidth()
 	lines := []string{
 		s.Heading.Render(truncate(loc.T("lock.heading"), p.width)),
 		s.Muted.Render(wrap(hint, max(1, p.width))),
 		"",
 	}
-	for i, in := range p.inputs {
-		lines = append(lines, s.Label.Render(padRight(loc.T("field."+lockFieldNames[i]), lw))+"  "+in.View())
-	}
+	lines = append(lines, p.rows(p.c)...)
 	switch {
 	case p.busy:
 		lines = append(lines, s.Busy.Render(loc.T("lock.busy")))

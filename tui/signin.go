@@ -4,13 +4,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-
-	"supportdesk/core/fault"
 )
 
 // The sign-in fields, in tab order.
@@ -18,11 +15,10 @@ const (
 	fieldEmail = iota
 	fieldPassword
 	fieldCode
-	fieldCount
 )
 
 // fieldNames are the core's field names, also the i18n "field.<name>" ids.
-var fieldNames = [fieldCount]string{"email", "password", "code"}
+var fieldNames = []string{"email", "password", "code"}
 
 // totpStep is the TOTP time step, for the demo box's countdown.
 const totpStep = 30
@@ -30,9 +26,8 @@ const totpStep = 30
 // signInPage asks for email, password and TOTP code and, in demo mode only,
 // lists the demo agents with their live codes.
 type signInPage struct {
-	c      *common
-	inputs [fieldCount]textinput.Model
-	focus  int
+	c *common
+	fieldForm
 	err    error        // kept as an error so a language switch re-localizes it
 	notice signInNotice // why the last session ended, until the next try
 	busy   bool
@@ -42,19 +37,9 @@ type signInPage struct {
 }
 
 func newSignInPage(c *common) *signInPage {
-	p := &signInPage{c: c, now: c.now()}
-	limits := [fieldCount]int{254, 128, 6}
-	for i := range p.inputs {
-		ti := textinput.New()
-		c.styles.styleInput(&ti)
-		ti.Cursor.SetMode(cursor.CursorStatic) // no blink ticks: cheaper over SSH, stable in tests
-		ti.CharLimit = limits[i]
-		ti.Prompt = "  "
-		p.inputs[i] = ti
-	}
+	p := &signInPage{c: c, now: c.now(), fieldForm: newFieldForm(c, fieldNames, []int{254, 128, 6})}
 	p.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	p.inputs[fieldPassword].EchoCharacter = '•'
-	p.setFocus(fieldEmail)
 	return p
 }
 
@@ -64,21 +49,6 @@ func (p *signInPage) Init() tea.Cmd {
 		return nil
 	}
 	return tickCmd(p.c.now)
-}
-
-// setFocus focuses field i. The "> " prompt marks focus in text, so it
-// shows without colour too.
-func (p *signInPage) setFocus(i int) {
-	p.focus = i
-	for j := range p.inputs {
-		if j == i {
-			p.inputs[j].Focus()
-			p.inputs[j].Prompt = "> "
-		} else {
-			p.inputs[j].Blur()
-			p.inputs[j].Prompt = "  "
-		}
-	}
 }
 
 // signInNotice says why the sign-in screen is back: a message id (signed
@@ -130,18 +100,7 @@ func (p *signInPage) FullHelp() [][]key.Binding {
 // SetSize fits the inputs beside their labels.
 func (p *signInPage) SetSize(w, h int) {
 	p.width, p.height = w, h
-	iw := max(10, w-p.labelWidth()-6)
-	for i := range p.inputs {
-		p.inputs[i].Width = iw
-	}
-}
-
-func (p *signInPage) labelWidth() int {
-	lw := 0
-	for _, n := range fieldNames {
-		lw = max(lw, lipgloss.Width(p.c.loc.T("field."+n)))
-	}
-	return lw
+	p.setWidth(p.c, w)
 }
 
 // Update handles field navigation, submission and the demo clock.
@@ -158,11 +117,7 @@ func (p *signInPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return p, nil
 	case tea.KeyMsg:
 		switch {
-		case key.Matches(msg, k.Next):
-			p.setFocus((p.focus + 1) % fieldCount)
-			return p, nil
-		case key.Matches(msg, k.Prev):
-			p.setFocus((p.focus + fieldCount - 1) % fieldCount)
+		case p.moveKey(k, msg):
 			return p, nil
 		case key.Matches(msg, k.SignIn):
 			return p, p.submit()
@@ -172,9 +127,7 @@ func (p *signInPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 	}
-	var cmd tea.Cmd
-	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
-	return p, cmd
+	return p, p.update(msg)
 }
 
 // submit checks that every field is filled, then signs in from a command.
@@ -182,14 +135,10 @@ func (p *signInPage) submit() tea.Cmd {
 	if p.busy {
 		return nil
 	}
-	for i, in := range p.inputs {
-		if strings.TrimSpace(in.Value()) == "" {
-			p.err = fault.Invalid(fieldNames[i], fault.CodeInvalidInput)
-			p.setFocus(i)
-			return nil
-		}
+	if p.err = p.missing(); p.err != nil {
+		return nil
 	}
-	p.busy, p.err, p.notice = true, nil, signInNotice{}
+	p.busy, p.notice = true, signInNotice{}
 	return signInCmd(p.c.ctx, p.c.backend,
 		strings.TrimSpace(p.inputs[fieldEmail].Value()),
 		p.inputs[fieldPassword].Value(),
@@ -202,14 +151,9 @@ func (p *signInPage) submit() tea.Cmd {
 // rather than cut the demo codes off.
 func (p *signInPage) View() string {
 	loc, s := p.c.loc, p.c.styles
-	lw := p.labelWidth()
 	heading := s.Heading.Render(loc.T("signin.heading"))
 	hint := s.Muted.Render(wrap(loc.T("signin.hint"), p.width))
-	fields := make([]string, 0, fieldCount+1)
-	for i, in := range p.inputs {
-		fields = append(fields, s.Label.Render(padRight(loc.T("field."+fieldNames[i]), lw))+"  "+in.View())
-	}
-	fields = append(fields, p.statusLine())
+	fields := append(p.rows(p.c), p.statusLine())
 	form := strings.Join(fields, "\n")
 	if len(p.c.demo) == 0 {
 		return strings.Join([]string{heading, hint, "", form}, "\n")
