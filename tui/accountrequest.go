@@ -1,17 +1,11 @@
 package tui
 
 import (
-	"strings"
-
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/access"
 	"supportdesk/core/account"
-	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/fault"
 )
@@ -19,10 +13,8 @@ import (
 // changeForm asks, with a reason, for a change on the account in view that
 // a supervisor other than the asker must approve (dual control).
 type changeForm struct {
-	kind   dual.Kind
-	reason textinput.Model
-	err    error
-	busy   bool
+	kind dual.Kind
+	reasonField
 }
 
 // changeKind is the change the account's status calls for: reinstate a
@@ -55,26 +47,13 @@ func (a *accountPanel) requestKey() (key.Binding, bool) {
 
 // openForm opens the request form for the change the status calls for.
 func (a *accountPanel) openForm() tea.Cmd {
-	ti := textinput.New()
-	a.c.styles.styleInput(&ti)
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = desk.MaxReason
-	ti.Prompt = "> "
-	f := &changeForm{kind: a.changeKind(), reason: ti}
+	f := &changeForm{kind: a.changeKind(), reasonField: newReasonField(a)}
 	a.form = f
 	f.setWidth(a)
 	a.notice = notice{}
 	a.render()
 	return f.reason.Focus()
 }
-
-// setWidth fits the reason beside its label.
-func (f *changeForm) setWidth(a *accountPanel) {
-	f.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
-}
-
-// draft reports a reason typed and not sent.
-func (f *changeForm) draft() bool { return strings.TrimSpace(f.reason.Value()) != "" }
 
 // help lists the form's keys.
 func (f *changeForm) help(a *accountPanel) []key.Binding {
@@ -87,23 +66,16 @@ func (f *changeForm) key(a *accountPanel, msg tea.KeyMsg) tea.Cmd {
 	k := a.c.keys
 	switch {
 	case key.Matches(msg, k.Apply):
-		reason := strings.TrimSpace(f.reason.Value())
-		if reason == "" {
-			f.err = fault.Invalid("reason", fault.CodeInvalidInput)
+		reason, ok := f.send()
+		if !ok {
 			return nil
 		}
-		if f.busy {
-			return nil
-		}
-		f.busy, f.err = true, nil
 		return requestChangeCmd(a.c.ctx, a.c.backend, a.c.token(), f.kind, a.v.ID, reason, a.owner)
 	case key.Matches(msg, k.Back):
 		a.closeForm()
 		return nil
 	}
-	var cmd tea.Cmd
-	f.reason, cmd = f.reason.Update(sanitizeKey(msg, false))
-	return cmd
+	return f.typeKey(msg)
 }
 
 // requested takes the request's answer: a flash on success; a refusal
@@ -148,7 +120,7 @@ func (f *changeForm) lines(a *accountPanel) []string {
 	}
 	return []string{
 		s.Heading.Render(truncate(loc.T(heading), a.width)),
-		truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width),
+		f.line(a),
 		status,
 	}
 }

@@ -1,8 +1,16 @@
 package tui
 
 import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"supportdesk/core/desk"
+	"supportdesk/core/fault"
 )
 
 // panelForm is one of the account panel's forms (a dual-control request,
@@ -90,4 +98,58 @@ func (a *accountPanel) actionKeys() []key.Binding {
 		keys = append(keys, a.c.keys.ResendReset)
 	}
 	return keys
+}
+
+// reasonField is the reason a panel form sends with its request, and the
+// form's state while core answers: a refusal stays in the form as err.
+type reasonField struct {
+	reason textinput.Model
+	err    error
+	busy   bool
+}
+
+// newReasonField makes the reason input, "> " marking it as the one field;
+// the form focuses it once open.
+func newReasonField(a *accountPanel) reasonField {
+	ti := textinput.New()
+	a.c.styles.styleInput(&ti)
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.CharLimit = desk.MaxReason
+	ti.Prompt = "> "
+	return reasonField{reason: ti}
+}
+
+// setWidth fits the reason beside its label.
+func (f *reasonField) setWidth(a *accountPanel) {
+	f.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
+}
+
+// draft reports a reason typed and not sent.
+func (f *reasonField) draft() bool { return strings.TrimSpace(f.reason.Value()) != "" }
+
+// send checks a reason is given and no request is under way; when ok the
+// form is busy until core answers.
+func (f *reasonField) send() (reason string, ok bool) {
+	reason = strings.TrimSpace(f.reason.Value())
+	if reason == "" {
+		f.err = fault.Invalid("reason", fault.CodeInvalidInput)
+		return "", false
+	}
+	if f.busy {
+		return "", false
+	}
+	f.busy, f.err = true, nil
+	return reason, true
+}
+
+// typeKey types a key into the reason.
+func (f *reasonField) typeKey(msg tea.KeyMsg) tea.Cmd {
+	var cmd tea.Cmd
+	f.reason, cmd = f.reason.Update(sanitizeKey(msg, false))
+	return cmd
+}
+
+// line draws the reason after its label, cut to the panel's width.
+func (f *reasonField) line(a *accountPanel) string {
+	return truncate(a.c.styles.Label.Render(a.c.loc.T("field.reason"))+" "+f.reason.View(), a.width)
 }

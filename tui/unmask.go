@@ -2,18 +2,13 @@ package tui
 
 import (
 	"context"
-	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/access"
 	"supportdesk/core/desk"
-	"supportdesk/core/fault"
 	"supportdesk/core/staff"
 )
 
@@ -68,9 +63,7 @@ type unmaskChoice struct {
 type unmaskForm struct {
 	choices []unmaskChoice
 	cursor  int
-	reason  textinput.Model
-	err     error
-	busy    bool
+	reasonField
 }
 
 // canUnmask reports whether the agent may unmask a contact of this
@@ -82,33 +75,19 @@ func (a *accountPanel) canUnmask() bool {
 
 // openUnmask opens the form on the first contact listed.
 func (a *accountPanel) openUnmask() tea.Cmd {
-	f := &unmaskForm{}
+	f := &unmaskForm{reasonField: newReasonField(a)}
 	for i, e := range a.v.Emails {
 		f.choices = append(f.choices, unmaskChoice{field: "email", index: i, masked: e.Masked})
 	}
 	for i, p := range a.v.Phones {
 		f.choices = append(f.choices, unmaskChoice{field: "phone", index: i, masked: p.Masked})
 	}
-	ti := textinput.New()
-	a.c.styles.styleInput(&ti)
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.CharLimit = desk.MaxReason
-	ti.Prompt = "> "
-	f.reason = ti
 	a.form = f
 	f.setWidth(a)
 	a.notice = notice{}
 	a.render()
 	return f.reason.Focus()
 }
-
-// setWidth fits the reason beside its label.
-func (f *unmaskForm) setWidth(a *accountPanel) {
-	f.reason.Width = max(10, a.width-lipgloss.Width(a.c.loc.T("field.reason"))-5)
-}
-
-// draft reports a reason typed and not sent.
-func (f *unmaskForm) draft() bool { return strings.TrimSpace(f.reason.Value()) != "" }
 
 // help lists the form's keys.
 func (f *unmaskForm) help(a *accountPanel) []key.Binding {
@@ -133,23 +112,16 @@ func (f *unmaskForm) key(a *accountPanel, msg tea.KeyMsg) tea.Cmd {
 		f.cursor = (f.cursor + n - 1) % n
 		return nil
 	case key.Matches(msg, k.Apply):
-		reason := strings.TrimSpace(f.reason.Value())
-		if reason == "" {
-			f.err = fault.Invalid("reason", fault.CodeInvalidInput)
+		reason, ok := f.send()
+		if !ok {
 			return nil
 		}
-		if f.busy {
-			return nil
-		}
-		f.busy, f.err = true, nil
 		return unmaskCmd(a.c.ctx, a.c.backend, a.c.token(), a.v.ID, f.choices[f.cursor], reason, a.owner)
 	case key.Matches(msg, k.Back):
 		a.closeForm()
 		return nil
 	}
-	var cmd tea.Cmd
-	f.reason, cmd = f.reason.Update(sanitizeKey(msg, false))
-	return cmd
+	return f.typeKey(msg)
 }
 
 // label names a contact by kind and place: "Email 2", "Phone 1".
@@ -172,7 +144,7 @@ func (f *unmaskForm) lines(a *accountPanel) []string {
 		}
 		out = append(out, truncate("  "+text, a.width))
 	}
-	out = append(out, truncate(s.Label.Render(loc.T("field.reason"))+" "+f.reason.View(), a.width))
+	out = append(out, f.line(a))
 	switch {
 	case f.busy:
 		return append(out, s.Busy.Render(truncate(loc.T("unmask.busy"), a.width)))
