@@ -6,41 +6,81 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
+
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 )
 
 // MaxEmailLength is RFC 5321's limit on a path, as identity-idp applies it.
 const MaxEmailLength = 254
 
-// NormalizeEmail trims and lower-cases an address and checks that it parses
-// as a single RFC 5322 addr-spec with a dotted domain name.
+// MaxLocalLength is RFC 5321's limit on a local part, in octets.
+const MaxLocalLength = 64
+
+// NormalizeEmail trims an address, checks that it parses as a single RFC
+// 5322 addr-spec with a dotted domain name, and normalizes it without ever
+// changing the mailbox:
+//   - an all-ASCII local part is lower-cased (as Login.gov does); a local
+//     part with any non-ASCII letter is kept byte for byte, since only the
+//     receiving server knows how it compares (no Unicode case folding: "İ"
+//     is not "i", the Kelvin sign is not "k");
+//   - the domain is lower-cased, and an internationalized domain is stored
+//     in punycode (IDNA2008/UTS #46 lookup, non-transitional), so no header
+//     ever carries a raw UTF-8 domain;
+//   - the local part is at most 64 octets, the whole at most 254.
+//
+// Control and format characters (core/safetext's policy, and also ZWJ and
+// ZWNJ, which no address needs) are refused. Every refusal carries
+// MaxEmailLength as its limit, for the message.
 func NormalizeEmail(s string) (string, error) {
+	bad := &fault.Error{Code: fault.CodeEmailMalformed, Field: "email", Max: MaxEmailLength}
 	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
-		return "", fault.Invalid("email", fault.CodeEmailMalformed)
+	if s == "" || len(s) > 4*MaxEmailLength || !utf8.ValidString(s) || strings.IndexFunc(s, hostile) >= 0 {
+		return "", bad
 	}
-	// Lower-case before checking, so the checks see the output: some letters
-	// grow when lower-cased, and a normalized address must normalize to itself.
-	s = strings.ToLower(s)
-	if s == "" || len(s) > MaxEmailLength || strings.IndexFunc(s, hostile) >= 0 {
-		return "", fault.Invalid("email", fault.CodeEmailMalformed)
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at > MaxLocalLength {
+		return "", bad
+	}
+	local, domain := s[:at], s[at+1:]
+	if isASCII(local) {
+		local = strings.ToLower(local)
+	}
+	if isASCII(domain) {
+		domain = strings.ToLower(domain)
+	} else {
+		ascii, err := idna.Lookup.ToASCII(domain)
+		if err != nil || !isASCII(ascii) {
+			return "", bad
+		}
+		domain = ascii
+	}
+	s = local + "@" + domain
+	if len(s) > MaxEmailLength || domain == "" || !strings.Contains(domain, ".") || domain[0] == '[' {
+		return "", bad
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return "", fault.Invalid("email", fault.CodeEmailMalformed)
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at < 1 || !strings.Contains(s[at+1:], ".") || s[at+1] == '[' {
-		return "", fault.Invalid("email", fault.CodeEmailMalformed)
+		return "", bad
 	}
 	return s, nil
 }
 
-// hostile reports control and format characters (C1 controls such as CSI,
-// bidi overrides, zero-width characters): net/mail accepts any non-ASCII
-// rune, no address needs these, and they can drive a terminal.
+// hostile reports what no address may hold: the text policy's control and
+// format characters, and ZWJ/ZWNJ too. net/mail accepts any non-ASCII rune.
 func hostile(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	return safetext.Refused(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizePhone turns a typed phone number into E.164. It accepts "+" and a

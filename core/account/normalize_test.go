@@ -3,9 +3,11 @@ package account
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 )
 
 func TestNormalizeEmail(t *testing.T) {
@@ -18,7 +20,20 @@ func TestNormalizeEmail(t *testing.T) {
 		{"jane+support@mail.example.gov", "jane+support@mail.example.gov"},
 		{"o'brien@example.ie", "o'brien@example.ie"},
 		{"josé@exemple.fr", "josé@exemple.fr"},
-		{"ÉLODIE@EXEMPLE.FR", "élodie@exemple.fr"},
+		{"ÉLODIE@EXEMPLE.FR", "ÉLODIE@exemple.fr"},          // a non-ASCII local part is kept as typed
+		{"İ@example.com", "İ@example.com"},                  // not folded to i@
+		{"\u212Aate@example.com", "\u212Aate@example.com"},  // the Kelvin sign is not k
+		{"ana@Bücher.Example", "ana@xn--bcher-kva.example"}, // IDN to punycode
+		{"ana@BÜCHER.example", "ana@xn--bcher-kva.example"},
+		{"ana@xn--bcher-kva.example", "ana@xn--bcher-kva.example"},
+		{"a@straße.de", "a@xn--strae-oqa.de"}, // not transitional: ß stays ß
+		{"a@例え.テスト", "a@xn--r8jz45g.xn--zckzah"},
+		{strings.Repeat("a", 64) + "@example.com", strings.Repeat("a", 64) + "@example.com"},
+		{strings.Repeat("a", 65) + "@example.com", ""}, // local part over 64 octets
+		{strings.Repeat("é", 33) + "@example.com", ""}, // 66 octets
+		{"a@b\u200d.com", ""},                          // a joiner in a domain
+		{"jane\u2028@example.com", ""},
+		{"jane@example.com\U000E0041", ""},
 		{"", ""},
 		{"   ", ""},
 		{"jane", ""},
@@ -51,8 +66,8 @@ func TestNormalizeEmail(t *testing.T) {
 		if tc.want == "" {
 			if err == nil {
 				t.Errorf("NormalizeEmail(%q) = %q, want refused", tc.in, got)
-			} else if e, ok := fault.As(err); !ok || e.Code != fault.CodeEmailMalformed || e.Field != "email" {
-				t.Errorf("NormalizeEmail(%q) error = %v, want email_malformed on field email", tc.in, err)
+			} else if e, ok := fault.As(err); !ok || e.Code != fault.CodeEmailMalformed || e.Field != "email" || e.Max != MaxEmailLength {
+				t.Errorf("NormalizeEmail(%q) error = %#v, want email_malformed on field email with its limit", tc.in, err)
 			}
 			continue
 		}
@@ -154,7 +169,7 @@ func TestLooksLikePhone(t *testing.T) {
 
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{"jane@example.com", " Jane@Example.COM ", "a@b.c", "josé@exemple.fr", "ȺȺ@example.com",
-		"İ@example.com", `"a b"@example.com`, "a@[1.2.3.4]", "jane\u202e@example.com", "\x1b[0m", "a@b@c.d"} {
+		"İ@example.com", "\u212A@Example.com", "a@Bücher.de", "a@xn--bcher-kva.de", "a@\u212Aelvin.com", `"a b"@example.com`, "a@[1.2.3.4]", "jane\u202e@example.com", "\x1b[0m", "a@b@c.d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -172,8 +187,44 @@ func FuzzNormalizeEmail(f *testing.F) {
 		if len(out) > MaxEmailLength || !utf8.ValidString(out) || strings.Count(out, "@") < 1 {
 			t.Errorf("NormalizeEmail(%q) = %q is not a plausible address", in, out)
 		}
+		at := strings.LastIndexByte(out, '@')
+		local, domain := out[:at], out[at+1:]
+		if len(local) > MaxLocalLength {
+			t.Errorf("NormalizeEmail(%q) = %q: local part over %d octets", in, out, MaxLocalLength)
+		}
+		for _, r := range domain {
+			if r >= utf8.RuneSelf || (r >= 'A' && r <= 'Z') {
+				t.Errorf("NormalizeEmail(%q) = %q: the domain is not lower-case ASCII", in, out)
+				break
+			}
+		}
+		for _, r := range out {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp) || safetext.Refused(r) {
+				t.Errorf("NormalizeEmail(%q) = %q holds %U", in, out, r)
+			}
+		}
+		// Only ASCII is lower-cased: the input's local part, trimmed, is the
+		// output's, byte for byte, or its ASCII lower-casing.
+		trimmed := strings.TrimSpace(in)
+		inLocal := trimmed[:strings.LastIndexByte(trimmed, '@')]
+		if local != inLocal && local != asciiLower(inLocal) {
+			t.Errorf("NormalizeEmail(%q) = %q changed the mailbox %q", in, out, inLocal)
+		}
+		if !isASCII(inLocal) && local != inLocal {
+			t.Errorf("NormalizeEmail(%q) = %q folded a non-ASCII local part", in, out)
+		}
 		_ = MaskEmail(out) // must not panic
 	})
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func FuzzNormalizePhone(f *testing.F) {

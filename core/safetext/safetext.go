@@ -11,15 +11,16 @@ import (
 )
 
 // Line makes outside text safe for one terminal line: escape
-// sequences, C0/C1 controls, DEL, bare carriage returns and bidi controls
-// go, line breaks and tabs become spaces, invalid UTF-8 becomes U+FFFD.
+// sequences, C0/C1 controls, DEL, bare carriage returns, bidi controls and
+// the other format characters Refused names go, line breaks (U+2028/2029
+// too) and tabs become spaces, invalid UTF-8 becomes U+FFFD.
 // Names and agency labels come from users and partners and could otherwise
 // move the cursor, retitle the window or reorder text (CVE-2021-25743,
 // CVE-2021-42574).
 func Line(s string) string { return sanitize(s, false) }
 
-// Text is Line for multi-line text: it keeps "\n" (and turns
-// "\r\n" into "\n") so ticket bodies keep their paragraphs.
+// Text is Line for multi-line text: it keeps "\n" (and turns "\r\n",
+// U+2028 and U+2029 into "\n") so ticket bodies keep their paragraphs.
 func Text(s string) string { return sanitize(s, true) }
 
 // escape-sequence parser states.
@@ -101,7 +102,7 @@ func sanitize(s string, multiline bool) string {
 				continue // CRLF is a line break; the LF follows
 			}
 			// a bare CR would overwrite the line: drop it
-		case r == '\n':
+		case r == '\n' || r == 0x2028 || r == 0x2029:
 			if multiline {
 				b.WriteByte('\n')
 			} else {
@@ -109,8 +110,9 @@ func sanitize(s string, multiline bool) string {
 			}
 		case r == '\t' || r == '\v' || r == '\f':
 			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || IsBidiControl(r):
-			// other controls and bidi overrides are dropped
+		case Refused(r):
+			// other controls, bidi controls and format characters (zero-width,
+			// tags; ZWJ and ZWNJ stay) are dropped
 		default:
 			b.WriteRune(r)
 		}
@@ -118,8 +120,6 @@ func sanitize(s string, multiline bool) string {
 	return b.String()
 }
 
-// isBidiControl reports the Unicode bidirectional formatting characters
-// that can make displayed text differ from its logical order.
 // IsBidiControl reports the Unicode controls that reorder text (Trojan Source).
 func IsBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||

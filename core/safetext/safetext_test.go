@@ -35,6 +35,10 @@ func TestSanitizeLine(t *testing.T) {
 		{"invalid utf-8", "a\xffb\xc3", "a\ufffdb\ufffd"},
 		{"raw 8-bit csi byte", "a\x9b31mb", "a\ufffd31mb"},
 		{"no-break spaces kept", "1\u202f000\u00a0€", "1\u202f000\u00a0€"},
+		{"zero-width and bom", "Ja\u200bne\ufeff", "Jane"},
+		{"tag characters", "a\U000E0067\U000E007Fb", "ab"},
+		{"line separators", "a\u2028b\u2029c", "a b c"},
+		{"zwj kept", "👩\u200d💻", "👩\u200d💻"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +80,8 @@ func checkSafe(t *testing.T, in, out string, multiline bool) {
 			t.Fatalf("%q: output %q holds C1 control %U", in, out, r)
 		case IsBidiControl(r):
 			t.Fatalf("%q: output %q holds bidi control %U", in, out, r)
+		case Refused(r):
+			t.Fatalf("%q: output %q holds format character %U", in, out, r)
 		}
 	}
 }

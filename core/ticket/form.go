@@ -3,11 +3,11 @@ package ticket
 import (
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"supportdesk/core/account"
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 )
 
 // Limits on contact-form fields.
@@ -98,16 +98,12 @@ func Validate(f Form) (Valid, error) {
 	return v, nil
 }
 
-// hasControl reports control characters; a body may keep newlines and tabs.
-// Escape sequences are refused at the edge rather than stored and stripped.
+// hasControl applies the text policy (core/safetext): control and format
+// characters are refused at the edge rather than stored and stripped; a
+// body may keep newlines and tabs.
 func hasControl(s string, multiline bool) bool {
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			return true
-		}
+	if multiline {
+		return !safetext.ValidText(s)
 	}
-	return false
+	return !safetext.ValidLine(s)
 }

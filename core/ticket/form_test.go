@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 )
 
 func good() Form {
@@ -48,6 +49,18 @@ func TestValidateRefuses(t *testing.T) {
 		"agency":             {func(f *Form) { f.Agency = "s s a" }, "agency"},
 		"invalid utf-8":      {func(f *Form) { f.Subject = "\xc3\x28" }, "subject"},
 		"idempotency escape": {func(f *Form) { f.IdempotencyKey = "k\x1b" }, "idempotency_key"},
+		"name zero-width":    {func(f *Form) { f.Name = "Ana\u200bLópez" }, "name"},
+		"name bom":           {func(f *Form) { f.Name = "\ufeffAna" }, "name"},
+		"name word joiner":   {func(f *Form) { f.Name = "An\u2060a" }, "name"},
+		"name rlm":           {func(f *Form) { f.Name = "Ana\u200f" }, "name"},
+		"name tags":          {func(f *Form) { f.Name = "Ana \U000E0041\U000E007F" }, "name"},
+		"name line sep":      {func(f *Form) { f.Name = "Ana\u2028López" }, "name"},
+		"subject lrm":        {func(f *Form) { f.Subject = "a\u200eb" }, "subject"},
+		"subject rli":        {func(f *Form) { f.Subject = "a\u2067b" }, "subject"},
+		"subject para sep":   {func(f *Form) { f.Subject = "a\u2029b" }, "subject"},
+		"subject zero-width": {func(f *Form) { f.Subject = "verify\u200b now" }, "subject"},
+		"body line sep":      {func(f *Form) { f.Message = "a\u2028b" }, "message"},
+		"email long local":   {func(f *Form) { f.Email = strings.Repeat("a", 65) + "@example.com" }, "email"},
 	}
 	for name, c := range cases {
 		f := good()
@@ -58,7 +71,26 @@ func TestValidateRefuses(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	// Every refusal names its limit, so no message says "at most 0".
+	for field, mutate := range map[string]func(*Form){
+		"email":   func(f *Form) { f.Email = "nope" },
+		"name":    func(f *Form) { f.Name = "a\u200bb" },
+		"subject": func(f *Form) { f.Subject = "a\u202eb" },
+	} {
+		f := good()
+		mutate(&f)
+		if _, err := Validate(f); err == nil {
+			t.Errorf("%s: accepted", field)
+		} else if fe, ok := fault.As(err); !ok || fe.Field != field || fe.Max == 0 {
+			t.Errorf("%s: %#v, want the field and its limit", field, err)
+		}
+	}
 	f := good()
+	f.Name, f.Subject = "Ana 👩\u200d💻", "می\u200cخواهم"
+	if v, err := Validate(f); err != nil || v.Name != f.Name || v.Subject != f.Subject {
+		t.Errorf("ZWJ/ZWNJ refused: %+v %v", v, err)
+	}
+	f = good()
 	f.Message = strings.Repeat("é", MaxBodyBytes/2) // exactly 64 KiB of UTF-8
 	if _, err := Validate(f); err != nil {
 		t.Errorf("64 KiB body refused: %v", err)
@@ -69,6 +101,7 @@ func FuzzValidate(f *testing.F) {
 	g := good()
 	f.Add(g.Email, g.Name, g.Subject, g.Message)
 	f.Add("x@y.z", "\x1b[2J", "\u202e", "\x00")
+	f.Add("İ@Example.com", "a\u200bb", "\U000E0041", "a\u2028b")
 	f.Fuzz(func(t *testing.T, email, name, subject, message string) {
 		v, err := Validate(Form{Email: email, Name: name, Language: "fr", Subject: subject, Message: message})
 		if err != nil {
@@ -78,6 +111,14 @@ func FuzzValidate(f *testing.F) {
 			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x1b\r\x00") {
 				t.Fatalf("accepted unsafe text %q", s)
 			}
+		}
+		for _, s := range []string{v.Email, v.Name, v.Subject} {
+			if !safetext.ValidLine(s) {
+				t.Fatalf("accepted a control or format character in %q", s)
+			}
+		}
+		if !safetext.ValidText(v.Body) {
+			t.Fatalf("accepted a control or format character in the body %q", v.Body)
 		}
 		if len(v.Body) > MaxBodyBytes || utf8.RuneCountInString(v.Subject) > MaxSubjectLength {
 			t.Fatal("accepted over the limits")
