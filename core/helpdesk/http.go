@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -37,17 +38,6 @@ type ContactHandler struct {
 	perAddress limit.Addresses
 }
 
-// contactJSON is the JSON body; form fields use the same names.
-type contactJSON struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Language string `json:"language"`
-	Category string `json:"category"`
-	Agency   string `json:"agency"`
-	Subject  string `json:"subject"`
-	Message  string `json:"message"`
-}
-
 type errorBody struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -57,7 +47,9 @@ type errorBody struct {
 }
 
 // ServeHTTP validates at the edge, waits for the commit, and answers 201
-// with the reference; 400, 405, 413, 415 or 429 with a localized error.
+// with the reference (a replayed Idempotency-Key gets the first answer
+// again); 400, 405, 413, 415, 422 (a key bound to another submission) or
+// 429 with a localized error.
 func (h *ContactHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lang := requestLanguage(r)
 	if r.Method != http.MethodPost {
@@ -98,26 +90,32 @@ func (h *ContactHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if fault.CodeOf(err) == fault.CodeStorage {
 			status = http.StatusServiceUnavailable
 		}
+		if errors.Is(err, ErrKeyReused) {
+			status = http.StatusUnprocessableEntity
+		}
 		h.fail(w, lang, status, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Location", "/v1/tickets/"+t.Ref)
-	if created {
-		w.WriteHeader(http.StatusCreated)
-	} else {
+	if !created {
+		// a replay answers as the first time did: same status, same body
 		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(http.StatusOK)
 	}
+	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(map[string]string{"reference": t.Ref, "due": t.SLA.Due.In(h.Zone).Format(time.RFC3339)})
 }
 
 // decode reads JSON or form fields; it reports the status for failures.
+// Both are UTF-8 only: a charset parameter naming anything else is 415.
 func decode(r *http.Request) (ticket.Form, int, error) {
 	var f ticket.Form
-	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
 		return f, http.StatusUnsupportedMediaType, &fault.Error{Code: fault.CodeInvalidInput, Field: "content_type"}
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return f, http.StatusUnsupportedMediaType, &fault.Error{Code: fault.CodeInvalidInput, Field: "charset"}
 	}
 	tooBig := func(err error) bool {
 		var mbe *http.MaxBytesError
@@ -125,20 +123,19 @@ func decode(r *http.Request) (ticket.Form, int, error) {
 	}
 	switch ct {
 	case "application/json":
-		var j contactJSON
-		dec := json.NewDecoder(r.Body)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&j); err != nil {
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
 			if tooBig(err) {
 				return f, http.StatusRequestEntityTooLarge, &fault.Error{Code: fault.CodeInvalidInput, Field: "body", Max: ticket.MaxBodyBytes}
 			}
 			return f, http.StatusBadRequest, &fault.Error{Code: fault.CodeInvalidInput, Field: "json"}
 		}
-		if dec.More() {
-			return f, http.StatusBadRequest, &fault.Error{Code: fault.CodeInvalidInput, Field: "json"}
+		j, err := decodeJSON(raw)
+		if err != nil {
+			return f, http.StatusBadRequest, err
 		}
-		f = ticket.Form{Email: j.Email, Name: j.Name, Language: j.Language, Category: j.Category, Agency: j.Agency,
-			Subject: j.Subject, Message: j.Message}
+		f = ticket.Form{Email: j["email"], Name: j["name"], Language: j["language"], Category: j["category"], Agency: j["agency"],
+			Subject: j["subject"], Message: j["message"]}
 	case "application/x-www-form-urlencoded", "multipart/form-data":
 		var err error
 		if ct == "multipart/form-data" {

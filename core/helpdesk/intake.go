@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"supportdesk/core/access"
+	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/clock"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/notify"
 	"supportdesk/core/secret"
 	"supportdesk/core/store"
@@ -39,6 +41,7 @@ type Intake struct {
 
 type request struct {
 	form   ticket.Valid
+	hash   []byte // the keyed SHA-256 of the canonical submission, with a key
 	source string
 	done   chan result
 }
@@ -46,6 +49,7 @@ type request struct {
 type result struct {
 	t       ticket.Ticket
 	created bool
+	hash    []byte // the submission's, when it came with a key
 	err     error
 }
 
@@ -58,13 +62,24 @@ func NewIntake(st store.Store, keys *secret.Keyring, c clock.Clock, s SLA, zone 
 }
 
 // Submit validates a form and waits for its ticket to be committed. A
-// repeated idempotency key returns the first ticket with created=false.
+// repeated idempotency key with the same submission returns the first
+// ticket, as first answered, with created=false; with another submission
+// it fails with ErrKeyReused and stores nothing. Keys last KeyLifetime.
 func (in *Intake) Submit(ctx context.Context, f ticket.Form, source string) (ticket.Ticket, bool, error) {
 	v, err := ticket.Validate(f)
 	if err != nil {
+		if fe, ok := fault.As(err); ok && fe.Field == "email" && fe.Max == 0 {
+			// the address check names no limit; the text a requester reads does
+			e := *fe
+			e.Max = account.MaxEmailLength
+			err = &e
+		}
 		return ticket.Ticket{}, false, err
 	}
 	r := &request{form: v, source: source, done: make(chan result, 1)}
+	if v.IdempotencyKey != "" {
+		r.hash = in.keys.Fingerprint("intake_submission", canonical(v))
+	}
 	select {
 	case in.in <- r:
 	case <-ctx.Done():
@@ -107,31 +122,34 @@ func (in *Intake) commit(ctx context.Context, batch []*request) {
 		if err != nil {
 			return err
 		}
-		seen := map[string]int{}
+		recs := map[string]result{} // each key's record as this batch leaves it
 		for i, r := range batch {
 			key := r.form.IdempotencyKey
 			if key != "" {
-				if j, ok := seen[key]; ok {
-					results[i] = result{t: results[j].t}
+				rec, ok := recs[key]
+				if !ok {
+					if rec, ok, err = in.keyRecord(ctx, tx, key, now); err != nil {
+						return err
+					}
+				}
+				if ok {
+					recs[key] = rec
+					results[i] = replayOf(rec, r.hash)
 					continue
 				}
-				prev, err := tx.TicketByIdempotencyKey(ctx, key)
-				if err == nil {
-					results[i] = result{t: prev}
-					seen[key] = i
-					continue
-				}
-				if fault.CodeOf(err) != fault.CodeNotFound {
-					return err
-				}
-				seen[key] = i
 			}
 			maxID++
 			t, err := in.create(ctx, tx, r, maxID, now)
 			if err != nil {
 				return err
 			}
-			results[i] = result{t: t, created: true}
+			results[i] = result{t: t, created: true, hash: r.hash}
+			if key != "" {
+				recs[key] = results[i]
+				if err := in.putKeyRecord(ctx, tx, key, r.hash, t, now); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -153,7 +171,9 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 	t := ticket.Ticket{ID: id, Ref: ref, Channel: f.Channel, Language: f.Language, Category: f.Category,
 		RequesterSealed: in.keys.Seal([]byte(f.Email), aad), RequesterFP: in.keys.Fingerprint("email", f.Email),
 		NameSealed: in.keys.Seal([]byte(f.Name), aad), Agency: f.Agency, Subject: f.Subject, Body: f.Body,
-		Status: ticket.StatusNew, CreatedAt: now, UpdatedAt: now, IdempotencyKey: f.IdempotencyKey, SLA: in.sla.Start(now)}
+		Status: ticket.StatusNew, CreatedAt: now, UpdatedAt: now, SLA: in.sla.Start(now)}
+	// The key lives in its record (idempotency.go), which expires; on the
+	// ticket, a unique column, it would refuse the key's reuse a day later.
 	if acct, err := tx.AccountIDByEmail(ctx, t.RequesterFP); err == nil {
 		t.AccountID = acct
 	} else if fault.CodeOf(err) != fault.CodeNotFound {
@@ -168,16 +188,37 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 	if err := logEvent(ctx, tx, id, t.SLA.Activated()); err != nil {
 		return t, err
 	}
-	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
-		Template: notify.Template("ticket_ack"), Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
-		TicketID: id, NextAttempt: now, Data: map[string]string{"ref": ref, "due": t.SLA.Due.In(in.zone).Format(time.RFC3339),
-			// The greeting's name, sealed like the address: the outbox holds no PII in the clear.
-			"name_sealed": hex.EncodeToString(t.NameSealed)}}
-	if err := tx.Enqueue(ctx, ack); err != nil {
+	acked, err := in.acknowledge(ctx, tx, t, aad, now)
+	if err != nil {
 		return t, err
 	}
 	actor := IntakeActor
 	actor.Session = r.source
 	detail := "channel=" + string(t.Channel) + " category=" + string(t.Category) + " language=" + t.Language
+	if !acked {
+		detail += " ack=capped"
+	}
 	return t, tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.create", "ticket", ref, detail))
+}
+
+// AckPerRecipient caps the acknowledgements one requester address gets,
+// whatever the source addresses: the address is unverified, and the cap
+// keeps the form from mail-bombing it. Further forms still become tickets.
+var AckPerRecipient = limit.Limit{Name: "ticket_ack", Max: 3, Window: 24 * time.Hour}
+
+// acknowledge queues the acknowledgement unless the recipient's cap is
+// used up, and reports whether it did. The mail carries the reference and
+// the due time only: nothing the requester wrote (no name, no subject), so
+// an unverified address cannot be sent a text of someone else's choosing.
+func (in *Intake) acknowledge(ctx context.Context, tx store.Tx, t ticket.Ticket, aad []byte, now time.Time) (bool, error) {
+	if _, err := AckPerRecipient.Take(ctx, tx, hex.EncodeToString(t.RequesterFP), now); err != nil {
+		if fault.CodeOf(err) == fault.CodeRateLimited {
+			return false, nil
+		}
+		return false, err
+	}
+	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
+		Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
+		TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(in.zone).Format(time.RFC3339)}}
+	return true, tx.Enqueue(ctx, ack)
 }

@@ -240,7 +240,8 @@ func TestContactHandlerStatusCodes(t *testing.T) {
 	key := map[string]string{"Idempotency-Key": "retry-1"}
 	first := post(h, "application/json", jsonForm(form(5)), key)
 	again := post(h, "application/json", jsonForm(form(5)), key)
-	if first.Code != http.StatusCreated || again.Code != http.StatusOK || first.Header().Get("Location") != again.Header().Get("Location") {
+	if first.Code != http.StatusCreated || again.Code != http.StatusCreated || again.Header().Get("Idempotent-Replayed") != "true" ||
+		first.Header().Get("Location") != again.Header().Get("Location") {
 		t.Fatalf("retry with the same key: %d %d", first.Code, again.Code)
 	}
 }
