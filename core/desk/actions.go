@@ -14,6 +14,7 @@ import (
 	"supportdesk/core/limit"
 	"supportdesk/core/notify"
 	"supportdesk/core/proofing"
+	"supportdesk/core/safetext"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
@@ -124,11 +125,11 @@ const UnmaskFor = 15 * time.Minute
 // MaxReason bounds a reason staff give for an audited action.
 const MaxReason = 200
 
-// CheckReason validates a reason staff give: present, one line, bounded.
+// CheckReason validates a reason staff give: present, one line, bounded,
+// under the text policy for names and subjects (core/safetext).
 func CheckReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > MaxReason || !utf8.ValidString(reason) ||
-		strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) {
+	if reason == "" || utf8.RuneCountInString(reason) > MaxReason || !safetext.ValidLine(reason) {
 		return "", &fault.Error{Code: fault.CodeInvalidInput, Field: "reason", Max: MaxReason}
 	}
 	return reason, nil

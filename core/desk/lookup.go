@@ -16,13 +16,14 @@ import (
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
 	"supportdesk/core/proofing"
+	"supportdesk/core/safetext"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 )
 
 // Classify tells what a query is and normalizes it, without touching the
-// store. Queries over MaxQueryLength bytes or with control characters are
-// refused before anything else.
+// store. Queries over MaxQueryLength bytes or with control or format
+// characters (core/safetext's policy) are refused before anything else.
 func Classify(query string) (QueryKind, string, error) {
 	if len(query) > MaxQueryLength {
 		return "", "", fault.Invalid("query", fault.CodeQueryTooLong)
@@ -30,10 +31,8 @@ func Classify(query string) (QueryKind, string, error) {
 	if !utf8.ValidString(query) {
 		return "", "", fault.Invalid("query", fault.CodeQueryUnrecognised)
 	}
-	for _, r := range query {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return "", "", fault.Invalid("query", fault.CodeQueryUnrecognised)
-		}
+	if strings.ContainsFunc(query, safetext.Refused) { // controls and format characters: the text policy
+		return "", "", fault.Invalid("query", fault.CodeQueryUnrecognised)
 	}
 	q := strings.TrimSpace(query)
 	switch {

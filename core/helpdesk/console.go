@@ -13,6 +13,7 @@ import (
 	"supportdesk/core/calendar"
 	"supportdesk/core/desk"
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 	"supportdesk/core/sla"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
@@ -77,12 +78,16 @@ func scopeQueue(q *store.QueueQuery, actor access.Actor) error {
 
 // search reads the search box: a reference, a requester's exact email, or
 // words for full-text search (quoted, so FTS5 syntax cannot be injected).
+// Control and format characters (a NUL, an escape, a bidi override: the
+// text policy's) are the agent's input error, refused before the engine.
 func (d *Desk) search(q *store.QueueQuery, s string) error {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 	case len(s) > 200:
 		return fault.Invalid("query", fault.CodeQueryTooLong)
+	case !safetext.ValidLine(s):
+		return fault.Invalid("query", fault.CodeInvalidInput)
 	case strings.HasPrefix(strings.ToUpper(s), "SD-"):
 		q.Ref = s
 	case strings.Contains(s, "@"):
@@ -439,7 +444,7 @@ func (d *Desk) AddClosure(ctx context.Context, tok staff.Token, day, reason stri
 		return fault.Invalid("day", fault.CodeInvalidInput)
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len([]rune(reason)) > MaxClosureReason || strings.ContainsFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if reason == "" || len([]rune(reason)) > MaxClosureReason || !safetext.ValidLine(reason) {
 		return &fault.Error{Code: fault.CodeInvalidInput, Field: "reason", Max: MaxClosureReason}
 	}
 	err = d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {

@@ -11,6 +11,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
@@ -32,7 +33,7 @@ type Escalation struct {
 // desk has just spoken with the user.
 func (d *Desk) Escalate(ctx context.Context, tok staff.Token, e Escalation) (ticket.Ticket, error) {
 	subject := strings.TrimSpace(e.Subject)
-	if n := utf8.RuneCountInString(subject); n == 0 || n > ticket.MaxSubjectLength || strings.ContainsFunc(subject, isControl) {
+	if n := utf8.RuneCountInString(subject); n == 0 || n > ticket.MaxSubjectLength || !safetext.ValidLine(subject) {
 		return ticket.Ticket{}, &fault.Error{Code: fault.CodeInvalidInput, Field: "subject", Max: ticket.MaxSubjectLength}
 	}
 	body, err := checkText(e.Body)
@@ -113,5 +114,3 @@ func (d *Desk) Escalate(ctx context.Context, tok staff.Token, e Escalation) (tic
 	})
 	return out, err
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
