@@ -16,7 +16,7 @@ var contactFields = map[string]bool{"email": true, "name": true, "language": tru
 
 // decodeJSON reads a contact form held to the form fields' text policy:
 // UTF-8 only, no lone surrogate escapes (encoding/json would store them as
-// U+FFFD), one object of string values under the known keys, each once and
+// U+FFFD), one object of string (or null) values under the known keys, each once and
 // spelled exactly (encoding/json would match "Email" and keep the last of
 // two "email"s).
 func decodeJSON(raw []byte) (map[string]string, error) {
@@ -40,10 +40,10 @@ func decodeJSON(raw []byte) (map[string]string, error) {
 		}
 		v, err := dec.Token()
 		val, ok := v.(string)
-		if err != nil || !ok {
+		if err != nil || !ok && v != nil {
 			return nil, bad
 		}
-		out[key] = val
+		out[key] = val // null reads as an empty field, as encoding/json had it
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 		return nil, bad

@@ -219,6 +219,10 @@ func TestContactJSONStrict(t *testing.T) {
 	if c := count(); c.Tickets != 0 {
 		t.Fatalf("refused bodies stored %d tickets", c.Tickets)
 	}
+	null := strings.Replace(strings.Replace(good, `"agency":"ssa"`, `"agency":null`, 1), "perdu", "égaré", 1)
+	if w := post(h, "application/json", null, nil); w.Code != http.StatusCreated {
+		t.Fatalf("a null agency: %d %s", w.Code, w.Body)
+	}
 	pair := strings.Replace(good, "perdu", `perdu \ud83d\ude00`, 1)
 	for _, ct := range []string{"application/json; charset=utf-8", "application/json; charset=UTF-8"} {
 		if w := post(h, ct, pair, nil); w.Code != http.StatusCreated {
