@@ -27,7 +27,7 @@ func (a *app) migrate(args []string) int {
 	}
 	st, err := openStore(ctx, db) // opening applies pending migrations
 	if err != nil {
-		return a.failErr(err)
+		return a.failOpen(err)
 	}
 	defer st.Close()
 	m, ok := st.(store.Maintainer)

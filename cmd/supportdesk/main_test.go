@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -94,12 +96,19 @@ func TestMigrateAndRefusals(t *testing.T) {
 	if code != exitOK {
 		t.Fatal("first open failed")
 	}
-	if err := os.Remove(db + ".key"); err != nil {
+	key, err := os.ReadFile(db + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(db+".key", bytes.Repeat([]byte{7}, len(key)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errOut := cli(t, "", "--db", db, "audit", "verify")
 	if code != exitFail || !strings.Contains(errOut, "key") {
 		t.Fatalf("foreign key file: %d %q", code, errOut)
+	}
+	if err := os.WriteFile(db+".key", key, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	raw, _ := sql.Open("sqlite3", db)
 	raw.Exec(`PRAGMA user_version = 99`)
@@ -146,5 +155,62 @@ func TestAgentDisable(t *testing.T) {
 	code, out, errOut = cli(t, "", "--lang", "fr", "--db", db, "agent", "disable", "--email", "nobody@desk.example")
 	if code != exitFail || out != "" || errOut == "" {
 		t.Fatalf("disable an unknown agent: %d %q %q", code, out, errOut)
+	}
+}
+
+// The database, its WAL and its SHM are created with mode 0600 whatever the
+// umask, and the key file is checked, by name, before the database is read.
+func TestFilesAndKeys(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sd.db")
+	if code, _, errOut := cli(t, "", "--db", db, "audit", "verify"); code != exitOK {
+		t.Fatalf("first open: %d %q", code, errOut)
+	}
+	for _, f := range []string{db, db + ".key"} { // the WAL and SHM go with the last close: see the sqlite tests
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(f), st.Mode().Perm())
+		}
+	}
+	key, err := os.ReadFile(db + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		setup func() error
+		want  string
+	}{
+		{"missing", func() error { return nil }, "is missing"},
+		{"readable by others", func() error { return os.WriteFile(db+".key", key, 0o644) }, "mode 0600"},
+		{"short", func() error { return os.WriteFile(db+".key", key[:20], 0o600) }, "32 bytes"},
+	}
+	for _, tc := range cases {
+		os.Remove(db + ".key")
+		if err := tc.setup(); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := cli(t, "", "--db", db, "migrate")
+		if code == exitOK || !strings.Contains(errOut, db+".key") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: %d %q; want an error naming %s that says %q", tc.name, code, errOut, db+".key", tc.want)
+		}
+		if tc.name == "missing" {
+			if _, err := os.Stat(db + ".key"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a stray key file was created")
+			}
+		}
+		after, _ := os.ReadFile(db)
+		if !bytes.Equal(before, after) {
+			t.Errorf("%s: the database changed before the key check", tc.name)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supportdesk/core/authn"
+	"supportdesk/core/secret"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
@@ -42,16 +43,24 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, db)
+	keys, err := service.LoadKeys(db, db+".key")
 	if err != nil {
 		return nil, err
 	}
-	return service.Open(ctx, st, service.Config{KeyPath: db + ".key", Sender: &authn.FileSender{Path: db + ".sms.log"},
+	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return service.Open(ctx, st, service.Config{KeyPath: db + ".key", Keys: keys, Sender: &authn.FileSender{Path: db + ".sms.log"},
 		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}})
 }
 
-// openStore opens the database: the one place that picks the backend.
+// openStore opens the database without the core, after the key file check
+// (the store migrates as it opens): the one place that picks the backend.
 func openStore(ctx context.Context, db string) (store.Store, error) {
+	if _, err := service.LoadKeys(db, db+".key"); err != nil {
+		return nil, err
+	}
 	return sqlite.Open(ctx, db, sqlite.Options{})
 }
 
@@ -61,6 +70,19 @@ func (a *app) failOpen(err error) int {
 	var ce *configError
 	if errors.As(err, &ce) {
 		return a.failConfig(err)
+	}
+	var ke *secret.KeyFileError
+	if errors.As(err, &ke) {
+		id := "cli.error.key_file"
+		switch {
+		case errors.Is(err, secret.ErrKeyFileMissing):
+			id = "cli.error.key_missing"
+		case errors.Is(err, secret.ErrKeyFileMode):
+			id = "cli.error.key_mode"
+		case errors.Is(err, secret.ErrKeyFileLength):
+			id = "cli.error.key_length"
+		}
+		return a.fail(exitFail, a.l.T(id, map[string]any{"Path": clean(ke.Path), "Size": secret.KeyFileSize}))
 	}
 	return a.failErr(err)
 }

@@ -25,6 +25,9 @@ import (
 // keySize is the size of the master key in the key file.
 const keySize = 32
 
+// KeyFileSize is the length a key file must have, in bytes.
+const KeyFileSize = keySize
+
 // Keyring derives the working keys from one master key: one to seal, one to
 // fingerprint, one to pepper code hashes, one to MAC audit entries and an
 // Ed25519 key pair to sign the audit head. Sub-keys are independent, so a
@@ -40,6 +43,52 @@ type Keyring struct {
 
 // ErrKeyFileMode is returned when a key file is readable by others.
 var ErrKeyFileMode = errors.New("key file must not be readable by group or others (want mode 0600)")
+
+// ErrKeyFileLength is returned when a key file does not hold exactly one key.
+var ErrKeyFileLength = fmt.Errorf("key file must hold exactly %d bytes", keySize)
+
+// ErrKeyFileMissing is returned by Load when there is no key file.
+var ErrKeyFileMissing = errors.New("key file is missing")
+
+// KeyFileError is a problem with the key file at Path: Err is one of
+// ErrKeyFileMissing, ErrKeyFileMode, ErrKeyFileLength, or an I/O error.
+type KeyFileError struct {
+	Path string
+	Err  error
+}
+
+func (e *KeyFileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *KeyFileError) Unwrap() error { return e.Err }
+
+// Load reads the key file at path and never creates one: a database that
+// exists needs the key it was made with, not a fresh one.
+func Load(path string) (*Keyring, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &KeyFileError{path, ErrKeyFileMissing}
+	}
+	if err != nil {
+		return nil, &KeyFileError{path, err}
+	}
+	return fromFile(path, raw)
+}
+
+// fromFile checks the mode and the length of a key file read from path.
+func fromFile(path string, raw []byte) (*Keyring, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &KeyFileError{path, err}
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, &KeyFileError{path, ErrKeyFileMode}
+	}
+	if len(raw) != keySize {
+		return nil, &KeyFileError{path, ErrKeyFileLength}
+	}
+	return New(raw)
+}
 
 // LoadOrCreate reads the key file at path, or creates it with mode 0600 and
 // a fresh random key when it does not exist. created tells which.
@@ -72,23 +121,16 @@ func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
 		return k, true, err
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, &KeyFileError{path, err}
 	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, false, err
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return nil, false, ErrKeyFileMode
-	}
-	k, err = New(raw)
+	k, err = fromFile(path, raw)
 	return k, false, err
 }
 
 // New builds a keyring from a 32-byte master key.
 func New(master []byte) (*Keyring, error) {
 	if len(master) != keySize {
-		return nil, fmt.Errorf("key file holds %d bytes, want %d", len(master), keySize)
+		return nil, fmt.Errorf("%w (it holds %d)", ErrKeyFileLength, len(master))
 	}
 	derive := func(label string) []byte {
 		out := make([]byte, 32)

@@ -246,8 +246,9 @@ func TestLoadOrCreateRefuses(t *testing.T) {
 	}{
 		{"readable by others", make([]byte, keySize), 0o644, ErrKeyFileMode},
 		{"readable by group", make([]byte, keySize), 0o640, ErrKeyFileMode},
-		{"too short", make([]byte, keySize-1), 0o600, nil},
-		{"empty", nil, 0o600, nil},
+		{"too short", make([]byte, keySize-1), 0o600, ErrKeyFileLength},
+		{"too long", make([]byte, keySize+1), 0o600, ErrKeyFileLength},
+		{"empty", nil, 0o600, ErrKeyFileLength},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,5 +268,18 @@ func TestLoadOrCreateRefuses(t *testing.T) {
 				t.Errorf("LoadOrCreate error = %v, want %v", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestLoadNeverCreates(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "master.key")
+	k, err := Load(path)
+	var kfe *KeyFileError
+	if k != nil || !errors.Is(err, ErrKeyFileMissing) || !errors.As(err, &kfe) || kfe.Path != path {
+		t.Fatalf("Load of a missing file = %v, %v; want ErrKeyFileMissing naming %s", k, err, path)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Load created %s", path)
 	}
 }

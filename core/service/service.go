@@ -30,9 +30,11 @@ import (
 	"supportdesk/core/store"
 )
 
-// Config says what the core runs with. KeyPath is required.
+// Config says what the core runs with. KeyPath is required unless Keys is
+// set.
 type Config struct {
 	KeyPath  string
+	Keys     *secret.Keyring     // the key file, already loaded and checked: KeyPath is then not read
 	Clock    clock.Clock         // default: the system clock
 	Sender   authn.Sender        // one-time codes; required
 	Argon    secret.Argon2Params // default: secret.DefaultArgon2
@@ -72,8 +74,10 @@ type Service struct {
 const keyCheck = "key_check"
 
 // Open builds the core over an opened store, which it then owns (Close
-// closes it, and so does a failed Open). The key file is created with mode
-// 0600 on first start; a key that does not match the database is refused.
+// closes it, and so does a failed Open). Without cfg.Keys the key file is
+// loaded, or created with mode 0600 on first start; a front end that opens
+// an existing database loads it first (LoadKeys), before the store. A key
+// that does not match the database is refused.
 func Open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	svc, err := open(ctx, st, cfg)
 	if err != nil {
@@ -84,7 +88,7 @@ func Open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 }
 
 func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
-	if cfg.KeyPath == "" || cfg.Sender == nil {
+	if (cfg.KeyPath == "" && cfg.Keys == nil) || cfg.Sender == nil {
 		return nil, fault.Invalid("config", fault.CodeInvalidInput)
 	}
 	if cfg.Clock == nil {
@@ -97,9 +101,12 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	if cfg.Calendar != nil {
 		calCfg = *cfg.Calendar
 	}
-	keys, _, err := secret.LoadOrCreate(cfg.KeyPath)
-	if err != nil {
-		return nil, &fault.Error{Code: fault.CodeKeyMismatch, Err: err}
+	keys := cfg.Keys
+	if keys == nil {
+		var err error
+		if keys, _, err = secret.LoadOrCreate(cfg.KeyPath); err != nil {
+			return nil, &fault.Error{Code: fault.CodeKeyMismatch, Err: err}
+		}
 	}
 	// Every write from here on seals its audit entries with the key file's
 	// MAC and signs the head: the store.init entry too.
@@ -175,6 +182,18 @@ func (s *Service) Maintain() (store.Maintainer, bool) {
 
 // Close closes the store.
 func (s *Service) Close() error { return s.Store.Close() }
+
+// LoadKeys loads the key file of the database at db before anything opens
+// the database: for a database that exists the key file must exist too (a
+// fresh key would only be refused), with mode 0600 and one key's length; for
+// a new database it is created. Errors are *secret.KeyFileError.
+func LoadKeys(db, keyPath string) (*secret.Keyring, error) {
+	if Exists(db) {
+		return secret.Load(keyPath)
+	}
+	k, _, err := secret.LoadOrCreate(keyPath)
+	return k, err
+}
 
 // Exists reports whether a database file is already at path.
 func Exists(path string) bool {

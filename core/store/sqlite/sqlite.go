@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -123,6 +124,9 @@ func dsn(path string, write bool) string {
 // pending migrations in one transaction. A schema newer than this binary is
 // refused with fault.CodeSchemaTooNew.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := private(path); err != nil {
+		return nil, fault.Storage(err)
+	}
 	w, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {
 		return nil, fault.Storage(err)
@@ -146,6 +150,27 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}, nil
+}
+
+// private makes the database file mode 0600 before SQLite opens it, creating
+// it empty when it is new: SQLite gives its WAL and SHM the database file's
+// mode, whatever the umask, so all three stay private. A WAL or SHM left
+// looser by an older version is tightened too.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(side, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes both pools.
