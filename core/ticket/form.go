@@ -44,10 +44,15 @@ type Valid struct {
 // fault.Error naming the field (CodeInvalidInput, or CodeEmailMalformed).
 func Validate(f Form) (Valid, error) {
 	var v Valid
-	for _, s := range []struct{ field, value string }{{"email", f.Email}, {"name", f.Name}, {"language", f.Language},
-		{"category", f.Category}, {"agency", f.Agency}, {"subject", f.Subject}, {"message", f.Message}, {"idempotency_key", f.IdempotencyKey}} {
+	// Each refusal carries its field's limit, so no message says "at most 0".
+	for _, s := range []struct {
+		field, value string
+		max          int
+	}{{"email", f.Email, account.MaxEmailLength}, {"name", f.Name, MaxNameLength}, {"language", f.Language, 0},
+		{"category", f.Category, 0}, {"agency", f.Agency, MaxAgencyLength}, {"subject", f.Subject, MaxSubjectLength},
+		{"message", f.Message, MaxBodyBytes}, {"idempotency_key", f.IdempotencyKey, MaxIdempotency}} {
 		if !utf8.ValidString(s.value) {
-			return v, fault.Invalid(s.field, fault.CodeInvalidInput)
+			return v, &fault.Error{Code: fault.CodeInvalidInput, Field: s.field, Max: s.max}
 		}
 	}
 	email, err := account.NormalizeEmail(f.Email)

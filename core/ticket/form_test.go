@@ -73,15 +73,21 @@ func TestValidateRefuses(t *testing.T) {
 	}
 	// Every refusal names its limit, so no message says "at most 0".
 	for field, mutate := range map[string]func(*Form){
-		"email":   func(f *Form) { f.Email = "nope" },
-		"name":    func(f *Form) { f.Name = "a\u200bb" },
-		"subject": func(f *Form) { f.Subject = "a\u202eb" },
+		"email":           func(f *Form) { f.Email = "nope" },
+		"name":            func(f *Form) { f.Name = "a\u200bb" },
+		"subject":         func(f *Form) { f.Subject = "a\u202eb" },
+		"email ":          func(f *Form) { f.Email = "a\xff@example.com" },
+		"name ":           func(f *Form) { f.Name = "a\xffb" },
+		"subject ":        func(f *Form) { f.Subject = "\xed\xa0\x80" }, // a lone surrogate
+		"message":         func(f *Form) { f.Message = "a\xffb" },
+		"agency":          func(f *Form) { f.Agency = "\xff" },
+		"idempotency_key": func(f *Form) { f.IdempotencyKey = "\xff" },
 	} {
 		f := good()
 		mutate(&f)
 		if _, err := Validate(f); err == nil {
 			t.Errorf("%s: accepted", field)
-		} else if fe, ok := fault.As(err); !ok || fe.Field != field || fe.Max == 0 {
+		} else if fe, ok := fault.As(err); !ok || fe.Field != strings.TrimSpace(field) || fe.Max == 0 {
 			t.Errorf("%s: %#v, want the field and its limit", field, err)
 		}
 	}
@@ -105,6 +111,9 @@ func FuzzValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, email, name, subject, message string) {
 		v, err := Validate(Form{Email: email, Name: name, Language: "fr", Subject: subject, Message: message})
 		if err != nil {
+			if fe, ok := fault.As(err); !ok || fe.Max == 0 {
+				t.Fatalf("refusal without its limit: %#v", err)
+			}
 			return
 		}
 		for _, s := range []string{v.Email, v.Name, v.Subject, v.Body} {
