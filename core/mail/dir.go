@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,6 +55,23 @@ func (d Dir) Send(ctx context.Context, msg *Message) error {
 		dir.Close()
 	}
 	return nil
+}
+
+// Clean removes the temporary files a crash left between CreateTemp and
+// the rename (often empty): Worker.Run calls it before its first send. A
+// message cut off that way was never marked sent, so it is written again.
+func (d Dir) Clean() error {
+	tmps, err := filepath.Glob(filepath.Join(d.Path, ".tmp-*.eml"))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, f := range tmps {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // FileName is the .eml name of a Message-ID: the id without its angle

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -42,7 +43,14 @@ type SMTP struct {
 	Password  string
 	HeloName  string        // the name in EHLO; default "localhost"
 	TLSConfig *tls.Config   // nil: system roots; ServerName defaults to Host
-	Timeout   time.Duration // for dialing and for each command; default 1 minute
+	Timeout   time.Duration // default for every stage below that is not set
+
+	// One bound a stage, so that a relay that hangs anywhere costs a stage's
+	// timeout and never the whole send's (Worker.SendTimeout).
+	ConnectTimeout  time.Duration // TCP connect (and the TLS handshake with TLSImplicit); default 10 s
+	GreetingTimeout time.Duration // the 220 greeting and EHLO (STARTTLS too); default 30 s
+	CommandTimeout  time.Duration // each command after: AUTH, MAIL, RCPT, DATA; default 30 s
+	DataTimeout     time.Duration // writing the message and the reply to its final dot; default 1 minute
 }
 
 // Send delivers msg to its one recipient. A 5xx reply to RCPT or to the
@@ -54,7 +62,7 @@ func (s *SMTP) Send(ctx context.Context, msg *Message) error {
 	}
 	from, _ := envelope(msg.From)
 	to, _ := envelope(msg.To)
-	c, err := s.dial(ctx)
+	c, conn, err := s.dial(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,8 +76,10 @@ func (s *SMTP) Send(ctx context.Context, msg *Message) error {
 		return sendError(stage, err)
 	}
 	if err := c.Hello(s.helo()); err != nil {
-		return fail("hello", err)
+		return fail(conn.stageOf("hello", err), err)
 	}
+	conn.greeted = true
+	conn.limit(s.stage(s.CommandTimeout, 30*time.Second))
 	if s.Username != "" {
 		if _, secure := c.TLSConnectionState(); !authAllowed(secure, s.Host) {
 			return &SendError{Stage: "auth", Err: errors.New("refusing to send credentials without TLS")}
@@ -88,6 +98,11 @@ func (s *SMTP) Send(ctx context.Context, msg *Message) error {
 	if err != nil {
 		return fail("data", err)
 	}
+	// The message and the reply to its final dot: one bound, which the
+	// connection also caps go-smtp's own SubmissionTimeout to.
+	data := s.stage(s.DataTimeout, time.Minute)
+	conn.limit(data)
+	conn.SetDeadline(time.Now().Add(data))
 	if _, err := w.Write(msg.Bytes()); err != nil {
 		w.Close()
 		return fail("data", err)
@@ -99,28 +114,32 @@ func (s *SMTP) Send(ctx context.Context, msg *Message) error {
 	return nil
 }
 
-// dial connects and, for STARTTLS, upgrades the connection.
-func (s *SMTP) dial(ctx context.Context) (*smtp.Client, error) {
+// dial connects and, for STARTTLS, upgrades the connection, within the
+// connect and greeting bounds. The connection it returns caps every
+// deadline go-smtp sets to the current stage's bound.
+func (s *SMTP) dial(ctx context.Context) (*smtp.Client, *stageConn, error) {
 	mode := s.Mode
 	if mode == "" {
 		mode = TLSStartTLS
 	}
 	if _, err := ParseTLSMode(string(mode)); err != nil {
-		return nil, Permanent(err)
+		return nil, nil, Permanent(err)
 	}
 	cfg := s.tlsConfig()
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.port(mode)))
-	nd := &net.Dialer{Timeout: s.timeout()}
-	var conn net.Conn
+	nd := &net.Dialer{Timeout: s.stage(s.ConnectTimeout, 10*time.Second)}
+	var raw net.Conn
 	var err error
 	if mode == TLSImplicit {
-		conn, err = (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(ctx, "tcp", addr)
+		raw, err = (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(ctx, "tcp", addr)
 	} else {
-		conn, err = nd.DialContext(ctx, "tcp", addr)
+		raw, err = nd.DialContext(ctx, "tcp", addr)
 	}
 	if err != nil {
-		return nil, &SendError{Stage: "dial", Err: err}
+		return nil, nil, &SendError{Stage: "dial", Err: err}
 	}
+	conn := &stageConn{Conn: raw}
+	conn.limit(s.stage(s.GreetingTimeout, 30*time.Second))
 	var c *smtp.Client
 	if mode == TLSStartTLS {
 		// The EHLO before STARTTLS says "localhost": go-smtp offers no way
@@ -131,16 +150,56 @@ func (s *SMTP) dial(ctx context.Context) (*smtp.Client, error) {
 		if err != nil {
 			conn.Close()
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
-			return nil, sendError("starttls", err)
+			return nil, nil, sendError(conn.stageOf("starttls", err), err)
 		}
+		conn.greeted = true
+		conn.limit(s.stage(s.CommandTimeout, 30*time.Second))
 	} else {
 		c = smtp.NewClient(conn)
 	}
-	c.CommandTimeout = s.timeout()
-	c.SubmissionTimeout = 2 * s.timeout()
-	return c, nil
+	c.CommandTimeout = s.stage(s.CommandTimeout, 30*time.Second)
+	c.SubmissionTimeout = s.stage(s.DataTimeout, time.Minute)
+	return c, conn, nil
+}
+
+// stageConn caps every deadline set on the connection to now plus the
+// current stage's bound: go-smtp sets its own, longer, deadlines (5 minutes
+// a command, 12 for the data) and reads the greeting inside its first
+// command.
+type stageConn struct {
+	net.Conn
+	mu      sync.Mutex
+	bound   time.Duration
+	greeted bool // past the greeting: a timeout is no longer the greeting's
+}
+
+func (c *stageConn) limit(d time.Duration) {
+	c.mu.Lock()
+	c.bound = d
+	c.mu.Unlock()
+}
+
+func (c *stageConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	capAt := time.Now().Add(c.bound)
+	c.mu.Unlock()
+	if t.IsZero() || t.After(capAt) {
+		t = capAt // never unbounded: between commands too
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+// stageOf names the stage of an error from the client's first exchange: a
+// timeout with no reply at all is the greeting's.
+func (c *stageConn) stageOf(stage string, err error) string {
+	var se *smtp.SMTPError
+	var ne net.Error
+	if !c.greeted && !errors.As(err, &se) && errors.As(err, &ne) && ne.Timeout() {
+		return "greeting"
+	}
+	return stage
 }
 
 func (s *SMTP) tlsConfig() *tls.Config {
@@ -173,11 +232,15 @@ func (s *SMTP) helo() string {
 	return s.HeloName
 }
 
-func (s *SMTP) timeout() time.Duration {
-	if s.Timeout <= 0 {
-		return time.Minute
+// stage is a stage's bound: its own, else Timeout, else def.
+func (s *SMTP) stage(own, def time.Duration) time.Duration {
+	switch {
+	case own > 0:
+		return own
+	case s.Timeout > 0:
+		return s.Timeout
 	}
-	return s.Timeout
+	return def
 }
 
 // authAllowed reports whether credentials may be sent: over TLS, or to a

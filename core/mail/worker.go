@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -12,6 +13,7 @@ import (
 	netmail "net/mail"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"supportdesk/core/authn"
@@ -66,6 +68,7 @@ type Worker struct {
 	Batch       int                             // rows taken per RunOnce; default 50
 	Lease       time.Duration                   // how long taken rows stay reserved; default 10 minutes
 	SendTimeout time.Duration                   // bound on one Transport.Send; default 2 minutes
+	Senders     int                             // concurrent sends in each lane; default 4
 	OnError     func(error)                     // told of RunOnce errors in Run; may be nil
 
 	Texts        TextSender   // the SMS gateway; nil leaves SMS rows queued
@@ -85,18 +88,41 @@ func DefaultBackoff(attempt int) time.Duration {
 }
 
 // Run delivers due rows every interval, and at once again after a full
-// batch, until ctx is done. It returns nil then, or an error at once when
+// batch, until ctx is done, in two lanes that never wait for each other:
+// account notices (rows of no ticket: security mail and SMS) and ticket
+// mail, each with Senders concurrent sends. It first clears what a crash
+// left behind in the transport (a Dir's temporary files). It returns nil
+// when ctx ends, with every row it held released, or an error at once when
 // the worker is not configured.
 func (w *Worker) Run(ctx context.Context, every time.Duration) error {
 	if err := w.check(); err != nil {
 		return err
 	}
+	if c, ok := w.Transport.(interface{ Clean() error }); ok {
+		if err := c.Clean(); err != nil && w.OnError != nil {
+			w.OnError(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, ticketMail := range []bool{false, true} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.runLane(ctx, every, ticketMail)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// runLane is one lane of Run.
+func (w *Worker) runLane(ctx context.Context, every time.Duration, ticketMail bool) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		sent, failed, err := w.RunOnce(ctx)
+		sent, failed, err := w.runOnce(ctx, ticketMail)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		if err != nil && w.OnError != nil {
 			w.OnError(err)
@@ -106,63 +132,131 @@ func (w *Worker) Run(ctx context.Context, every time.Duration) error {
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
 		}
 	}
 }
 
-// RunOnce takes up to Batch due email rows and tries each once. sent counts
-// rows delivered, failed rows whose attempt failed (to be retried, or
-// failed for good). err is a store or context error; delivery errors are
-// recorded on the rows instead.
+// RunOnce takes up to Batch due rows, account notices first, and tries each
+// once, Senders at a time. sent counts rows delivered, failed rows whose
+// attempt failed (to be retried, or failed for good). err is a store or
+// context error; delivery errors are recorded on the rows instead.
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
+	return w.runOnce(ctx, false, true)
+}
+
+// runOnce is RunOnce over the lanes given, in order.
+func (w *Worker) runOnce(ctx context.Context, lanes ...bool) (sent, failed int, err error) {
 	if err := w.check(); err != nil {
 		return 0, 0, err
 	}
 	start := w.now()
-	rows, err := w.take(ctx, start)
-	if err != nil {
-		return 0, 0, err
+	var rows []notify.Notification
+	for _, ticketMail := range lanes {
+		if room := w.batch() - len(rows); room > 0 {
+			taken, err := w.take(ctx, start, ticketMail, room)
+			rows = append(rows, taken...)
+			if err != nil {
+				w.release(ctx, rows)
+				return 0, 0, err
+			}
+		}
 	}
-	// Stop sending while a send could still end inside the lease: past
-	// it, another worker may take the row too.
+	// Stop starting sends that could still end past the lease: past it,
+	// another worker may take the row too.
 	last := start.Add(w.lease() - w.sendTimeout())
-	for _, n := range rows {
-		if ctx.Err() != nil || w.now().After(last) {
-			break // the rest stay leased and come back when the lease ends
-		}
-		sendErr := w.deliver(ctx, n)
-		if ctx.Err() != nil {
-			// Shutting down: whether the relay took the message is
-			// unknown, so leave the row leased; it is resent, with the
-			// same Message-ID, when the lease ends.
-			return sent, failed, ctx.Err()
-		}
-		if err := w.finish(ctx, n, sendErr); err != nil {
-			return sent, failed, err
-		}
-		if sendErr == nil {
-			sent++
-		} else {
-			failed++
+	var (
+		mu    sync.Mutex
+		next  int
+		done  = make([]bool, len(rows))
+		first error
+		wg    sync.WaitGroup
+	)
+	for range min(w.senders(), len(rows)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				if i >= len(rows) || first != nil || ctx.Err() != nil || w.now().After(last) {
+					mu.Unlock()
+					return
+				}
+				next++
+				mu.Unlock()
+				n := rows[i]
+				sendErr := w.deliver(ctx, n)
+				if ctx.Err() != nil {
+					// Shutting down: whether the relay took the message is
+					// unknown. The row is released with its Message-ID, so
+					// a resend is recognized as the same message.
+					return
+				}
+				markErr := w.finish(ctx, n, sendErr)
+				mu.Lock()
+				switch {
+				case markErr != nil:
+					first = cmp.Or(first, markErr)
+				case sendErr == nil:
+					done[i] = true
+					sent++
+				default:
+					done[i] = true
+					failed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	var held []notify.Notification
+	for i, n := range rows {
+		if !done[i] {
+			held = append(held, n)
 		}
 	}
-	return sent, failed, ctx.Err()
+	// Rows not tried, or cut off by shutdown, are due again at once rather
+	// than when the lease ends.
+	if err := w.release(ctx, held); err != nil {
+		first = cmp.Or(first, err)
+	}
+	return sent, failed, cmp.Or(first, ctx.Err())
 }
 
-// take selects due email rows and leases them in one write transaction,
-// giving each its Message-ID on first pick-up.
-func (w *Worker) take(ctx context.Context, now time.Time) ([]notify.Notification, error) {
+// release makes held rows due now, keeping their Message-IDs; it runs even
+// when ctx has ended, as shutdown is when it matters most.
+func (w *Worker) release(ctx context.Context, held []notify.Notification) error {
+	if len(held) == 0 {
+		return nil
+	}
+	now := w.now()
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return w.Store.Write(mctx, func(tx store.Tx) error {
+		for _, n := range held {
+			n.NextAttempt = now
+			if err := tx.MarkOutbox(mctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// take selects due rows of one lane and leases them in one write
+// transaction, giving each its Message-ID on first pick-up.
+func (w *Worker) take(ctx context.Context, now time.Time, ticketMail bool, limit int) ([]notify.Notification, error) {
 	var taken []notify.Notification
 	err := w.Store.Write(ctx, func(tx store.Tx) error {
 		taken = taken[:0] // Write may retry fn
-		rows, err := tx.DueOutbox(ctx, now, notify.ChannelEmail, w.batch())
+		rows, err := tx.DueOutboxLane(ctx, now, notify.ChannelEmail, ticketMail, limit)
 		if err != nil {
 			return err
 		}
-		if w.Texts != nil {
-			texts, err := tx.DueOutbox(ctx, now, notify.ChannelSMS, w.batch())
+		if w.Texts != nil && len(rows) < limit {
+			texts, err := tx.DueOutboxLane(ctx, now, notify.ChannelSMS, ticketMail, limit-len(rows))
 			if err != nil {
 				return err
 			}
@@ -328,6 +422,7 @@ func (w *Worker) backoff(attempt int) time.Duration {
 }
 
 func (w *Worker) maxAttempts() int { return positive(w.MaxAttempts, 8) }
+func (w *Worker) senders() int     { return positive(w.Senders, 4) }
 func (w *Worker) batch() int       { return positive(w.Batch, 50) }
 func (w *Worker) lease() time.Duration {
 	return positive(w.Lease, 10*time.Minute)

@@ -369,6 +369,12 @@ type OutboxReader interface {
 	TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error)
 	Outbox(ctx context.Context, accountID string) ([]notify.Notification, error)
 	OutboxCount(ctx context.Context) (int64, error)
+	// DueOutboxLane is DueOutbox for one lane: account notices (rows of no
+	// ticket) when ticketMail is false, ticket mail when it is true.
+	DueOutboxLane(ctx context.Context, now time.Time, channel notify.Channel, ticketMail bool, limit int) ([]notify.Notification, error)
+	// OutboxFailed counts the rows failed for good (a permanent refusal, or
+	// out of attempts): what supervisors are shown.
+	OutboxFailed(ctx context.Context) (int64, error)
 }
 
 // QueueRow is the part of a ticket a queue needs: enough to order, filter

@@ -77,3 +77,20 @@ func (c *conn) OutboxCount(ctx context.Context) (int64, error) {
 	row, err := c.row(ctx, `SELECT count(*) FROM outbox`)
 	return n, scanOne(row, err, &n)
 }
+
+// DueOutboxLane lists queued rows of one lane due at now, oldest first.
+func (c *conn) DueOutboxLane(ctx context.Context, now time.Time, channel notify.Channel, ticketMail bool, limit int) ([]notify.Notification, error) {
+	lane := "ticket_id = 0"
+	if ticketMail {
+		lane = "ticket_id <> 0"
+	}
+	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt <= ? AND `+lane+`
+		ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
+}
+
+// OutboxFailed counts the rows failed for good.
+func (c *conn) OutboxFailed(ctx context.Context) (int64, error) {
+	var n int64
+	row, err := c.row(ctx, `SELECT count(*) FROM outbox WHERE status = 'failed'`)
+	return n, scanOne(row, err, &n)
+}

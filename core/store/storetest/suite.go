@@ -859,6 +859,16 @@ func testOutbox(t *testing.T, s store.Store) {
 		if n != 3 || err != nil {
 			t.Errorf("OutboxCount = %d, %v; want 3", n, err)
 		}
+		if n, err := r.OutboxFailed(ctx); n != 1 || err != nil {
+			t.Errorf("OutboxFailed = %d, %v; want 1", n, err)
+		}
+		notices, err := r.DueOutboxLane(ctx, t0.Add(time.Hour), notify.ChannelEmail, false, 10)
+		if len(notices) != 2 || err != nil {
+			t.Errorf("DueOutboxLane(notices) = %d rows, %v; want 2", len(notices), err)
+		}
+		if tm, err := r.DueOutboxLane(ctx, t0.Add(time.Hour), notify.ChannelEmail, true, 10); len(tm) != 0 || err != nil {
+			t.Errorf("DueOutboxLane(ticket mail) = %d rows, %v; want 0", len(tm), err)
+		}
 		return nil
 	})
 }
