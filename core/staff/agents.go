@@ -15,6 +15,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/authn"
 	"supportdesk/core/fault"
+	"supportdesk/core/safetext"
 	"supportdesk/core/secret"
 	"supportdesk/core/store"
 )
@@ -26,6 +27,10 @@ func secretVerify(password, hash string) (bool, error) {
 	}
 	return ok, nil
 }
+
+// MaxAgentName bounds an agent's display name, in characters; the name
+// also follows the text policy for names (core/safetext).
+const MaxAgentName = 80
 
 // NewAgent is what `agent add` collects.
 type NewAgent struct {
@@ -52,8 +57,8 @@ func (in *NewAgent) check() (string, error) {
 		return "", err
 	}
 	name := strings.TrimSpace(in.DisplayName)
-	if name == "" || utf8.RuneCountInString(name) > 80 || !utf8.ValidString(name) {
-		return "", fault.Invalid("name", fault.CodeInvalidInput)
+	if name == "" || utf8.RuneCountInString(name) > MaxAgentName || !safetext.ValidLine(name) {
+		return "", &fault.Error{Code: fault.CodeInvalidInput, Field: "name", Max: MaxAgentName}
 	}
 	if !in.Role.Valid() {
 		return "", fault.Invalid("role", fault.CodeInvalidInput)
