@@ -88,3 +88,11 @@ func FuzzFieldPolicy(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkValidLine(b *testing.B) {
+	in := "Perdí mi teléfono y no puedo entrar 👩\u200d💻"
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ValidLine(in)
+	}
+}
