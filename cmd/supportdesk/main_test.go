@@ -213,4 +213,16 @@ func TestFilesAndKeys(t *testing.T) {
 			t.Errorf("%s: the database changed before the key check", tc.name)
 		}
 	}
+	// Another database's key is refused before the schema is looked at, let
+	// alone migrated: a schema from the future is not what it reports.
+	if err := os.WriteFile(db+".key", bytes.Repeat([]byte{7}, len(key)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := sql.Open("sqlite3", db)
+	raw.Exec(`PRAGMA user_version = 99`)
+	raw.Close()
+	code, _, errOut := cli(t, "", "--db", db, "migrate")
+	if code == exitOK || !strings.Contains(errOut, "key does not match") {
+		t.Errorf("foreign key on a newer schema: %d %q; want the key mismatch first", code, errOut)
+	}
 }

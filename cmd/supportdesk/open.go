@@ -43,7 +43,7 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 	if err != nil {
 		return nil, err
 	}
-	keys, err := service.LoadKeys(db, db+".key")
+	keys, err := checkKeys(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -58,10 +58,26 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 // openStore opens the database without the core, after the key file check
 // (the store migrates as it opens): the one place that picks the backend.
 func openStore(ctx context.Context, db string) (store.Store, error) {
-	if _, err := service.LoadKeys(db, db+".key"); err != nil {
+	if _, err := checkKeys(ctx, db); err != nil {
 		return nil, err
 	}
 	return sqlite.Open(ctx, db, sqlite.Options{})
+}
+
+// checkKeys loads the key file and, for an existing database, compares it
+// with the database's check tag read-only: before the store opens, so a
+// wrong key file stops everything before a migration writes.
+func checkKeys(ctx context.Context, db string) (*secret.Keyring, error) {
+	existed := service.Exists(db)
+	keys, err := service.LoadKeys(db, db+".key")
+	if err != nil || !existed {
+		return keys, err
+	}
+	tag, err := sqlite.ReadMeta(ctx, db, service.KeyCheckMeta)
+	if err != nil {
+		return nil, err
+	}
+	return keys, service.CheckKey(keys, tag)
 }
 
 // failOpen reports a failure to open the core: a configuration error with

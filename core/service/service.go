@@ -73,6 +73,19 @@ type Service struct {
 // keyCheck is the meta row that ties the database to its key file.
 const keyCheck = "key_check"
 
+// KeyCheckMeta is the meta key of the key check tag, for a front end that
+// compares it (CheckKey) before opening the store.
+const KeyCheckMeta = keyCheck
+
+// CheckKey compares a database's stored check tag with the key file's: nil
+// (a database not yet bound) passes, another key is fault.CodeKeyMismatch.
+func CheckKey(keys *secret.Keyring, tag []byte) error {
+	if tag != nil && !bytes.Equal(tag, keys.CheckTag()) {
+		return fault.New(fault.CodeKeyMismatch)
+	}
+	return nil
+}
+
 // Open builds the core over an opened store, which it then owns (Close
 // closes it, and so does a failed Open). Without cfg.Keys the key file is
 // loaded, or created with mode 0600 on first start; a front end that opens

@@ -152,6 +152,34 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}, nil
 }
 
+// ReadMeta reads one meta value of an existing database without opening
+// the store: read-only, no migration, so a front end can check the key
+// file against the database before anything writes to it. A database with
+// no meta table yet, or no such value, gives nil.
+func ReadMeta(ctx context.Context, path, key string) ([]byte, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	defer db.Close()
+	var found int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).Scan(&found); err != nil {
+		return nil, fault.Storage(err)
+	}
+	if found == 0 {
+		return nil, nil
+	}
+	var v []byte
+	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	return v, nil
+}
+
 // private makes the database file mode 0600 before SQLite opens it, creating
 // it empty when it is new: SQLite gives its WAL and SHM the database file's
 // mode, whatever the umask, so all three stay private. A WAL or SHM left
