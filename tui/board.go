@@ -553,6 +553,9 @@ func (p *boardPage) attainmentParts() []string {
 		}
 		parts = append(parts, text)
 	}
+	if n := p.view.MailFailed; n > 0 {
+		parts = append(parts, s.Breached.Render("✗ "+loc.N("board.mail_failed", int(n), map[string]any{"Count": loc.Number(n)})))
+	}
 	return parts
 }
 

@@ -539,3 +539,22 @@ func TestQueueRefreshesOnItsTick(t *testing.T) {
 		t.Fatal("the queue refreshed under the search box")
 	}
 }
+
+// Mail that failed for good shows on the board, in words, only when there
+// is some.
+func TestBoardShowsMailFailedForGood(t *testing.T) {
+	t.Parallel()
+	ft := newFakeTickets()
+	m := ticketModel(t, ft, access.RoleSupervisor, "en", 120, 40)
+	drain(m, send(m, "b"))
+	if strings.Contains(m.View(), "failed for good") {
+		t.Fatal("a board with no failed mail mentions it")
+	}
+	ft.mu.Lock()
+	ft.board.MailFailed = 3
+	ft.mu.Unlock()
+	drain(m, send(m, "ctrl+r"))
+	if !strings.Contains(m.View(), "✗ 3 mails failed for good") {
+		t.Errorf("board does not show the failed mail:\n%s", m.View())
+	}
+}

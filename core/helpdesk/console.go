@@ -358,6 +358,9 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		if closures, err = r.Closures(ctx); err != nil {
 			return err
 		}
+		if v.MailFailed, err = r.OutboxFailed(ctx); err != nil {
+			return err
+		}
 		return agentNames(ctx, r, names)
 	}()
 	if err != nil {

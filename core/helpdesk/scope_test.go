@@ -2,6 +2,7 @@ package helpdesk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"supportdesk/core/coretest"
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/notify"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
@@ -375,5 +377,28 @@ func TestAgencyDeskEscalates(t *testing.T) {
 	page, err := f.svc.Queue(ctx, f.ana.Token, helpdesk.QueueFilter{Search: tk.Ref}, 0, 10)
 	if err != nil || page.Total != 1 {
 		t.Errorf("escalation in Ana's queue: %d, %v", page.Total, err)
+	}
+}
+
+// Mail that failed for good is counted on the supervisor's board.
+func TestBoardCountsMailFailedForGood(t *testing.T) {
+	t.Parallel()
+	f := newFloor(t)
+	ctx := context.Background()
+	err := f.svc.Store.Write(ctx, func(tx store.Tx) error {
+		rows, err := tx.TicketOutbox(ctx, f.frTicket.ID)
+		if err != nil || len(rows) == 0 {
+			return fmt.Errorf("no acknowledgement queued: %v", err)
+		}
+		n := rows[0]
+		n.Status, n.Attempts, n.LastError = notify.StatusFailed, 1, "550 mailbox unavailable"
+		return tx.MarkOutbox(ctx, n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.svc.Tickets.Board(ctx, f.sup.Token)
+	if err != nil || b.MailFailed != 1 {
+		t.Fatalf("board counts %d failed, %v", b.MailFailed, err)
 	}
 }

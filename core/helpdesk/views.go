@@ -124,6 +124,7 @@ type BoardView struct {
 	Urgent     []QueueItem // breached and at-risk tickets, most urgent first
 	Attainment []Attainment
 	Closures   []ClosureView
+	MailFailed int64 // outbox rows failed for good (a relay's 5xx, or out of attempts)
 }
 
 // ClosureView is a closure day.
