@@ -156,20 +156,16 @@ var matrix = map[Role][]cell{
 
 // Can reports whether the matrix grants role the action on an object in
 // scope.
-func Can(role Role, act Action, sc Scope) bool {
-	for _, c := range matrix[role] {
-		if c.act == act {
-			return slices.Contains(c.scopes, sc)
-		}
-	}
-	return false
-}
+func Can(role Role, act Action, sc Scope) bool { return slices.Contains(grants(role, act), sc) }
 
 // Grants lists the scopes in which role may take act (nil: none).
-func Grants(role Role, act Action) []Scope {
+func Grants(role Role, act Action) []Scope { return slices.Clone(grants(role, act)) }
+
+// grants is the matrix's cell for role and act, shared, not to be changed.
+func grants(role Role, act Action) []Scope {
 	for _, c := range matrix[role] {
 		if c.act == act {
-			return slices.Clone(c.scopes)
+			return c.scopes
 		}
 	}
 	return nil
