@@ -34,11 +34,16 @@ func (a *app) serve(args []string) int {
 	smtpTLS := fs.String("smtp-tls", "starttls", a.l.T("cli.flag.smtp_tls"))
 	smtpUser := fs.String("smtp-user", "", a.l.T("cli.flag.smtp_user"))
 	from := fs.String("mail-from", "Support <support@supportdesk.example>", a.l.T("cli.flag.mail_from"))
+	sendTimeout := fs.Duration("mail-timeout", 2*time.Minute, a.l.T("cli.flag.mail_timeout"))
+	retry := fs.Duration("mail-retry", 30*time.Second, a.l.T("cli.flag.mail_retry"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
 	if *perSec < 0 || *burst < 1 {
 		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--intake-rate/--intake-burst"}))
+	}
+	if *sendTimeout < time.Second || *retry < time.Second {
+		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--mail-timeout/--mail-retry"}))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -53,7 +58,8 @@ func (a *app) serve(args []string) int {
 	mailCfg := &service.Mail{Renderer: bundle, Transport: transport, From: *from,
 		OnError: func(error) { fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_error")) },
 		// The demo gateway: account notices to phones go to the same file as one-time codes.
-		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle}
+		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle,
+		SendTimeout: *sendTimeout, Backoff: mail.Backoff(*retry)}
 	svc, err := a.open(ctx, a.dbPath(false), openOptions{mail: mailCfg})
 	if err != nil {
 		return a.failOpen(err)

@@ -174,7 +174,7 @@ func TestOutboxAgainstAChaoticRelay(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	var rows []notify.Notification
 	for {
-		rows = f.rows(t, account)
+		rows = f.rows(t, accountID)
 		open := 0
 		for _, r := range rows {
 			if r.Status == notify.StatusQueued {

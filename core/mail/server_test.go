@@ -42,6 +42,7 @@ type testServer struct {
 	pass    string
 	reject  func(n int) error     // the reply to the n-th DATA (from 1); nil accepts
 	rcptErr func(to string) error // the reply to RCPT; nil accepts
+	utf8    []bool                // per MAIL: whether it asked for SMTPUTF8
 }
 
 type serverOpts struct {
@@ -49,6 +50,7 @@ type serverOpts struct {
 	user, pass string
 	reject     func(n int) error
 	rcptErr    func(to string) error
+	smtputf8   bool // offer SMTPUTF8 (RFC 6531)
 }
 
 // startServer starts a server for the test and returns it with a client
@@ -60,6 +62,7 @@ func startServer(t *testing.T, o serverOpts) (*testServer, *tls.Config) {
 	s.Domain = "localhost"
 	s.ErrorLog = log.New(io.Discard, "", 0) // clients that hang up on purpose are not news
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
+	s.EnableSMTPUTF8 = o.smtputf8
 	serverTLS, clientTLS := selfSigned(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -124,7 +127,10 @@ func (s *testSession) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 
-func (s *testSession) Mail(from string, _ *smtp.MailOptions) error {
+func (s *testSession) Mail(from string, opts *smtp.MailOptions) error {
+	s.ts.mu.Lock()
+	s.ts.utf8 = append(s.ts.utf8, opts != nil && opts.UTF8)
+	s.ts.mu.Unlock()
 	if s.ts.user != "" && s.user == "" {
 		return smtp.ErrAuthRequired
 	}

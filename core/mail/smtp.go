@@ -88,7 +88,16 @@ func (s *SMTP) Send(ctx context.Context, msg *Message) error {
 			return fail("auth", err)
 		}
 	}
-	if err := c.Mail(from, nil); err != nil {
+	var opts *smtp.MailOptions
+	if !isASCII(from + to) {
+		// A non-ASCII mailbox needs SMTPUTF8 (RFC 6531); a relay without
+		// it would mangle or refuse it, every time.
+		if ok, _ := c.Extension("SMTPUTF8"); !ok {
+			return &SendError{Stage: "mail", Permanent: true, Err: errors.New("the relay does not offer SMTPUTF8 for a non-ASCII address")}
+		}
+		opts = &smtp.MailOptions{UTF8: true}
+	}
+	if err := c.Mail(from, opts); err != nil {
 		return fail("mail", err)
 	}
 	if err := c.Rcpt(to, nil); err != nil {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"supportdesk/core/account"
 	"supportdesk/core/authn"
 	"supportdesk/core/clock"
 	"supportdesk/core/notify"
@@ -45,7 +46,9 @@ type TextRenderer interface {
 // Delivery is at least once. Before a row is first sent, its Message-ID
 // (<outbox-<id>.<random>@<Domain>>) is stored with the row, and the row is
 // leased: it stays queued with its next attempt pushed Lease ahead, in the
-// same write transaction that selected it, so no other worker takes it. A
+// same write transaction that selected it, so no other worker takes it.
+// The lease only just outlasts one send (no send runs past SendTimeout),
+// so rows a killed process held are due again within minutes. A
 // crash after the relay accepted the message but before the row is marked
 // sent makes the row due again when the lease ends, and the message goes
 // out again with the same Message-ID and Date, which receivers and
@@ -66,7 +69,7 @@ type Worker struct {
 	MaxAttempts int                             // attempts before a row is failed; default 8
 	Backoff     func(attempt int) time.Duration // wait after the attempt-th failure; default DefaultBackoff
 	Batch       int                             // rows taken per RunOnce; default 50
-	Lease       time.Duration                   // how long taken rows stay reserved; default 10 minutes
+	Lease       time.Duration                   // how long taken rows stay reserved; default SendTimeout and half again, at most 30 s more
 	SendTimeout time.Duration                   // bound on one Transport.Send; default 2 minutes
 	Senders     int                             // concurrent sends in each lane; default 4
 	OnError     func(error)                     // told of RunOnce errors in Run; may be nil
@@ -78,13 +81,19 @@ type Worker struct {
 // DefaultBackoff waits 30 s after the first failure and doubles each time
 // up to an hour, less up to a fifth at random so that rows failed together
 // do not retry together.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 30 * time.Second
-	for i := 1; i < attempt && d < time.Hour; i++ {
-		d *= 2
+func DefaultBackoff(attempt int) time.Duration { return Backoff(30 * time.Second)(attempt) }
+
+// Backoff is DefaultBackoff's schedule starting at first instead of 30 s.
+func Backoff(first time.Duration) func(attempt int) time.Duration {
+	first = max(first, time.Second)
+	return func(attempt int) time.Duration {
+		d := first
+		for i := 1; i < attempt && d < time.Hour; i++ {
+			d *= 2
+		}
+		d = min(d, time.Hour)
+		return d - mathrand.N(d/5+1)
 	}
-	d = min(d, time.Hour)
-	return d - mathrand.N(d/5+1)
 }
 
 // Run delivers due rows every interval, and at once again after a full
@@ -120,15 +129,15 @@ func (w *Worker) runLane(ctx context.Context, every time.Duration, ticketMail bo
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		sent, failed, err := w.runOnce(ctx, ticketMail)
+		_, _, taken, err := w.runOnce(ctx, ticketMail)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil && w.OnError != nil {
 			w.OnError(err)
 		}
-		if err == nil && sent+failed >= w.batch() {
-			continue // more may be waiting
+		if err == nil && taken >= w.batch() {
+			continue // more may be waiting, or rows released untried are due again
 		}
 		select {
 		case <-ctx.Done():
@@ -143,13 +152,15 @@ func (w *Worker) runLane(ctx context.Context, every time.Duration, ticketMail bo
 // attempt failed (to be retried, or failed for good). err is a store or
 // context error; delivery errors are recorded on the rows instead.
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
-	return w.runOnce(ctx, false, true)
+	sent, failed, _, err = w.runOnce(ctx, false, true)
+	return sent, failed, err
 }
 
-// runOnce is RunOnce over the lanes given, in order.
-func (w *Worker) runOnce(ctx context.Context, lanes ...bool) (sent, failed int, err error) {
+// runOnce is RunOnce over the lanes given, in order; taken counts the rows
+// it leased, tried or not.
+func (w *Worker) runOnce(ctx context.Context, lanes ...bool) (sent, failed, taken int, err error) {
 	if err := w.check(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	start := w.now()
 	var rows []notify.Notification
@@ -159,7 +170,7 @@ func (w *Worker) runOnce(ctx context.Context, lanes ...bool) (sent, failed int, 
 			rows = append(rows, taken...)
 			if err != nil {
 				w.release(ctx, rows)
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 		}
 	}
@@ -222,7 +233,7 @@ func (w *Worker) runOnce(ctx context.Context, lanes ...bool) (sent, failed int, 
 	if err := w.release(ctx, held); err != nil {
 		first = cmp.Or(first, err)
 	}
-	return sent, failed, cmp.Or(first, ctx.Err())
+	return sent, failed, len(rows), cmp.Or(first, ctx.Err())
 }
 
 // release makes held rows due now, keeping their Message-IDs; it runs even
@@ -292,10 +303,13 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	if err != nil {
 		return Permanent(errors.New("recipient cannot be decrypted"))
 	}
-	addr, err := netmail.ParseAddress(string(to))
+	// Normalizing again turns a raw UTF-8 domain stored before the email
+	// policy into punycode; the mailbox itself is never changed.
+	rcpt, err := account.NormalizeEmail(string(to))
 	if err != nil {
 		return Permanent(errors.New("recipient is not an email address"))
 	}
+	addr := &netmail.Address{Address: rcpt}
 	n = unsealData(w, n, aad)
 	subject, body, err := w.Renderer.RenderMail(n)
 	if err != nil {
@@ -424,11 +438,24 @@ func (w *Worker) backoff(attempt int) time.Duration {
 func (w *Worker) maxAttempts() int { return positive(w.MaxAttempts, 8) }
 func (w *Worker) senders() int     { return positive(w.Senders, 4) }
 func (w *Worker) batch() int       { return positive(w.Batch, 50) }
+
+// lease is Lease, else the send timeout and a margin for marking the row:
+// half the timeout, at most 30 s.
 func (w *Worker) lease() time.Duration {
-	return positive(w.Lease, 10*time.Minute)
+	if w.Lease > 0 {
+		return w.Lease
+	}
+	st := w.sendTimeout()
+	return st + min(st/2, 30*time.Second)
 }
+
+// sendTimeout is SendTimeout, kept under half an explicit Lease.
 func (w *Worker) sendTimeout() time.Duration {
-	return min(positive(w.SendTimeout, 2*time.Minute), w.lease()/2)
+	st := positive(w.SendTimeout, 2*time.Minute)
+	if w.Lease > 0 {
+		st = min(st, w.Lease/2)
+	}
+	return st
 }
 
 func positive[T int | time.Duration](v, def T) T {

@@ -31,7 +31,7 @@ const (
 	from    = "Centro de atención <soporte@desk.example.gov>"
 	ackRef  = "SD-2026-000123"
 	ackAAD  = "ticket:7"
-	account = "3f0c8a6e-0000-4000-8000-000000000001"
+	accountID = "3f0c8a6e-0000-4000-8000-000000000001"
 )
 
 // testRenderer stands in for package i18n, which core cannot import.
@@ -125,7 +125,7 @@ func ack(lang string) notify.Notification {
 }
 
 func methodAdded() notify.Notification {
-	return notify.Notification{AccountID: account, Template: notify.TemplateMethodAdded, Language: "fr",
+	return notify.Notification{AccountID: accountID, Template: notify.TemplateMethodAdded, Language: "fr",
 		Data: map[string]string{"kind": "auth_app"}}
 }
 
@@ -365,7 +365,7 @@ func TestWorkerResendsAfterCrashWithSameMessageID(t *testing.T) {
 		t.Fatalf("crashed RunOnce = %d, %d, %v", sent, failed, err)
 	}
 	// A stop between the send and its mark releases the row, Message-ID
-	// kept, due at once rather than when the 10-minute lease ends.
+	// kept, due at once rather than when the lease ends.
 	r := f.row(t, n)
 	if r.Status != notify.StatusQueued || r.Attempts != 0 || r.MessageID == "" || !r.NextAttempt.Equal(f.clk.Now()) {
 		t.Fatalf("row after the stop: %+v", r)
@@ -616,5 +616,89 @@ func TestWorkerSendsSMSWhenGivenAGateway(t *testing.T) {
 	f.w.TextRenderer = nil
 	if _, _, err := f.w.RunOnce(t.Context()); err == nil {
 		t.Fatal("a worker with Texts but no TextRenderer ran")
+	}
+}
+
+// A process killed while it holds rows cannot release them. They come back
+// when the lease ends, and the lease is bounded by the send timeout (no
+// send can still be running past it), not by a fixed 10 minutes.
+func TestLeaseOfADeadWorkerFollowsTheSendTimeout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		sendTimeout time.Duration
+		wantLease   time.Duration
+	}{
+		{0, 2*time.Minute + 30*time.Second}, // the defaults
+		{20 * time.Second, 30 * time.Second},
+		{4 * time.Second, 6 * time.Second},
+	}
+	for _, tt := range tests {
+		f := newFixture(t, failWith{errors.New("never sent")})
+		f.w.SendTimeout = tt.sendTimeout
+		n := f.enqueue(t, methodAdded(), jose)
+		now := f.clk.Now()
+		if taken, err := f.w.take(t.Context(), now, false, 10); err != nil || len(taken) != 1 {
+			t.Fatalf("take = %d rows, %v", len(taken), err)
+		}
+		// The process dies here: nothing releases the row.
+		r := f.row(t, n)
+		if got := r.NextAttempt.Sub(now); got != tt.wantLease {
+			t.Errorf("send timeout %v: row leased for %v, want %v", tt.sendTimeout, got, tt.wantLease)
+		}
+		if st := f.w.sendTimeout(); st >= tt.wantLease {
+			t.Errorf("send timeout %v not under the lease %v", st, tt.wantLease)
+		}
+	}
+}
+
+// Addresses stored before the email policy may hold a raw UTF-8 domain:
+// the envelope and To carry it in punycode. A non-ASCII local part goes
+// only to a relay that offers SMTPUTF8, and fails for good elsewhere.
+func TestInternationalAddresses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		to       string
+		smtputf8 bool
+		wantRcpt string // "" when the row must fail for good
+		wantUTF8 bool
+	}{
+		{"raw UTF-8 domain", "ana@bücher.example", false, "ana@xn--bcher-kva.example", false},
+		{"UTF-8 local part, relay offers SMTPUTF8", "josé@example.com", true, "josé@example.com", true},
+		{"UTF-8 local part, relay without SMTPUTF8", "josé@example.com", false, "", false},
+		{"ASCII, relay offers SMTPUTF8", "ana@example.com", true, "ana@example.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts, _ := startServer(t, serverOpts{smtputf8: tt.smtputf8})
+			f := newFixture(t, &SMTP{Host: ts.Host, Port: ts.Port, Mode: TLSNone, Timeout: 5 * time.Second})
+			n := f.enqueue(t, methodAdded(), tt.to)
+			if tt.wantRcpt == "" {
+				f.runOnce(t, 0, 1)
+				if r := f.row(t, n); r.Status != notify.StatusFailed || strings.Contains(r.LastError, "josé") {
+					t.Errorf("row: status %s, last error %q; want failed, no address", r.Status, r.LastError)
+				}
+				if len(ts.accepted()) != 0 {
+					t.Error("a relay without SMTPUTF8 got the message")
+				}
+				return
+			}
+			f.runOnce(t, 1, 0)
+			got := ts.accepted()
+			if len(got) != 1 || !slices.Equal(got[0].To, []string{tt.wantRcpt}) {
+				t.Fatalf("relay got %+v, want RCPT %s", got, tt.wantRcpt)
+			}
+			ts.mu.Lock()
+			asked := ts.utf8[len(ts.utf8)-1]
+			ts.mu.Unlock()
+			if asked != tt.wantUTF8 {
+				t.Errorf("MAIL asked SMTPUTF8 = %v, want %v", asked, tt.wantUTF8)
+			}
+			msg, _ := parse(t, got[0].Data)
+			if a, err := netmail.ParseAddress(msg.Header.Get("To")); err != nil || a.Address != tt.wantRcpt {
+				t.Errorf("To %q (%v), want %s", msg.Header.Get("To"), err, tt.wantRcpt)
+			}
+		})
 	}
 }

@@ -52,6 +52,8 @@ type Mail struct {
 	Texts        mail.TextSender
 	TextRenderer mail.TextRenderer
 	OnError      func(error)
+	SendTimeout  time.Duration                   // bound on one send; 0: the worker's default (2 min)
+	Backoff      func(attempt int) time.Duration // wait after a failed attempt; nil: mail.DefaultBackoff
 }
 
 // Service is the opened core.
@@ -151,7 +153,8 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	var outbox *mail.Worker
 	if m := cfg.Mail; m != nil {
 		outbox = &mail.Worker{Store: st, Keys: keys, Clock: cfg.Clock, Renderer: m.Renderer, Transport: m.Transport,
-			From: m.From, OnError: m.OnError, Texts: m.Texts, TextRenderer: m.TextRenderer}
+			From: m.From, OnError: m.OnError, Texts: m.Texts, TextRenderer: m.TextRenderer,
+			SendTimeout: m.SendTimeout, Backoff: m.Backoff}
 	}
 	svc.Jobs = jobs.New(auth, tickets, svc.Proofing, outbox)
 	return svc, nil
