@@ -27,10 +27,10 @@ import (
 )
 
 const (
-	jose    = "jose@example.com"
-	from    = "Centro de atención <soporte@desk.example.gov>"
-	ackRef  = "SD-2026-000123"
-	ackAAD  = "ticket:7"
+	jose      = "jose@example.com"
+	from      = "Centro de atención <soporte@desk.example.gov>"
+	ackRef    = "SD-2026-000123"
+	ackAAD    = "ticket:7"
 	accountID = "3f0c8a6e-0000-4000-8000-000000000001"
 )
 
