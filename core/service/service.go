@@ -22,6 +22,7 @@ import (
 	"supportdesk/core/dual"
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/inbox"
 	"supportdesk/core/jobs"
 	"supportdesk/core/mail"
 	"supportdesk/core/proofing"
@@ -69,6 +70,7 @@ type Service struct {
 	Dual     *dual.Control
 	Proofing *proofing.Engine
 	Callers  *callers.Callers
+	Inbox    *inbox.Inbox
 	Jobs     *jobs.Runner
 }
 
@@ -146,6 +148,7 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
 		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
 		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors), Callers: callers.New(st, keys, cfg.Clock, sf, dk)}
+	svc.Inbox = inbox.New(st, keys, cfg.Clock)
 	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
 		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
 			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)
