@@ -72,6 +72,7 @@ type Message struct {
 	Truncated bool
 	// Attachments counts the parts that are attachments or not text
 	// (images, PDF, forwarded messages, calendar invites...); none is kept.
+	// The signature part of an S/MIME or OpenPGP signed message is not one.
 	Attachments int
 	// Auto reports a message a machine sent (auto-reply, out-of-office,
 	// bulk or list mail, a report or bounce): core must not answer it, or
@@ -102,22 +103,24 @@ type Bounce struct {
 // writes in Authentication-Results; only those headers count, since a
 // sender can write any other. With "" no header counts.
 //
-// It returns ErrTooLarge for a message over MaxMessage and ErrMalformed
-// when there is no readable header; a damaged body yields what could be
-// read.
+// It returns ErrTooLarge for a message over MaxMessage, ErrMalformed when
+// there is no readable header, and r's own error when reading fails (a
+// message cut short is not one to act on); a damaged body yields what
+// could be read.
 func Parse(r io.Reader, trustedAuthServID string) (*Message, error) {
 	cr := &capReader{r: io.LimitReader(r, MaxMessage+1)}
 	m, err := parse(cr, trustedAuthServID)
 	// Read what the walk left (an unread epilogue, a skipped part) so a
 	// message over the limit is refused whatever its shape; the LimitReader
 	// keeps this bounded.
-	if _, derr := io.Copy(io.Discard, cr); derr != nil && !errors.Is(derr, ErrTooLarge) && err == nil {
-		err = fmt.Errorf("%w: %w", ErrMalformed, derr)
-	}
-	if cr.over {
+	_, _ = io.Copy(io.Discard, cr) // errors are kept in cr
+	switch {
+	case cr.over:
 		return nil, ErrTooLarge
-	}
-	if err != nil {
+	case cr.err != nil:
+		// go-message drops some read errors inside a part; cr saw them all.
+		return nil, fmt.Errorf("mailparse: reading message: %w", cr.err)
+	case err != nil:
 		return nil, err
 	}
 	return m, nil
@@ -149,29 +152,38 @@ func parse(r io.Reader, trustedAuthServID string) (*Message, error) {
 	}
 	m.Auto = isAuto(e.Header, m.Subject) || w.isReport || m.Bounce != nil
 
-	text := b.best()
-	text = cutHistory(text)
+	text, rawCut := b.best()
+	text, marked := cutHistory(text)
 	m.Text, m.Truncated = truncate(text, MaxText)
+	// A part read only in part loses text unless history began before.
+	m.Truncated = m.Truncated || (rawCut && !marked)
 	return m, nil
 }
 
 // capReader counts what it reads and reports ErrTooLarge past MaxMessage;
-// the flag survives libraries that swallow read errors.
+// the flag and the first read error survive libraries that swallow errors.
 type capReader struct {
 	r    io.Reader
 	n    int64
 	over bool
+	err  error // the first error from r other than io.EOF
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.over {
 		return 0, ErrTooLarge
 	}
+	if c.err != nil {
+		return 0, c.err
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.n > MaxMessage {
 		c.over = true
 		return 0, ErrTooLarge
+	}
+	if err != nil && err != io.EOF {
+		c.err = err
 	}
 	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -229,7 +230,7 @@ func TestHTMLMatchesPlain(t *testing.T) {
 			if len(b.html) != 1 {
 				t.Fatalf("%d HTML renderings", len(b.html))
 			}
-			if got := cutHistory(b.html[0]); got != want {
+			if got, _ := cutHistory(b.html[0]); got != want {
 				t.Errorf("HTML gives\n%q\nplain gives\n%q", got, want)
 			}
 		})
@@ -390,7 +391,7 @@ func TestCutHistory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := cutHistory(tt.in); got != tt.want {
+			if got, _ := cutHistory(tt.in); got != tt.want {
 				t.Errorf("cutHistory(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -568,6 +569,27 @@ func TestTruncate(t *testing.T) {
 	}
 }
 
+func TestRawBound(t *testing.T) {
+	t.Parallel()
+	blank := strings.Repeat("\n", maxPlainRaw)
+	tests := []struct {
+		name, body, text string
+		truncated        bool
+	}{
+		{"unread tail", "Hello\n" + blank + "tail\n", "Hello", true},
+		{"history began before", "Hello\n> old\n" + blank + "tail\n", "Hello", false},
+	}
+	for _, tt := range tests {
+		m, err := Parse(strings.NewReader("From: a@example.com\n\n"+tt.body), trusted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Text != tt.text || m.Truncated != tt.truncated {
+			t.Errorf("%s: Text %q Truncated %v, want %q %v", tt.name, m.Text, m.Truncated, tt.text, tt.truncated)
+		}
+	}
+}
+
 // endless yields 'a' lines for ever without holding them in memory.
 type endless struct{}
 
@@ -597,6 +619,26 @@ func TestTooLarge(t *testing.T) {
 	m, err := Parse(io.MultiReader(strings.NewReader(at), io.LimitReader(endless{}, int64(MaxMessage-len(at)))), trusted)
 	if err != nil || !m.Truncated {
 		t.Errorf("at the limit: %v, truncated %v", err, m != nil && m.Truncated)
+	}
+}
+
+func TestReadError(t *testing.T) {
+	t.Parallel()
+	errLost := errors.New("connection lost")
+	for _, head := range []string{"", "From: a@example.com\r\n", "From: a@example.com\r\n\r\nhalf a bo"} {
+		_, err := Parse(io.MultiReader(strings.NewReader(head), iotest.ErrReader(errLost)), trusted)
+		if !errors.Is(err, errLost) || errors.Is(err, ErrMalformed) {
+			t.Errorf("after %q: err = %v, want the read error", head, err)
+		}
+	}
+}
+
+func TestSigned(t *testing.T) {
+	t.Parallel()
+	m := parseString(t, "From: a@example.com\nContent-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=s\n\n"+
+		"--s\nContent-Type: text/plain\n\nSigned words.\n--s\nContent-Type: application/pgp-signature\n\n-----BEGIN PGP SIGNATURE-----\n--s--\n")
+	if m.Text != "Signed words." || m.Attachments != 0 {
+		t.Errorf("Text %q, Attachments %d", m.Text, m.Attachments)
 	}
 }
 
@@ -643,6 +685,20 @@ func BenchmarkParse(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(raw), trusted); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseLarge is the worst case a sender controls: a body near
+// MaxMessage of short lines, of which only the first MaxText bytes matter.
+func BenchmarkParseLarge(b *testing.B) {
+	raw := []byte("From: a@example.com\r\nContent-Type: text/plain; format=flowed\r\n\r\n" +
+		strings.Repeat("From: x \r\n", (MaxMessage-100)/11))
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {

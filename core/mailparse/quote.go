@@ -49,23 +49,53 @@ var mobileSignatures = []string{
 	"télécharger outlook pour ", "obtenir outlook pour ",
 }
 
-// cutHistory cuts s at the first quote or signature marker and tidies the
-// rest.
-func cutHistory(s string) string {
-	lines := strings.Split(s, "\n")
+// lookahead is how many lines past the limit isMarker may read: a header
+// block spans up to 9.
+const lookahead = 10
+
+// cutHistory cuts s at the first quote or signature marker, reporting
+// whether it found one, and tidies the rest. Only the lines that can reach Text are examined: once more than
+// MaxText bytes of them are in, the rest would be truncated anyway, and a
+// 10 MB body of short lines must not cost a scan of every one.
+func cutHistory(s string) (text string, marked bool) {
+	lines := strings.Split(s[:scanEnd(s, MaxText)], "\n")
 	for i := range lines {
 		if isMarker(lines, i) {
-			lines = lines[:i]
-			break
+			return tidy(lines[:i]), true
 		}
 	}
-	return tidy(lines)
+	return tidy(lines), false
 }
+
+// scanEnd is the end of the prefix of s whose non-blank lines hold more
+// than limit bytes, plus lookahead lines; len(s) when s is shorter.
+func scanEnd(s string, limit int) int {
+	n, extra := 0, -1
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return len(s)
+		}
+		if extra >= 0 {
+			if extra++; extra > lookahead {
+				return i + j
+			}
+		} else if l := len(strings.TrimRightFunc(s[i:i+j], unicode.IsSpace)); l > 0 {
+			if n += l + 1; n > limit {
+				extra = 0
+			}
+		}
+		i += j + 1
+	}
+	return len(s)
+}
+
+var normReplacer = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "*", "")
 
 // norm lower-cases a line for matching, with no-break spaces as spaces,
 // bold asterisks gone and French spacing before a colon removed.
 func norm(l string) string {
-	l = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "*", "").Replace(l)
+	l = normReplacer.Replace(l)
 	l = strings.ToLower(strings.TrimSpace(l))
 	for strings.Contains(l, " :") {
 		l = strings.ReplaceAll(l, " :", ":")

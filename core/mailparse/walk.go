@@ -20,24 +20,44 @@ const (
 	maxParts = 500
 )
 
+// Bounds on how much of one text part is read. Text keeps MaxText bytes;
+// sixteen times that of plain text leaves room for the blank lines and
+// escapes cleaning removes, and HTML is verbose (styles, inline images).
+// Beyond, every copy of a 10 MB part costs time for text nobody will see.
+const (
+	maxPlainRaw = 16 * MaxText
+	maxHTMLRaw  = 64 * MaxText
+)
+
+// signatures are the parts multipart/signed adds for S/MIME and OpenPGP.
+var signatures = map[string]bool{
+	"application/pkcs7-signature":   true,
+	"application/x-pkcs7-signature": true,
+	"application/pgp-signature":     true,
+}
+
 // body holds the readable text of a subtree: plain parts and HTML parts
 // already turned into text, each cleaned by safetext.Text.
 type body struct {
-	plain, html []string
+	plain, html       []string
+	plainCut, htmlCut bool // a part was longer than the bound read
 }
 
 // best is the text/plain rendering when there is one with content, else
 // the HTML one: plain is what the person's client wrote, HTML a guess.
-func (b body) best() string {
+// cut reports that the rendering chosen lost a part's end.
+func (b body) best() (text string, cut bool) {
 	if p := strings.Join(b.plain, "\n"); strings.TrimSpace(p) != "" {
-		return p
+		return p, b.plainCut
 	}
-	return strings.Join(b.html, "\n")
+	return strings.Join(b.html, "\n"), b.htmlCut
 }
 
 func (b *body) add(o body) {
 	b.plain = append(b.plain, o.plain...)
 	b.html = append(b.html, o.html...)
+	b.plainCut = b.plainCut || o.plainCut
+	b.htmlCut = b.htmlCut || o.htmlCut
 }
 
 // walker collects, over the whole tree, what is not body text.
@@ -71,6 +91,8 @@ func (w *walker) walk(e *message.Entity, depth int, inDSN bool) body {
 	case inDSN && (mt == "message/rfc822" || mt == "text/rfc822-headers" || mt == "message/global" || mt == "message/global-headers"):
 		w.dsn().readOriginal(e.Body)
 		return body{}
+	case signatures[mt]:
+		return body{} // a signature on the message is no file the person sent
 	case disp == "attachment":
 		w.attachments++
 		return body{}
@@ -79,16 +101,20 @@ func (w *walker) walk(e *message.Entity, depth int, inDSN bool) body {
 			w.attachments++ // a text file sent inline is still a file
 			return body{}
 		}
-		data, _ := io.ReadAll(e.Body) // a damaged part still gives what it has
-		s := decodeText(data, params["charset"])
+		limit := maxPlainRaw
 		if mt == "text/html" {
-			return body{html: []string{safetext.Text(htmlToText(s))}}
+			limit = maxHTMLRaw
+		}
+		s, cut := readText(e.Body, limit)
+		s = decodeText(s, params["charset"])
+		if mt == "text/html" {
+			return body{html: []string{safetext.Text(htmlToText(s))}, htmlCut: cut}
 		}
 		s = safetext.Text(s)
 		if strings.EqualFold(params["format"], "flowed") {
 			s = unflow(s, strings.EqualFold(params["delsp"], "yes"))
 		}
-		return body{plain: []string{s}}
+		return body{plain: []string{s}, plainCut: cut}
 	default:
 		w.attachments++
 		return body{}
@@ -149,15 +175,26 @@ func (w *walker) dsn() *report {
 	return w.report
 }
 
-// decodeText turns a part go-message has already charset-decoded into a
-// string. A part with no charset that is not UTF-8 is almost always from a
-// legacy Windows client, so it is read as windows-1252 rather than shown
-// as replacement characters.
-func decodeText(data []byte, cs string) string {
-	if cs == "" && !utf8.Valid(data) {
-		if d, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
-			return string(d)
+// readText reads at most limit bytes of a part, reporting whether there
+// was more; the rest is skipped by the multipart reader or Parse's drain.
+// A damaged part still gives what it has, so read errors are not returned.
+func readText(r io.Reader, limit int) (string, bool) {
+	data, _ := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(data) > limit {
+		return cutRunes(string(data[:limit]), limit), true
+	}
+	return string(data), false
+}
+
+// decodeText finishes the decoding of a part go-message has already
+// charset-decoded. A part with no charset that is not UTF-8 is almost
+// always from a legacy Windows client, so it is read as windows-1252
+// rather than shown as replacement characters.
+func decodeText(s, cs string) string {
+	if cs == "" && !utf8.ValidString(s) {
+		if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+			return d
 		}
 	}
-	return string(data)
+	return s
 }
