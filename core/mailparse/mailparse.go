@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // registers the charsets mail uses beyond UTF-8 (latin-1, windows-1252...)
+	_ "github.com/emersion/go-message/charset" // registers the charsets mail uses beyond UTF-8 (latin-1, windows-1252...) with go-message
 	"github.com/emersion/go-message/mail"
 )
 

@@ -28,15 +28,15 @@ var forwardLines = map[string]bool{
 // wrote:" lines.
 var (
 	attribStarts = []string{"on ", "el ", "le "}
-	attribEnds   = []string{"wrote:", "escribió:", "a écrit:", "schrieb:"}
+	attribEnds   = []string{"wrote:", "escribió:", "a écrit:"}
 )
 
 // header fields of the block Outlook writes above the quoted message.
 var (
-	headerFrom   = []string{"from:", "de:", "von:"}
+	headerFrom   = []string{"from:", "de:"}
 	headerFields = []string{
 		"sent:", "date:", "to:", "cc:", "subject:",
-		"enviado:", "fecha:", "para:", "asunto:",
+		"enviado:", "enviado el:", "fecha:", "para:", "asunto:",
 		"envoyé:", "à:", "objet:",
 	}
 )
@@ -54,9 +54,10 @@ var mobileSignatures = []string{
 const lookahead = 10
 
 // cutHistory cuts s at the first quote or signature marker, reporting
-// whether it found one, and tidies the rest. Only the lines that can reach Text are examined: once more than
-// MaxText bytes of them are in, the rest would be truncated anyway, and a
-// 10 MB body of short lines must not cost a scan of every one.
+// whether it found one, and tidies the rest. Only the lines that can reach
+// Text are examined: once more than MaxText bytes of them are in, the rest
+// would be truncated anyway, and a 10 MB body of short lines must not cost
+// a scan of every one.
 func cutHistory(s string) (text string, marked bool) {
 	lines := strings.Split(s[:scanEnd(s, MaxText)], "\n")
 	for i := range lines {

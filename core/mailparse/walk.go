@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding/charmap"
 
 	"supportdesk/core/safetext"
@@ -187,14 +188,29 @@ func readText(r io.Reader, limit int) (string, bool) {
 }
 
 // decodeText finishes the decoding of a part go-message has already
-// charset-decoded. A part with no charset that is not UTF-8 is almost
-// always from a legacy Windows client, so it is read as windows-1252
-// rather than shown as replacement characters.
+// charset-decoded. 8-bit text with no charset, "us-ascii", or one nobody
+// knows ("unknown-8bit") is almost always from a legacy Windows client,
+// so it is read as windows-1252 rather than shown as replacement
+// characters. Text declared UTF-8 is left to safetext: a few bad bytes
+// must not turn every accent around them into mojibake.
 func decodeText(s, cs string) string {
-	if cs == "" && !utf8.ValidString(s) {
+	if !utf8.ValidString(s) && legacyCharset(cs) {
 		if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
 			return d
 		}
 	}
 	return s
+}
+
+// legacyCharset reports a declared charset that did not decode the part:
+// none, ASCII, or one the charset package does not know.
+func legacyCharset(cs string) bool {
+	switch cs = strings.ToLower(strings.TrimSpace(cs)); cs {
+	case "utf-8", "utf8":
+		return false
+	case "", "us-ascii", "ascii":
+		return true
+	}
+	_, err := charset.Reader(cs, strings.NewReader(""))
+	return err != nil
 }
