@@ -17,8 +17,12 @@ var autoSubjects = []string{
 
 // isAuto reports a message a machine sent, from the headers RFC 3834,
 // Exchange and older autoresponders set, a null return path (only bounces
-// and auto-replies use it), or an out-of-office subject.
-func isAuto(h message.Header, subject string) bool {
+// and auto-replies use it), a mailer daemon as sender (old MTAs bounce in
+// plain text), or an out-of-office subject.
+func isAuto(h message.Header, from, subject string) bool {
+	if local, _, ok := strings.Cut(from, "@"); ok && strings.EqualFold(local, "mailer-daemon") {
+		return true
+	}
 	if v := strings.ToLower(firstToken(strings.ReplaceAll(h.Get("Auto-Submitted"), ";", " "))); v != "" && v != "no" {
 		return true
 	}

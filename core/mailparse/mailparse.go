@@ -66,7 +66,8 @@ type Message struct {
 	// preferred, else HTML turned into text), with quoted history and
 	// signature removed, "\n" line breaks, at most two line breaks in a
 	// row, trimmed, cleaned to satisfy safetext.ValidText. "" when the
-	// person wrote nothing above the quote.
+	// person wrote nothing above the quote. For a bounce it is the report's
+	// notice to people.
 	Text string
 	// Truncated reports that Text was cut (at a line boundary) to MaxText.
 	Truncated bool
@@ -75,8 +76,8 @@ type Message struct {
 	// The signature part of an S/MIME or OpenPGP signed message is not one.
 	Attachments int
 	// Auto reports a message a machine sent (auto-reply, out-of-office,
-	// bulk or list mail, a report or bounce): core must not answer it, or
-	// two robots mail each other forever (RFC 3834).
+	// bulk or list mail, a report, a bounce, a mailer daemon): core must
+	// not answer it, or two robots mail each other forever (RFC 3834).
 	Auto bool
 	// Bounce is non-nil for a delivery status notification (RFC 3464).
 	Bounce *Bounce
@@ -150,7 +151,7 @@ func parse(r io.Reader, trustedAuthServID string) (*Message, error) {
 	if w.report != nil {
 		m.Bounce = w.report.bounce(e.Header)
 	}
-	m.Auto = isAuto(e.Header, m.Subject) || w.isReport || m.Bounce != nil
+	m.Auto = isAuto(e.Header, m.From, m.Subject) || w.isReport || m.Bounce != nil
 
 	text, rawCut := b.best()
 	text, marked := cutHistory(text)

@@ -329,6 +329,14 @@ func TestCleaning(t *testing.T) {
 	}
 }
 
+func TestLongSubject(t *testing.T) {
+	t.Parallel()
+	m := parseString(t, "From: a@example.com\nSubject: "+strings.Repeat("é", 600)+"\n\nhi\n")
+	if len(m.Subject) != maxSubject || !utf8.ValidString(m.Subject) {
+		t.Errorf("Subject is %d bytes", len(m.Subject))
+	}
+}
+
 func TestLenientIDs(t *testing.T) {
 	t.Parallel()
 	m := parseString(t, "From: a@example.com\nMessage-ID:  <id.1@example.com> (added)\nIn-Reply-To: <x@y> (comment) junk <z@w>\n\nhi\n")
@@ -483,6 +491,10 @@ func TestAuto(t *testing.T) {
 			}
 		})
 	}
+	// A plain-text bounce from an old MTA has none of those headers.
+	if m := parseString(t, "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\nSorry.\n"); !m.Auto {
+		t.Error("a mailer daemon's message is not Auto")
+	}
 }
 
 func TestAuthResults(t *testing.T) {
@@ -547,6 +559,10 @@ func TestBounceFallbacks(t *testing.T) {
 			Bounce{OriginalMessageID: "<outbox-8@supportdesk.example>", Status: "4.4.7"}},
 		{"failed recipient wins", report("", "Reporting-MTA: dns; x\n\nAction: delivered\nStatus: 2.0.0\n\nAction: failed\nStatus: 5.7.1\n"),
 			Bounce{Permanent: true, Status: "5.7.1"}},
+		{"returned message", "From: MAILER-DAEMON@mx.example.net\nContent-Type: multipart/report; report-type=delivery-status; boundary=r\n\n" +
+			"--r\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\nAction: failed\nStatus: 5.1.1\n" +
+			"--r\nContent-Type: message/rfc822\n\nFrom: help@supportdesk.example\nMessage-ID: <outbox-9@supportdesk.example>\n\nYour request...\n--r--\n",
+			Bounce{OriginalMessageID: "<outbox-9@supportdesk.example>", Permanent: true, Status: "5.1.1"}},
 		{"junk status", report("", "Reporting-MTA: dns; x\n\nAction: failed\nStatus: 5.x.1\n"),
 			Bounce{}},
 	}
