@@ -11,16 +11,17 @@ import (
 
 // sampleData gives every template the data its producer stores.
 var sampleData = map[notify.Template]map[string]string{
-	notify.TemplateMethodAdded:    {"kind": "auth_app"},
-	notify.TemplateMethodRemoved:  {"kind": "phone"},
-	notify.TemplateBackupCodeUsed: {"remaining": "3"},
-	notify.TemplateResetGranted:   {"token_sealed": "00ff"},
-	notify.TemplateTicketAck:      {"ref": "SD-2026-000123", "due": "2026-11-30T19:30:00-05:00", "name": "José Pérez"},
-	notify.TemplateTicketReply:    {"ref": "SD-2026-000123", "body": "Bonjour,\nvoici la réponse."},
-	notify.TemplateLetter:         {"code": "7K3M9QW2XA"},
-	notify.TemplateCallerCode:     {"code": "482913"},
-	notify.TemplateInPerson:       {"code": "4829130274619305", "expires": "2026-12-07T10:00:00-05:00"},
-	notify.TemplateLimiterReset:   {"limiter": "idv_doc_auth"},
+	notify.TemplateMethodAdded:        {"kind": "auth_app"},
+	notify.TemplateMethodRemoved:      {"kind": "phone"},
+	notify.TemplateBackupCodeUsed:     {"remaining": "3"},
+	notify.TemplateResetGranted:       {"token_sealed": "00ff"},
+	notify.TemplateTicketAck:          {"ref": "SD-2026-000123", "due": "2026-11-30T19:30:00-05:00", "name": "José Pérez"},
+	notify.TemplateTicketReply:        {"ref": "SD-2026-000123", "body": "Bonjour,\nvoici la réponse."},
+	notify.TemplateAttachmentsRemoved: {"ref": "SD-2026-000123"},
+	notify.TemplateLetter:             {"code": "7K3M9QW2XA"},
+	notify.TemplateCallerCode:         {"code": "482913"},
+	notify.TemplateInPerson:           {"code": "4829130274619305", "expires": "2026-12-07T10:00:00-05:00"},
+	notify.TemplateLimiterReset:       {"limiter": "idv_doc_auth"},
 }
 
 func TestEveryTemplateHasMail(t *testing.T) {

@@ -67,13 +67,14 @@ const (
 	ActSeed            Action = "demo.seed"
 	ActSessionSelf     Action = "session.self" // sign out, unlock, language
 	ActDualControlList Action = "dual.list"    // see pending requests
+	ActMailReview      Action = "mail.review"  // the held list of mail that did not thread
 )
 
 // Actions lists every action, for tests and the matrix view.
 var Actions = []Action{ActSearch, ActAccountView, ActAccountLite, ActAccountEvents, ActTicketView, ActReply, ActNote,
 	ActAssign, ActSetStatus, ActEscalate, ActSupervise, ActCallerVerify, ActResetCancel, ActResetResend, ActSuspend, ActReinstate,
 	ActLimiterReset, ActApprove, ActClosures, ActManageAgents, ActAuditRead, ActUnmask, ActFraudDecide, ActAccountSelf,
-	ActAccountCreate, ActSeed, ActSessionSelf, ActDualControlList}
+	ActAccountCreate, ActSeed, ActSessionSelf, ActDualControlList, ActMailReview}
 
 // Scope is where the object of an action lies, seen from the actor.
 type Scope string
@@ -123,7 +124,7 @@ var matrix = map[Role][]cell{
 		{ActTicketView, queue}, {ActReply, queue}, {ActNote, queue}, {ActAssign, queue}, {ActSetStatus, queue},
 		{ActCallerVerify, anyAcct}, {ActResetCancel, anyAcct}, {ActResetResend, anyAcct},
 		{ActSuspend, anyAcct}, {ActReinstate, anyAcct}, {ActLimiterReset, anyAcct},
-		{ActDualControlList, []Scope{ScopeOwn}}, {ActSessionSelf, []Scope{ScopeOwn}},
+		{ActDualControlList, []Scope{ScopeOwn}}, {ActSessionSelf, []Scope{ScopeOwn}}, {ActMailReview, g},
 	},
 	RoleSupervisor: {
 		{ActSearch, g}, {ActAccountView, anyAcct}, {ActAccountEvents, anyAcct},
@@ -134,6 +135,7 @@ var matrix = map[Role][]cell{
 		// Never its own request: the scope of a request is own or other.
 		{ActApprove, []Scope{ScopeOther}}, {ActDualControlList, []Scope{ScopeOwn, ScopeOther}},
 		{ActClosures, g}, {ActAuditRead, g}, {ActUnmask, anyAcct}, {ActFraudDecide, anyAcct}, {ActSessionSelf, []Scope{ScopeOwn}},
+		{ActMailReview, g},
 	},
 	RoleAgencyDesk: {
 		{ActSearch, g}, {ActAccountLite, []Scope{ScopeAgency}}, {ActTicketView, []Scope{ScopeAgency}},

@@ -18,14 +18,14 @@ var spec = map[Role]string{
 		ticket.view@own ticket.view@language ticket.reply@own ticket.reply@language ticket.note@own ticket.note@language
 		ticket.assign@own ticket.assign@language ticket.status@own ticket.status@language
 		caller.verify@any account_reset.cancel@any account_reset.resend@any account.suspend@any account.reinstate@any
-		limiter.reset@any dual.list@own session.self@own`,
+		limiter.reset@any dual.list@own session.self@own mail.review@global`,
 	RoleSupervisor: `account.search@global account.view@any account.events@any
 		ticket.view@own ticket.view@language ticket.view@other ticket.reply@own ticket.reply@language ticket.reply@other
 		ticket.note@own ticket.note@language ticket.note@other ticket.assign@own ticket.assign@language ticket.assign@other
 		ticket.status@own ticket.status@language ticket.status@other ticket.supervise@global
 		caller.verify@any account_reset.cancel@any account_reset.resend@any account.suspend@any account.reinstate@any
 		limiter.reset@any dual.approve@other dual.list@own dual.list@other closure.manage@global audit.read@global account.unmask@any
-		idv.fraud_decide@any
+		idv.fraud_decide@any mail.review@global
 		session.self@own`,
 	RoleAgencyDesk: `account.search@global account.view_lite@agency ticket.view@agency ticket.escalate@agency
 		caller.verify@agency session.self@own`,

@@ -176,6 +176,9 @@ func (d *Desk) setStatus(ctx context.Context, tok staff.Token, id, version int64
 		case t.Status == ticket.StatusPending:
 			t.SLA, ev = t.SLA.Resume(d.cal(), now)
 		}
+		if status == ticket.StatusSolved && t.Status != ticket.StatusSolved {
+			t.SolvedAt = now // a reply within ReopenWindow reopens it
+		}
 		t.Status = status
 		return logEvent(ctx, tx, t.ID, ev)
 	})
@@ -211,8 +214,9 @@ func checkAssignee(ctx context.Context, r store.Reader, agentID, language string
 	return nil
 }
 
-// RequesterReply records a reply from the requester (the email channel):
-// it reopens the ticket and starts a next-reply target of the same length.
+// RequesterReply records a reply from the requester to the ticket ref in
+// its own transaction (see ThreadMail; core/inbox calls ThreadMail in the
+// transaction that records the mail).
 func (d *Desk) RequesterReply(ctx context.Context, ref, body string) (ticket.Ticket, error) {
 	body, err := checkText(body)
 	if err != nil {
@@ -220,28 +224,15 @@ func (d *Desk) RequesterReply(ctx context.Context, ref, body string) (ticket.Tic
 	}
 	var out ticket.Ticket
 	err = d.st.Write(ctx, func(tx store.Tx) error {
-		now := d.clock.Now()
 		t, err := tx.TicketByRef(ctx, ref)
 		if err != nil {
 			return err
 		}
-		if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: t.ID, Kind: ticket.MessageInbound, Author: "requester", Body: body, CreatedAt: now}); err != nil {
-			return err
-		}
-		var ev sla.Event
-		t.SLA, ev = t.SLA.Restart(d.cal(), now)
-		if !ev.IsZero() {
-			t.BreachLoggedAt = time.Time{}
-		}
-		if err := logEvent(ctx, tx, t.ID, ev); err != nil {
-			return err
-		}
-		t.Status, t.UpdatedAt = ticket.StatusOpen, now
-		if err := tx.UpdateTicket(ctx, &t); err != nil {
+		if err := d.ThreadMail(ctx, tx, &t, body, d.clock.Now()); err != nil {
 			return err
 		}
 		out = t
-		return tx.AppendAudit(ctx, audit.Record(IntakeActor, now, "ticket.requester_reply", "ticket", t.Ref, ""))
+		return nil
 	})
 	return out, err
 }

@@ -24,6 +24,10 @@ type Message struct {
 	Body      string    // plain text; UTF-8, lines end in "\n"
 	Language  string    // Content-Language: en, es, fr
 	Date      time.Time // when the message was created (the outbox row's time)
+	ReplyTo   string    // where replies go (a ticket's reply address); "" for none
+	InReplyTo string    // the Message-ID this answers, with angle brackets; "" for none
+	// References lists the thread's Message-IDs, oldest first.
+	References []string
 }
 
 // lineMax is RFC 5322's recommended line length; headers fold before it.
@@ -40,6 +44,21 @@ func (m *Message) Bytes() []byte {
 	header(&b, "Date", m.Date.Format(time.RFC1123Z))
 	header(&b, "From", address(m.From))
 	header(&b, "To", address(m.To))
+	if m.ReplyTo != "" {
+		header(&b, "Reply-To", address(m.ReplyTo))
+	}
+	if id := msgID(m.InReplyTo); id != "" {
+		header(&b, "In-Reply-To", id)
+	}
+	var refs []string
+	for _, r := range m.References {
+		if id := msgID(r); id != "" {
+			refs = append(refs, id)
+		}
+	}
+	if len(refs) > 0 {
+		header(&b, "References", strings.Join(refs, " "))
+	}
 	header(&b, "Subject", encodeText(headerText(m.Subject)))
 	header(&b, "MIME-Version", "1.0")
 	header(&b, "Content-Type", "text/plain; charset=UTF-8")
@@ -56,6 +75,21 @@ func (m *Message) Bytes() []byte {
 		b.WriteString("\r\n")
 	}
 	return b.Bytes()
+}
+
+// msgID returns id when it is one well-formed Message-ID, else "": ids
+// from received mail go back out in headers, so nothing else may pass.
+func msgID(id string) string {
+	if len(id) < 5 || len(id) > 250 || id[0] != '<' || id[len(id)-1] != '>' || !strings.Contains(id, "@") ||
+		strings.ContainsAny(id[1:len(id)-1], "<> \t\r\n\"()[]\\,;:") || !isASCII(id) {
+		return ""
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return ""
+		}
+	}
+	return id
 }
 
 // Check reports a message a transport must not send: a missing or

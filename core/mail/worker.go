@@ -321,6 +321,11 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	}
 	msg := &Message{MessageID: n.MessageID, From: w.From, To: addr.Address, Subject: subject, Body: body,
 		Language: n.Language, Date: date}
+	if n.TicketID != 0 && n.Data["ref"] != "" {
+		if err := w.thread(ctx, n, msg); err != nil {
+			return err
+		}
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.sendTimeout())
 	defer cancel()
 	err = w.Transport.Send(sctx, msg)
@@ -328,6 +333,60 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 		err = errors.New("send timed out") // our own timeout: retry like any transient failure
 	}
 	return redact(err, addr.Address)
+}
+
+// maxReferences bounds the References header: the thread's first message
+// and the latest ones are what mail clients need to thread.
+const maxReferences = 10
+
+// thread gives ticket mail its reply address, which threads the
+// requester's answer back onto the ticket, and the thread's headers: it
+// answers the requester's latest mail and references the desk's first
+// message and the requester's mail since.
+func (w *Worker) thread(ctx context.Context, n notify.Notification, msg *Message) error {
+	reply, err := ReplyAddress(w.Keys, w.From, n.Data["ref"])
+	if err != nil {
+		return Permanent(err)
+	}
+	msg.ReplyTo = reply
+	return w.Store.Read(ctx, func(r store.Reader) error {
+		out, err := r.TicketOutbox(ctx, n.TicketID)
+		if err != nil {
+			return err
+		}
+		var refs []string
+		for _, o := range out {
+			if o.ID != n.ID && o.Channel == notify.ChannelEmail && o.MessageID != "" && o.ID < n.ID {
+				refs = append(refs, o.MessageID) // the desk's first message opens the thread
+				break
+			}
+		}
+		in, err := r.TicketInbound(ctx, n.TicketID)
+		if err != nil {
+			return err
+		}
+		for _, m := range in {
+			if m.MessageID != "" && m.ReceivedAt.Before(n.CreatedAt.Add(time.Second)) && threadable(m.Disposition) {
+				refs = append(refs, m.MessageID)
+				msg.InReplyTo = m.MessageID
+			}
+		}
+		if len(refs) > maxReferences {
+			refs = append(refs[:1], refs[len(refs)-maxReferences+1:]...)
+		}
+		msg.References = refs
+		return nil
+	})
+}
+
+// threadable reports whether received mail of this disposition is part of
+// the conversation (not an auto-reply, a bounce or held mail).
+func threadable(disposition string) bool {
+	switch disposition {
+	case "threaded", "reopened", "new_ticket", "released":
+		return true
+	}
+	return false
 }
 
 // deliverText decrypts the phone, renders the text and sends it.

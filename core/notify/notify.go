@@ -48,6 +48,9 @@ const (
 const (
 	TemplateTicketAck   Template = "ticket_ack"
 	TemplateTicketReply Template = "ticket_reply"
+	// TemplateAttachmentsRemoved tells a requester who mailed attachments
+	// that they were not kept, and never to mail identity documents.
+	TemplateAttachmentsRemoved Template = "ticket_attachments_removed"
 )
 
 // Status of an outbox row.

@@ -148,7 +148,7 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
 		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
 		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors), Callers: callers.New(st, keys, cfg.Clock, sf, dk)}
-	svc.Inbox = inbox.New(st, keys, cfg.Clock)
+	svc.Inbox = inbox.New(st, keys, cfg.Clock, tickets, sf)
 	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
 		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
 			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)

@@ -43,6 +43,7 @@ type Reader interface {
 	OutboxReader
 	StaffReader
 	ProofingReader
+	InboundReader
 	Meta(ctx context.Context, key string) ([]byte, error)
 }
 
@@ -54,6 +55,7 @@ type Tx interface {
 	TicketWriter
 	StaffWriter
 	ProofingWriter
+	InboundWriter
 	// AppendAudit seals e after the current head and stores it. Every core
 	// caller appends through it. Over a store wrapped by core/auditlog it
 	// also MACs the entry and signs the head at commit; a backend's own

@@ -91,6 +91,9 @@ type Ticket struct {
 	FirstReplyAt    time.Time
 	BreachLoggedAt  time.Time // "breached" logged for the current target; zero after a restart
 	OpenedBy        string    // the agency desk that escalated it; "" for contact-form and mail tickets
+	FollowsRef      string    // the older ticket a late reply by mail followed up; "" for most
+	MailBouncedAt   time.Time // when mail to the requester last bounced; zero when none did
+	SolvedAt        time.Time // when it was last marked solved: a reply within 7 days reopens it
 }
 
 // Message is one line of a ticket's thread.

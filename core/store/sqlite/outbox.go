@@ -17,7 +17,9 @@ const (
 	outboxCols = `id, ` + outboxData
 )
 
-func scanNotification(rs *sql.Rows) (notify.Notification, error) {
+func scanNotification(rs *sql.Rows) (notify.Notification, error) { return scanNotificationRow(rs) }
+
+func scanNotificationRow(rs scanner) (notify.Notification, error) {
 	var n notify.Notification
 	var cr, next, sent int64
 	var data string

@@ -13,18 +13,20 @@ import (
 
 const ticketData = `ref, channel, language, category, requester_sealed, requester_fp, name_sealed, account_id, agency,
 	subject, body, status, assignee, created_at, updated_at, version, idempotency_key, sla_target, sla_started,
-	sla_used, sla_due, sla_paused_at, sla_fulfilled_at, first_reply_at, breach_logged_at, opened_by`
+	sla_used, sla_due, sla_paused_at, sla_fulfilled_at, first_reply_at, breach_logged_at, opened_by, follows_ref,
+	mail_bounced_at, solved_at`
 
 const ticketCols = `id, ` + ticketData
 
 func scanTicket(s scanner) (ticket.Ticket, error) {
 	var t ticket.Ticket
 	var account, idem sql.NullString
-	var cr, up, target, started, used, due, paused, fulfilled, first, breach int64
+	var cr, up, target, started, used, due, paused, fulfilled, first, breach, bounced, solved int64
 	err := s.Scan(&t.ID, &t.Ref, &t.Channel, &t.Language, &t.Category, &t.RequesterSealed, &t.RequesterFP, &t.NameSealed,
 		&account, &t.Agency, &t.Subject, &t.Body, &t.Status, &t.Assignee, &cr, &up, &t.Version, &idem, &target, &started,
-		&used, &due, &paused, &fulfilled, &first, &breach, &t.OpenedBy)
+		&used, &due, &paused, &fulfilled, &first, &breach, &t.OpenedBy, &t.FollowsRef, &bounced, &solved)
 	t.AccountID, t.IdempotencyKey = account.String, idem.String
+	t.MailBouncedAt, t.SolvedAt = tm(bounced), tm(solved)
 	t.CreatedAt, t.UpdatedAt, t.FirstReplyAt, t.BreachLoggedAt = tm(cr), tm(up), tm(first), tm(breach)
 	t.SLA = ticket.Clock{Target: time.Duration(target) * time.Millisecond, Started: tm(started),
 		Used: time.Duration(used) * time.Millisecond, Due: tm(due), PausedAt: tm(paused), FulfilledAt: tm(fulfilled)}
@@ -172,7 +174,8 @@ func ticketArgs(t *ticket.Ticket) []any {
 	return []any{t.Ref, t.Channel, t.Language, t.Category, t.RequesterSealed, t.RequesterFP, t.NameSealed,
 		nullable(t.AccountID), t.Agency, t.Subject, t.Body, t.Status, t.Assignee, ms(t.CreatedAt), ms(t.UpdatedAt),
 		t.Version, nullable(t.IdempotencyKey), t.SLA.Target.Milliseconds(), ms(t.SLA.Started), t.SLA.Used.Milliseconds(),
-		ms(t.SLA.Due), ms(t.SLA.PausedAt), ms(t.SLA.FulfilledAt), ms(t.FirstReplyAt), ms(t.BreachLoggedAt), t.OpenedBy}
+		ms(t.SLA.Due), ms(t.SLA.PausedAt), ms(t.SLA.FulfilledAt), ms(t.FirstReplyAt), ms(t.BreachLoggedAt), t.OpenedBy,
+		t.FollowsRef, ms(t.MailBouncedAt), ms(t.SolvedAt)}
 }
 
 // InsertTicket stores a new ticket with its id and ref set.
