@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"supportdesk/core/fault"
 	"supportdesk/core/inbox"
 	"supportdesk/core/mail"
+	"supportdesk/core/mailparse"
 	"supportdesk/core/notify"
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
@@ -410,4 +413,41 @@ func (zeros) Read(p []byte) (int, error) {
 		p[i] = 'a'
 	}
 	return len(p), nil
+}
+
+// The corpus of core/mailparse (Gmail, Outlook and Apple Mail in en, es
+// and fr, plain and HTML) threads as replies from each ticket's requester:
+// the new text only, never the quoted history or the signature.
+func TestCorpusThreadsAsReplies(t *testing.T) {
+	t.Parallel()
+	f := open(t)
+	for _, client := range []string{"gmail", "outlook", "apple"} {
+		for _, lang := range []string{"en", "es", "fr"} {
+			name := client + "_" + lang
+			raw, err := os.ReadFile(filepath.Join("..", "mailparse", "testdata", name+".eml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := mailparse.Parse(bytes.NewReader(raw), "")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			tk := f.submit(t, parsed.From)
+			res, err := f.svc.Inbox.Deliver(context.Background(), []string{f.replyTo(t, tk.Ref)}, bytes.NewReader(raw))
+			if err != nil || res.Disposition != inbox.Threaded || res.Ref != tk.Ref {
+				t.Errorf("%s: %+v, %v", name, res, err)
+				continue
+			}
+			thread := f.messages(t, tk.ID)
+			body := thread[len(thread)-1].Body
+			if body == "" || body != parsed.Text {
+				t.Errorf("%s: stored %q, parsed %q", name, body, parsed.Text)
+			}
+			for _, quoted := range []string{"\n>", "wrote:", "escribió", "a écrit", "Original Message", "Mensaje original", "iPhone"} {
+				if strings.Contains(body, quoted) {
+					t.Errorf("%s: the stored reply keeps %q:\n%s", name, quoted, body)
+				}
+			}
+		}
+	}
 }

@@ -46,6 +46,8 @@ func (testRenderer) RenderMail(n notify.Notification) (string, string, error) {
 	case "ticket_ack/fr":
 		return "Accusé de réception de votre demande " + n.Data["ref"],
 			"Bonjour,\n\nNous vous répondrons au plus tard le lundi 30 novembre 2026.\n\nL'équipe du centre de contact", nil
+	case "ticket_reply/es":
+		return "Respuesta a su solicitud " + n.Data["ref"], n.Data["body"], nil
 	case "method_added/fr":
 		return "Une méthode d'authentification a été ajoutée à votre compte",
 			"Bonjour,\n\nCette méthode a été ajoutée\u00a0: " + n.Data["kind"] + ".\n\nL'équipe du centre de contact", nil
@@ -700,5 +702,64 @@ func TestInternationalAddresses(t *testing.T) {
 				t.Errorf("To %q (%v), want %s", msg.Header.Get("To"), err, tt.wantRcpt)
 			}
 		})
+	}
+}
+
+// Ticket mail carries the ticket's reply address in Reply-To, and a reply
+// answers the requester's latest mail and references the thread: the
+// desk's first message and the requester's mail since. Account notices
+// carry none of it.
+func TestTicketMailThreads(t *testing.T) {
+	t.Parallel()
+	ts, _ := startServer(t, serverOpts{})
+	f := newFixture(t, &SMTP{Host: ts.Host, Port: ts.Port, Mode: TLSNone, Timeout: 5 * time.Second})
+	f.w.Senders = 1
+	first := f.enqueue(t, ack("es"), jose)
+	notice := f.enqueue(t, methodAdded(), jose)
+	f.runOnce(t, 2, 0)
+	first = f.row(t, first)
+
+	// The requester answered twice (one of them held, which is not part of
+	// the conversation); then an agent replies.
+	f.clk.Advance(time.Hour)
+	for i, d := range []string{"threaded", "held", "threaded"} {
+		in := &store.Inbound{ReceivedAt: f.clk.Now(), MessageID: fmt.Sprintf("<in%d@example.com>", i), FromFP: []byte{1},
+			FromSealed: []byte{1}, BodySealed: []byte{1}, TicketID: 7, Disposition: d}
+		if err := f.svc.Store.Write(t.Context(), func(tx store.Tx) error { return tx.InsertInbound(t.Context(), in) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clk.Advance(time.Minute)
+	reply := notify.Notification{TicketID: 7, Template: notify.TemplateTicketReply, Language: "es", AAD: ackAAD,
+		Data: map[string]string{"ref": ackRef, "body": "Hola"}}
+	f.enqueue(t, reply, jose)
+	f.runOnce(t, 1, 0)
+
+	got := ts.accepted()
+	if len(got) != 3 {
+		t.Fatalf("%d messages", len(got))
+	}
+	want, _ := ReplyAddress(f.svc.Keys, from, ackRef)
+	headers := func(i int) (string, string, string) {
+		m, _ := parse(t, got[i].Data)
+		return m.Header.Get("Reply-To"), m.Header.Get("In-Reply-To"), m.Header.Get("References")
+	}
+	byID := map[string]int{}
+	for i, m := range got {
+		msg, _ := parse(t, m.Data)
+		byID[msg.Header.Get("Message-ID")] = i
+	}
+	if rt, irt, refs := headers(byID[first.MessageID]); !strings.Contains(rt, want) || irt != "" || refs != "" {
+		t.Errorf("acknowledgement: Reply-To %q, In-Reply-To %q, References %q", rt, irt, refs)
+	}
+	if rt, irt, refs := headers(byID[f.row(t, notice).MessageID]); rt != "" || irt != "" || refs != "" {
+		t.Errorf("account notice: Reply-To %q, In-Reply-To %q, References %q", rt, irt, refs)
+	}
+	rt, irt, refs := headers(2)
+	if !strings.Contains(rt, want) || irt != "<in2@example.com>" || refs != first.MessageID+" <in0@example.com> <in2@example.com>" {
+		t.Errorf("agent's reply: Reply-To %q, In-Reply-To %q, References %q", rt, irt, refs)
+	}
+	if _, tagged, ok := ParseReplyAddress(f.svc.Keys, want); !tagged || !ok {
+		t.Errorf("the reply address %q does not verify", want)
 	}
 }
