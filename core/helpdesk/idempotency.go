@@ -15,6 +15,9 @@ import (
 	"supportdesk/core/ticket"
 )
 
+// keyPrefix starts the meta key of every Idempotency-Key record.
+const keyPrefix = "intake_key:"
+
 // KeyLifetime is how long an Idempotency-Key stays bound to its
 // submission; an older key starts a new one.
 const KeyLifetime = 24 * time.Hour
@@ -48,7 +51,7 @@ func canonical(v ticket.Valid) string {
 }
 
 func (in *Intake) keyMeta(key string) string {
-	return "intake_key:" + hex.EncodeToString(in.keys.Fingerprint("idempotency_key", key))
+	return keyPrefix + hex.EncodeToString(in.keys.Fingerprint("idempotency_key", key))
 }
 
 // keyRecord reads the live record of key at now: ok is false when there is
@@ -94,4 +97,49 @@ func replayOf(rec result, hash []byte) result {
 		return result{err: ErrKeyReused}
 	}
 	return result{t: rec.t, hash: rec.hash}
+}
+
+// sweepBatch bounds one sweep transaction.
+const sweepBatch = 500
+
+// SweepKeys deletes the records of Idempotency-Keys older than
+// KeyLifetime, which no longer count, and returns how many it deleted. The
+// jobs runner calls it; each batch is its own transaction.
+func (in *Intake) SweepKeys(ctx context.Context) (int, error) {
+	deleted, after := 0, ""
+	for {
+		var keys []string
+		n := 0
+		err := in.st.Write(ctx, func(tx store.Tx) error {
+			now := in.clock.Now()
+			var err error
+			keys, err = tx.MetaKeys(ctx, keyPrefix, after, sweepBatch)
+			if err != nil {
+				return err
+			}
+			n = 0
+			for _, k := range keys {
+				raw, err := tx.Meta(ctx, k)
+				if err != nil {
+					return err
+				}
+				var rec keyRecord
+				if json.Unmarshal(raw, &rec) == nil && now.Before(rec.At.Add(KeyLifetime)) {
+					continue
+				}
+				if err := tx.DeleteMeta(ctx, k); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err == nil {
+			deleted += n
+		}
+		if err != nil || len(keys) < sweepBatch {
+			return deleted, err
+		}
+		after = keys[len(keys)-1]
+	}
 }

@@ -344,3 +344,49 @@ func refusedInLine(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' ||
 		r >= 0xE0000 && r <= 0xE007F
 }
+
+// Idempotency keys live 24 hours; the jobs runner's sweep deletes the
+// records of expired ones, in batches, and keeps live ones.
+func TestSweepKeysDeletesExpiredRecordsOnly(t *testing.T) {
+	t.Parallel()
+	svc, c, _ := coretest.Open(t)
+	in := helpdesk.NewIntake(svc.Store, svc.Keys, c, fixedSLA{}, time.UTC)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { in.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	submit := func(i int) {
+		f := form(i)
+		f.IdempotencyKey = fmt.Sprintf("sweep-%d", i)
+		if _, _, err := in.Submit(context.Background(), f, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		submit(i)
+	}
+	c.Advance(20 * time.Hour)
+	submit(5)
+	keys := func() int {
+		n := 0
+		svc.Store.Read(context.Background(), func(r store.Reader) error {
+			ks, err := r.MetaKeys(context.Background(), "intake_key:", "", 100)
+			n = len(ks)
+			return err
+		})
+		return n
+	}
+	if n, err := in.SweepKeys(context.Background()); err != nil || n != 0 || keys() != 6 {
+		t.Fatalf("sweep before any expiry: %d deleted, %v; %d records left", n, err, keys())
+	}
+	c.Advance(5 * time.Hour) // the first five are 25 h old, the last 5 h
+	if n, err := in.SweepKeys(context.Background()); err != nil || n != 5 || keys() != 1 {
+		t.Fatalf("sweep: %d deleted, %v; %d records left, want 5 and 1", n, err, keys())
+	}
+	// The live key still replays.
+	f := form(5)
+	f.IdempotencyKey = "sweep-5"
+	if _, created, err := in.Submit(context.Background(), f, "test"); err != nil || created {
+		t.Errorf("live key after the sweep: created %v, %v", created, err)
+	}
+}

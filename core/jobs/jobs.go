@@ -35,13 +35,14 @@ type Runner struct {
 }
 
 // New returns the runner of the core's duties.
-func New(auth *authn.Engine, tickets *helpdesk.Desk, idv *proofing.Engine, outbox *mail.Worker) *Runner {
+func New(auth *authn.Engine, tickets *helpdesk.Desk, intake *helpdesk.Intake, idv *proofing.Engine, outbox *mail.Worker) *Runner {
 	return &Runner{Outbox: outbox, Duties: []Duty{
 		{"account_reset.grant", auth.GrantDue},
 		{"account_reset.expire", auth.ExpireLapsed},
 		{"idv.in_person_expire", idv.ExpireEnrollments},
 		{"closures.reload", func(ctx context.Context) (int, error) { return 0, tickets.ReloadClosures(ctx) }},
 		{"sla.breaches", tickets.LogBreaches},
+		{"intake.sweep_keys", intake.SweepKeys},
 	}}
 }
 

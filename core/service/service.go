@@ -159,7 +159,7 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 			From: m.From, OnError: m.OnError, Texts: m.Texts, TextRenderer: m.TextRenderer,
 			SendTimeout: m.SendTimeout, Backoff: m.Backoff}
 	}
-	svc.Jobs = jobs.New(auth, tickets, svc.Proofing, outbox)
+	svc.Jobs = jobs.New(auth, tickets, svc.Intake, svc.Proofing, outbox)
 	return svc, nil
 }
 

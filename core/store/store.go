@@ -45,6 +45,9 @@ type Reader interface {
 	ProofingReader
 	InboundReader
 	Meta(ctx context.Context, key string) ([]byte, error)
+	// MetaKeys lists meta keys that start with prefix and sort after
+	// after, in order, at most limit.
+	MetaKeys(ctx context.Context, prefix, after string, limit int) ([]string, error)
 }
 
 // Tx is a write transaction.
@@ -68,6 +71,7 @@ type Tx interface {
 	// NextAttempt, LastError, SentAt and MessageID of n.
 	MarkOutbox(ctx context.Context, n notify.Notification) error
 	PutMeta(ctx context.Context, key string, value []byte) error
+	DeleteMeta(ctx context.Context, key string) error
 	PutThrottle(ctx context.Context, t Throttle) error
 }
 

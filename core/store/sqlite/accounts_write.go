@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"supportdesk/core/account"
@@ -207,6 +208,22 @@ func (t *txn) PutThrottle(ctx context.Context, th store.Throttle) error {
 func (t *txn) PutMeta(ctx context.Context, key string, value []byte) error {
 	_, err := t.exec(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)`, key, value)
 	return err
+}
+
+// DeleteMeta removes a meta row; a missing one is not an error.
+func (t *txn) DeleteMeta(ctx context.Context, key string) error {
+	_, err := t.exec(ctx, `DELETE FROM meta WHERE key = ?`, key)
+	return err
+}
+
+// MetaKeys lists meta keys with a prefix after a key, in order.
+func (c *conn) MetaKeys(ctx context.Context, prefix, after string, limit int) ([]string, error) {
+	// A range on the primary key, not LIKE: the prefix is matched byte for byte.
+	return collect(c, ctx, `SELECT key FROM meta WHERE key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?`,
+		func(rs *sql.Rows) (string, error) {
+			var k string
+			return k, rs.Scan(&k)
+		}, prefix, prefix+"\xff", after, limit)
 }
 
 // DeleteReset removes an account's reset request.
