@@ -36,6 +36,7 @@ func (a *app) serve(args []string) int {
 	from := fs.String("mail-from", "Support <support@supportdesk.example>", a.l.T("cli.flag.mail_from"))
 	sendTimeout := fs.Duration("mail-timeout", 2*time.Minute, a.l.T("cli.flag.mail_timeout"))
 	retry := fs.Duration("mail-retry", 30*time.Second, a.l.T("cli.flag.mail_retry"))
+	mailIn := a.mailInFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
@@ -94,6 +95,13 @@ func (a *app) serve(args []string) int {
 		return a.fail(exitFail, a.l.T("cli.error.listen", map[string]any{"Addr": clean(*addr)}))
 	}
 	fmt.Fprintln(a.stderr, a.l.T("cli.serve.listening", map[string]any{"Addr": ln.Addr().String()}))
+	// Replies by mail, beside HTTP (cmd_mailin.go).
+	inbound, inboundDone, code := a.startMailIn(mailIn, *from, svc)
+	if code != exitOK {
+		ln.Close()
+		stopIntake()
+		return code
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -103,11 +111,22 @@ func (a *app) serve(args []string) int {
 			stopIntake()
 			return a.fail(exitFail, a.l.T("cli.error.listen", map[string]any{"Addr": clean(*addr)}))
 		}
+	case <-inboundDone:
+		stopIntake()
+		return a.fail(exitFail, a.l.T("cli.error.listen", map[string]any{"Addr": clean(*mailIn.addr)}))
 	}
 	// Stop taking requests, let the ones in flight commit, then stop intake.
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	inboundStopped := make(chan struct{})
+	go func() {
+		if inbound != nil {
+			inbound.Shutdown(shutdown)
+		}
+		close(inboundStopped)
+	}()
 	srv.Shutdown(shutdown)
+	<-inboundStopped
 	stopIntake()
 	<-intakeDone
 	fmt.Fprintln(a.stderr, a.l.T("cli.serve.stopped"))

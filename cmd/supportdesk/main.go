@@ -54,6 +54,7 @@ func commands() []command {
 		{"audit", "cli.cmd.audit", (*app).audit},
 		{"agent", "cli.cmd.agent", (*app).agent},
 		{"serve", "cli.cmd.serve", (*app).serve},
+		{"mail-in", "cli.cmd.mail_in", (*app).mailIn},
 		{"sla", "cli.cmd.sla", (*app).sla},
 		{"load", "cli.cmd.load", (*app).load},
 		{"bench", "cli.cmd.bench", (*app).bench},
