@@ -197,6 +197,9 @@ const (
 	endSignOut  = "sign_out"
 	endExpired  = "expired"
 	endDisabled = "agent_disabled"
+	// endKeyRemoved ends every live session of an agent whose SSH key was
+	// removed: a lost key is a security event, whichever factor a session used.
+	endKeyRemoved = "key_removed"
 )
 
 // isStorage tells a backend failure from a refusal: failures are not

@@ -44,6 +44,7 @@ type Reader interface {
 	StaffReader
 	ProofingReader
 	InboundReader
+	AgentKeyReader
 	Meta(ctx context.Context, key string) ([]byte, error)
 	// MetaKeys lists meta keys that start with prefix and sort after
 	// after, in order, at most limit.
@@ -59,6 +60,7 @@ type Tx interface {
 	StaffWriter
 	ProofingWriter
 	InboundWriter
+	AgentKeyWriter
 	// AppendAudit seals e after the current head and stores it. Every core
 	// caller appends through it. Over a store wrapped by core/auditlog it
 	// also MACs the entry and signs the head at commit; a backend's own
