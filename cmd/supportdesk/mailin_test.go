@@ -60,6 +60,7 @@ func TestMailInExitStatuses(t *testing.T) {
 		{"recipient from the environment", strings.NewReader(replyMail),
 			map[string]string{"XDG_DATA_HOME": dir, "LANG": "C", "ORIGINAL_RECIPIENT": "reply+abc@desk.example"},
 			[]string{"--db", filepath.Join(dir, "none.db")}, exTempFail, "no database"},
+		{"not mail", strings.NewReader("this is not an email\r\n"), env, []string{"--db", db, "--rcpt", "reply+abc@desk.example"}, exDataErr, "refused for good"},
 		{"localized", strings.NewReader(""), env, []string{"--db", db, "--rcpt", "reply+abc@desk.example"}, exDataErr, ""},
 	}
 	for _, tc := range cases {
@@ -83,6 +84,25 @@ func TestMailInExitStatuses(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("mail-in created a database: %v", err)
+	}
+}
+
+// A reply through the pipe is delivered (held, matching no ticket) and
+// said nothing about; delivered again, it is stored once and still 0.
+func TestMailInDelivers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sd.db")
+	if code, _, errOut := cli(t, "", "--db", db, "migrate"); code != exitOK {
+		t.Fatalf("migrate: %d %q", code, errOut)
+	}
+	env := map[string]string{"XDG_DATA_HOME": dir, "LANG": "C"}
+	msg := "Message-ID: <once@example.org>\r\n" + replyMail
+	for range 2 {
+		code, errOut := mailInRun(t, strings.NewReader(msg), env, "--db", db, "--rcpt", "reply+abc@desk.example", "--mail-auth-id", "mx.desk.example")
+		if code != exitOK || errOut != "" {
+			t.Fatalf("mail-in: %d %q", code, errOut)
+		}
 	}
 }
 
@@ -158,15 +178,28 @@ func TestServeReceivesMail(t *testing.T) {
 	if err := c.Rcpt("reply+abc@desk.example", nil); err != nil {
 		t.Fatalf("the desk's domain (from --mail-from): %v", err)
 	}
-	// The message's fate is the inbox's (tested there); the receiver
-	// answers it either way.
+	// Matching no ticket, the reply is held for agents: delivered.
 	w, err := c.Data()
 	if err != nil {
 		t.Fatal(err)
 	}
 	io.WriteString(w, replyMail)
-	if err := w.Close(); err != nil && !errors.As(err, &se) {
+	if err := w.Close(); err != nil {
 		t.Fatalf("DATA: %v", err)
+	}
+	// Not mail at all: refused for good.
+	if err := c.Mail("ana@example.org", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("reply+abc@desk.example", nil); err != nil {
+		t.Fatal(err)
+	}
+	if w, err = c.Data(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, "this is not an email\r\n")
+	if err := w.Close(); !errors.As(err, &se) || se.Code != 554 {
+		t.Fatalf("not mail: %v", err)
 	}
 	c.Quit()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
