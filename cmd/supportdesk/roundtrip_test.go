@@ -31,10 +31,10 @@ type mailbox struct {
 }
 
 func (mb *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return mb, nil }
-func (mb *mailbox) Mail(string, *smtp.MailOptions) error         { return nil }
-func (mb *mailbox) Rcpt(string, *smtp.RcptOptions) error         { return nil }
-func (mb *mailbox) Reset()                                       {}
-func (mb *mailbox) Logout() error                                { return nil }
+func (mb *mailbox) Mail(string, *smtp.MailOptions) error        { return nil }
+func (mb *mailbox) Rcpt(string, *smtp.RcptOptions) error        { return nil }
+func (mb *mailbox) Reset()                                      {}
+func (mb *mailbox) Logout() error                               { return nil }
 func (mb *mailbox) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	mb.mu.Lock()
