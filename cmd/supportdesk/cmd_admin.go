@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"supportdesk/core/access"
@@ -43,8 +46,15 @@ func (a *app) migrate(args []string) int {
 }
 
 func (a *app) agent(args []string) int {
-	if len(args) > 0 && args[0] == "disable" {
-		return a.agentDisable(args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "disable":
+			return a.agentDisable(args[1:])
+		case "add-key":
+			return a.agentKey(args[1:], true)
+		case "remove-key":
+			return a.agentKey(args[1:], false)
+		}
 	}
 	if len(args) == 0 || args[0] != "add" {
 		fs := a.flags("agent", "cli.usage.agent")
@@ -111,6 +121,84 @@ func (a *app) agentDisable(args []string) int {
 		fmt.Fprintln(a.stdout, a.l.N("cli.agent.disabled", n, map[string]any{"Count": a.l.Number(int64(n))}))
 		return exitOK
 	})
+}
+
+// agentKey registers an agent's SSH public key (add) or drops one
+// (remove). --key is a file in authorized_keys form ("-": standard input);
+// remove also takes the key's SHA256 fingerprint.
+func (a *app) agentKey(args []string, add bool) int {
+	name, usage := "agent remove-key", "cli.usage.agent_remove_key"
+	if add {
+		name, usage = "agent add-key", "cli.usage.agent_add_key"
+	}
+	fs := a.flags(name, usage)
+	email := fs.String("email", "", a.l.T("cli.flag.email"))
+	keyArg := fs.String("key", "", a.l.T("cli.flag.key"))
+	if err := fs.Parse(args); err != nil {
+		return a.flagError(err)
+	}
+	if *email == "" || *keyArg == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	key := *keyArg
+	if add || !strings.HasPrefix(key, "SHA256:") {
+		raw, err := a.readKeyFile(key)
+		if err != nil {
+			return a.fail(exitUsage, a.l.T("cli.error.ssh_key_file", map[string]any{"Path": clean(key)}))
+		}
+		key = raw
+	}
+	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
+		if add {
+			fp, err := svc.Staff.AddKey(ctx, operator(svc), *email, key)
+			if err != nil {
+				return a.keyError(err)
+			}
+			fmt.Fprintln(a.stdout, a.l.T("cli.agent.key_added", map[string]any{"Fingerprint": fp}))
+			return exitOK
+		}
+		n, err := svc.Staff.RemoveKey(ctx, operator(svc), *email, key)
+		if err != nil {
+			return a.keyError(err)
+		}
+		fmt.Fprintln(a.stdout, a.l.N("cli.agent.key_removed", n, map[string]any{"Count": a.l.Number(int64(n))}))
+		return exitOK
+	})
+}
+
+// readKeyFile reads a public key file, at most staff.MaxKeyLine bytes.
+func (a *app) readKeyFile(path string) (string, error) {
+	var r io.Reader = a.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, staff.MaxKeyLine+1))
+	if err != nil || len(raw) > staff.MaxKeyLine {
+		return "", errors.New("key file too large")
+	}
+	return string(raw), nil
+}
+
+// keyError names what was wrong with a key, else the core's error.
+func (a *app) keyError(err error) int {
+	fe, ok := fault.As(err)
+	switch {
+	case ok && fe.Field == "key" && fe.Code == fault.CodeInvalidInput:
+		return a.fail(exitUsage, a.l.T("cli.error.key_invalid"))
+	case ok && fe.Field == "key" && fe.Code == fault.CodeConflict:
+		return a.fail(exitFail, a.l.T("cli.error.key_taken"))
+	case ok && fe.Field == "key" && fe.Code == fault.CodeNotFound:
+		return a.fail(exitFail, a.l.T("cli.error.key_unknown"))
+	case ok && fe.Field == "email" && fe.Code == fault.CodeConflict:
+		return a.fail(exitFail, a.l.T("cli.error.agent_disabled"))
+	}
+	return a.failErr(err)
 }
 
 func splitCSV(s string) []string {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"golang.org/x/crypto/ssh"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -224,5 +227,49 @@ func TestFilesAndKeys(t *testing.T) {
 	code, _, errOut := cli(t, "", "--db", db, "migrate")
 	if code == exitOK || !strings.Contains(errOut, "key does not match") {
 		t.Errorf("foreign key on a newer schema: %d %q; want the key mismatch first", code, errOut)
+	}
+}
+
+// An admin's command line registers an agent's SSH public key and drops
+// it; what is not a key, a key registered twice and a key not registered
+// get their own messages.
+func TestAgentKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sd.db")
+	if code, _, errOut := cli(t, "", "--db", db, "agent", "add", "--email", "ana@desk.example", "--name", "Ana", "--languages", "es"); code != exitOK {
+		t.Fatalf("agent add: %d %q", code, errOut)
+	}
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	pk, _ := ssh.NewPublicKey(pub)
+	keyFile := filepath.Join(dir, "id_ed25519.pub")
+	os.WriteFile(keyFile, append(bytes.TrimSpace(ssh.MarshalAuthorizedKey(pk)), " ana@laptop\n"...), 0o644)
+	bad := filepath.Join(dir, "bad.pub")
+	os.WriteFile(bad, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\n"), 0o600)
+	fp := ssh.FingerprintSHA256(pk)
+
+	code, out, errOut := cli(t, "", "--db", db, "agent", "add-key", "--email", "Ana@Desk.example", "--key", keyFile)
+	if code != exitOK || !strings.Contains(out, fp) {
+		t.Fatalf("add-key: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cli(t, "", "--lang", "es", "--db", db, "agent", "add-key", "--email", "ana@desk.example", "--key", keyFile)
+	if code != exitFail || !strings.Contains(errOut, "ya está registrada") {
+		t.Errorf("the same key again: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--db", db, "agent", "add-key", "--email", "ana@desk.example", "--key", bad)
+	if code != exitUsage || !strings.Contains(errOut, "not an SSH public key") || strings.Contains(errOut, "PRIVATE") {
+		t.Errorf("a private key file: %d %q", code, errOut)
+	}
+	code, _, errOut = cli(t, "", "--db", db, "agent", "add-key", "--email", "ana@desk.example", "--key", filepath.Join(dir, "missing.pub"))
+	if code != exitUsage || !strings.Contains(errOut, "missing.pub") {
+		t.Errorf("a missing file: %d %q", code, errOut)
+	}
+	code, out, errOut = cli(t, "", "--lang", "fr", "--db", db, "agent", "remove-key", "--email", "ana@desk.example", "--key", fp)
+	if code != exitOK || !strings.Contains(out, "clé supprimée") {
+		t.Fatalf("remove-key by fingerprint: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = cli(t, "", "--db", db, "agent", "remove-key", "--email", "ana@desk.example", "--key", keyFile)
+	if code != exitFail || !strings.Contains(errOut, "not registered") {
+		t.Errorf("removing it twice: %d %q", code, errOut)
 	}
 }
