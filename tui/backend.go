@@ -14,6 +14,7 @@ import (
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/inbox"
 	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 	"supportdesk/i18n"
@@ -29,6 +30,7 @@ type Backend interface {
 	Callers
 	Requests
 	Audit
+	Mailroom
 }
 
 // Sessions signs agents in and keeps their session. Besides each call's
@@ -123,6 +125,25 @@ type Audit interface {
 	// (500 at most); the next page is the same filter with Before set to
 	// the last Seq seen. Errors: not_permitted.
 	AuditLog(ctx context.Context, tok staff.Token, f auditlog.Filter) ([]audit.Entry, error)
+}
+
+// Mailroom is the held list: requesters' mail that could not be threaded
+// safely (another sender, a forged reply address, failing SPF/DKIM/DMARC,
+// ...) waits for an agent or a supervisor. Agency desks and admins are
+// refused (not_permitted).
+type Mailroom interface {
+	// HeldMail lists held mail after an id, oldest first, at most limit
+	// (200 at most), with the total held. The sender comes masked.
+	HeldMail(ctx context.Context, tok staff.Token, after int64, limit int) ([]inbox.HeldMail, int64, error)
+	// ReleaseHeld puts a held message on ticket ref as the requester's
+	// reply: the agent vouches for the sender. Errors: conflict (another
+	// agent decided it meanwhile), invalid_input with Field "ticket" and
+	// code not_found (no such ticket) or conflict (the ticket is closed),
+	// not_permitted.
+	ReleaseHeld(ctx context.Context, tok staff.Token, id int64, ref string) error
+	// DiscardHeld drops a held message from the list; the record stays.
+	// Errors: conflict, not_found, not_permitted.
+	DiscardHeld(ctx context.Context, tok staff.Token, id int64) error
 }
 
 // DemoCredential is one demo agent shown on the sign-in screen in demo

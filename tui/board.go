@@ -286,6 +286,10 @@ func (p *boardPage) key(msg tea.KeyMsg) tea.Cmd {
 		if p.c.canReadAudit() {
 			return navCmd(openAuditMsg{})
 		}
+	case key.Matches(msg, k.Held):
+		if p.c.canReviewMail() {
+			return navCmd(openHeldMsg{})
+		}
 	case key.Matches(msg, k.Back):
 		return navCmd(backMsg{})
 	case p.section == secUrgent:
@@ -447,6 +451,9 @@ func (p *boardPage) otherKeys() []key.Binding {
 	keys := []key.Binding{k.Requests}
 	if p.c.canReadAudit() {
 		keys = append(keys, k.Audit)
+	}
+	if p.c.canReviewMail() {
+		keys = append(keys, k.Held)
 	}
 	return append(keys, k.Refresh, k.backAs(p.c.loc.T("help.back")))
 }

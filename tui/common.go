@@ -103,6 +103,12 @@ func (c *common) canListRequests() bool {
 	return c.can(access.ActDualControlList, access.ScopeOwn)
 }
 
+// canReviewMail reports whether the held mail screen is open to the
+// agent (agents and supervisors).
+func (c *common) canReviewMail() bool {
+	return c.can(access.ActMailReview, access.ScopeGlobal)
+}
+
 // canReadAudit reports whether the audit viewer is open to the agent
 // (supervisors and admins).
 func (c *common) canReadAudit() bool {

@@ -81,6 +81,7 @@ type fakeBackend struct {
 	limiterErr    error
 	resends       []string // accounts whose reset notice went again
 	resendErr     error
+	heldState     // the held mail (held_fake_test.go)
 }
 
 func newFake(lang string) *fakeBackend {

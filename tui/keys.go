@@ -92,6 +92,11 @@ type keyMap struct {
 	Record       key.Binding // records the chosen outcome (enter)
 	Zone         key.Binding // the caller's time zone
 	LimiterReset key.Binding // ask a supervisor to clear a proofing limiter early
+
+	// The held mail.
+	Held    key.Binding // the held list, from the queue and the board
+	Release key.Binding // put the held message on a ticket
+	Discard key.Binding // drop the held message
 }
 
 // newKeyMap builds the bindings with help text in loc's language. Key caps
@@ -179,6 +184,10 @@ func newKeyMap(loc *i18n.Localizer) *keyMap {
 		Record:       key.NewBinding(key.WithKeys("enter"), key.WithHelp(enter, loc.T("help.record"))),
 		Zone:         key.NewBinding(key.WithKeys("z"), key.WithHelp("z", loc.T("help.zone"))),
 		LimiterReset: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", loc.T("help.limiter_reset"))),
+		// H is free on the queue and the board; r and d on the held list.
+		Held:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", loc.T("help.held"))),
+		Release: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", loc.T("help.release"))),
+		Discard: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", loc.T("help.discard"))),
 		Viewport: viewport.KeyMap{
 			Up:           key.NewBinding(key.WithKeys("up", "k")),
 			Down:         key.NewBinding(key.WithKeys("down", "j")),

@@ -303,6 +303,10 @@ func (p *queuePage) browsing(msg tea.KeyMsg) tea.Cmd {
 		if p.c.canReadAudit() {
 			return navCmd(openAuditMsg{})
 		}
+	case key.Matches(msg, k.Held):
+		if p.c.canReviewMail() {
+			return navCmd(openHeldMsg{})
+		}
 	}
 	return nil
 }
@@ -395,6 +399,9 @@ func (p *queuePage) FullHelp() [][]key.Binding {
 	}
 	if p.c.canReadAudit() {
 		other = append(other, k.Audit)
+	}
+	if p.c.canReviewMail() {
+		other = append(other, k.Held)
 	}
 	if p.filter.Search != "" {
 		other = append(other, k.backAs(p.c.loc.T("help.clear_search")))

@@ -129,7 +129,7 @@ func (p *ticketPage) composerRows() int {
 // SetSize lays the page out: header, body (thread and account), composer.
 func (p *ticketPage) SetSize(w, h int) {
 	p.width, p.height = w, h
-	bodyH := max(1, h-ticketHeader-p.composerHeight())
+	bodyH := max(1, h-p.headerRows()-p.composerHeight())
 	threadW, panelW := w, w
 	if p.wide() {
 		panelW = min(maxPanel, w*2/5)
@@ -144,6 +144,14 @@ func (p *ticketPage) SetSize(w, h int) {
 	if threadW != p.threadWidth {
 		p.renderThread()
 	}
+}
+
+// headerRows is the header's lines: one more for a bounce warning.
+func (p *ticketPage) headerRows() int {
+	if p.view != nil && !p.view.MailBounced.IsZero() {
+		return ticketHeader + 1
+	}
+	return ticketHeader
 }
 
 // composerHeight is the composer's lines: its title and the textarea.
@@ -167,9 +175,13 @@ func (p *ticketPage) refresh() {
 // setView shows the ticket as the core now has it.
 func (p *ticketPage) setView(v helpdesk.TicketView) {
 	first := p.view == nil
+	rows := p.headerRows()
 	p.view = &v
 	p.loadErr = nil
 	p.account.setView(v.Account)
+	if p.headerRows() != rows {
+		p.relayout() // a bounce warning came or went
+	}
 	p.renderThread()
 	if first {
 		p.thread.GotoBottom() // the latest message first
@@ -664,7 +676,11 @@ func (p *ticketPage) View() string {
 func (p *ticketPage) headerView() string {
 	loc, s := p.c.loc, p.c.styles
 	v := p.view
-	title := s.Heading.Render(sanitizeLine(v.Ref)) + "  " + s.Header.Render(sanitizeLine(v.Subject))
+	title := s.Heading.Render(sanitizeLine(v.Ref)) + "  "
+	if v.FollowsRef != "" {
+		title += s.Muted.Render(loc.T("ticket.follows", map[string]any{"Ref": sanitizeLine(v.FollowsRef)})) + " · "
+	}
+	title += s.Header.Render(sanitizeLine(v.Subject))
 	assignee := loc.T("ticket.unassigned")
 	if v.Assignee != "" {
 		name := strings.TrimSpace(sanitizeLine(v.AssigneeName))
@@ -692,12 +708,16 @@ func (p *ticketPage) headerView() string {
 	if v.Agency != "" {
 		who = append(who, loc.T("ticket.agency", map[string]any{"Agency": sanitizeLine(v.Agency)}))
 	}
-	return strings.Join([]string{
+	lines := []string{
 		truncate(title, p.width),
 		truncate(clock, p.width),
 		s.Muted.Render(truncate(strings.Join(who, " · "), p.width)),
-		p.noticeView(),
-	}, "\n")
+	}
+	if !v.MailBounced.IsZero() {
+		bounced := loc.T("ticket.mail_bounced", map[string]any{"Date": loc.DateTime(v.MailBounced)})
+		lines = append(lines, s.Warn.Render(truncate("! "+bounced, p.width)))
+	}
+	return strings.Join(append(lines, p.noticeView()), "\n")
 }
 
 // noticeView is the status line: a write on its way, its outcome, or a

@@ -23,6 +23,7 @@ type (
 	openBoardMsg    struct{}
 	openRequestsMsg struct{}
 	openAuditMsg    struct{}
+	openHeldMsg     struct{}
 	backMsg         struct{}
 )
 

@@ -252,6 +252,11 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newAuditPage(c))
+	case openHeldMsg:
+		if !c.canReviewMail() || slices.ContainsFunc(m.stack, isHeld) {
+			return nil
+		}
+		return m.push(newHeldPage(c))
 	case backMsg:
 		return m.pop()
 	case langSavedMsg:

@@ -191,7 +191,8 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		it := d.items([]ticket.Ticket{t}, now, names)[0]
 		v = TicketView{ID: t.ID, Version: t.Version, Ref: t.Ref, Channel: t.Channel, Language: t.Language, Category: t.Category,
 			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: it.AssigneeName, Subject: t.Subject,
-			RequesterMasked: it.RequesterMasked, CreatedAt: t.CreatedAt, Due: it.Due, State: it.State, Left: it.Left, SLALog: log}
+			RequesterMasked: it.RequesterMasked, CreatedAt: t.CreatedAt, Due: it.Due, State: it.State, Left: it.Left, SLALog: log,
+			FollowsRef: t.FollowsRef, MailBounced: t.MailBouncedAt}
 		if name, err := d.keys.Open(t.NameSealed, []byte(ticket.RequesterAAD(t.Ref))); err == nil {
 			v.RequesterName = string(name)
 		}

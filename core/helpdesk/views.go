@@ -77,6 +77,8 @@ type TicketView struct {
 	Messages        []MessageView
 	SLALog          []ticket.SLAEvent
 	Account         *desk.AccountView // the linked account, masked; nil when none
+	FollowsRef      string            // the older ticket a late reply by mail followed up; "" for most
+	MailBounced     time.Time         // when mail to the requester last bounced; zero when none did
 }
 
 // Cell is one line of the supervisor's counts: a language × agency ×

@@ -8,6 +8,7 @@ import (
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/inbox"
 	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 )
@@ -179,4 +180,19 @@ func (s *Service) ResendResetNotice(ctx context.Context, tok staff.Token, accoun
 // DecideFraudReview closes a proofing fraud review (supervisors).
 func (s *Service) DecideFraudReview(ctx context.Context, tok staff.Token, accountID string, passed bool) error {
 	return s.Desk.DecideFraudReview(ctx, tok, accountID, passed)
+}
+
+// HeldMail lists the mail held for review, oldest first, with the total held.
+func (s *Service) HeldMail(ctx context.Context, tok staff.Token, after int64, limit int) ([]inbox.HeldMail, int64, error) {
+	return s.Inbox.Held(ctx, tok, after, limit)
+}
+
+// ReleaseHeld puts a held message on ticket ref as the requester's reply.
+func (s *Service) ReleaseHeld(ctx context.Context, tok staff.Token, id int64, ref string) error {
+	return s.Inbox.Release(ctx, tok, id, ref)
+}
+
+// DiscardHeld drops a held message from the list.
+func (s *Service) DiscardHeld(ctx context.Context, tok staff.Token, id int64) error {
+	return s.Inbox.Discard(ctx, tok, id)
 }
