@@ -442,7 +442,7 @@ func (p *heldPage) ShortHelp() []key.Binding {
 	if len(p.items) > 0 {
 		short = append(short, withHelp(k.Open, p.c.loc.T("help.read")), k.Release, k.Discard)
 	}
-	return append(short, k.Refresh, k.backAs(p.c.loc.T("help.back")))
+	return append(short, k.backAs(p.c.loc.T("help.back"))) // ctrl+r is in the full help: the footer fits in Spanish
 }
 
 // FullHelp groups the screen's keys.
