@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 
 	"supportdesk/core/account"
 	"supportdesk/core/audit"
@@ -223,8 +224,11 @@ func (b *Inbox) commit(ctx context.Context, tx store.Tx, rcpts []string, m *mail
 // for a ticket, or received on one. reason is set when the message cannot
 // thread; t may still be the ticket it was meant for.
 func (b *Inbox) match(ctx context.Context, tx store.Tx, rcpts []string, m *mailparse.Message) (*ticket.Ticket, string, error) {
-	ref, forged := "", false
+	ref, forged, noReply := "", false, false
 	for _, rcpt := range rcpts {
+		if at := strings.LastIndexByte(rcpt, '@'); at > 0 && strings.EqualFold(rcpt[:at], mail.NoReplyLocal) {
+			noReply = true
+		}
 		r, tagged, ok := mail.ParseReplyAddress(b.keys, rcpt)
 		switch {
 		case ok:
@@ -235,6 +239,9 @@ func (b *Inbox) match(ctx context.Context, tx store.Tx, rcpts []string, m *mailp
 	}
 	if forged {
 		return nil, ReasonForgedTag, nil // never threaded, whatever else it carries
+	}
+	if noReply && ref == "" {
+		return nil, ReasonNoReply, nil
 	}
 	if ref != "" {
 		t, err := tx.TicketByRef(ctx, ref)

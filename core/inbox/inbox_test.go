@@ -283,6 +283,12 @@ func TestHeadersThreadWithoutAReplyAddress(t *testing.T) {
 	if res.Disposition != inbox.Held || res.Reason != inbox.ReasonNoReply {
 		t.Errorf("reply to an account notice: %+v", res)
 	}
+	// Sent to the no-reply address an account notice names, with no headers.
+	res = f.deliver(t, "noreply@desk.example.gov", msg{from: requester, to: "noreply@desk.example.gov", id: "<h4@example.com>",
+		subject: "Re: new method", body: "¿Fui yo?"})
+	if res.Disposition != inbox.Held || res.Reason != inbox.ReasonNoReply {
+		t.Errorf("mail to the no-reply address: %+v", res)
+	}
 }
 
 func TestAutoRepliesAndBounces(t *testing.T) {

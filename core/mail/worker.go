@@ -325,6 +325,10 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 		if err := w.thread(ctx, n, msg); err != nil {
 			return err
 		}
+	} else {
+		// Account notices: nobody reads answers to them, and a reply would
+		// only carry account details by mail; they land in the held list.
+		msg.ReplyTo = NoReplyLocal + "@" + w.domain()
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.sendTimeout())
 	defer cancel()
@@ -334,6 +338,10 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	}
 	return redact(err, addr.Address)
 }
+
+// NoReplyLocal is the local part of the address account notices name in
+// Reply-To; mail to it is held, never threaded.
+const NoReplyLocal = "noreply"
 
 // maxReferences bounds the References header: the thread's first message
 // and the latest ones are what mail clients need to thread.

@@ -752,7 +752,7 @@ func TestTicketMailThreads(t *testing.T) {
 	if rt, irt, refs := headers(byID[first.MessageID]); !strings.Contains(rt, want) || irt != "" || refs != "" {
 		t.Errorf("acknowledgement: Reply-To %q, In-Reply-To %q, References %q", rt, irt, refs)
 	}
-	if rt, irt, refs := headers(byID[f.row(t, notice).MessageID]); rt != "" || irt != "" || refs != "" {
+	if rt, irt, refs := headers(byID[f.row(t, notice).MessageID]); rt != "<noreply@desk.example.gov>" || irt != "" || refs != "" {
 		t.Errorf("account notice: Reply-To %q, In-Reply-To %q, References %q", rt, irt, refs)
 	}
 	rt, irt, refs := headers(2)
