@@ -37,7 +37,7 @@ type fixture struct {
 	agent coretest.Staff
 }
 
-func open(t *testing.T) *fixture {
+func open(t testing.TB) *fixture {
 	t.Helper()
 	svc, c, _ := coretest.Open(t, coretest.LongSessions)
 	// A Tuesday at 10:00 in New York: the desk is open.
@@ -52,7 +52,7 @@ func open(t *testing.T) *fixture {
 }
 
 // submit files a contact form and returns its ticket.
-func (f *fixture) submit(t *testing.T, email string) ticket.Ticket {
+func (f *fixture) submit(t testing.TB, email string) ticket.Ticket {
 	t.Helper()
 	tk, _, err := f.svc.Intake.Submit(context.Background(), ticket.Form{Email: email, Name: "Ana García", Language: "es",
 		Category: "sign_in", Subject: "No puedo entrar", Message: "Perdí mi teléfono."}, "test")
@@ -62,7 +62,7 @@ func (f *fixture) submit(t *testing.T, email string) ticket.Ticket {
 	return f.ticket(t, tk.Ref)
 }
 
-func (f *fixture) ticket(t *testing.T, ref string) ticket.Ticket {
+func (f *fixture) ticket(t testing.TB, ref string) ticket.Ticket {
 	t.Helper()
 	var tk ticket.Ticket
 	if err := f.svc.Store.Read(context.Background(), func(r store.Reader) error {
@@ -108,7 +108,7 @@ func (f *fixture) sent(t *testing.T, id int64) notify.Notification {
 	return n
 }
 
-func (f *fixture) replyTo(t *testing.T, ref string) string {
+func (f *fixture) replyTo(t testing.TB, ref string) string {
 	t.Helper()
 	a, err := mail.ReplyAddress(f.svc.Keys, desk, ref)
 	if err != nil {
