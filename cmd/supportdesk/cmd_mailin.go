@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/mail"
 	"os"
@@ -164,8 +165,10 @@ func mailDomains(list, from string) ([]string, error) {
 }
 
 // startMailIn runs the receiver of --mail-in beside the HTTP server, over
-// the inbox; nil when --mail-in is not given. The caller shuts it down.
-func (a *app) startMailIn(f mailInFlags, from string, svc *service.Service) (*mailin.Server, <-chan error, int) {
+// the inbox; nil when --mail-in is not given. observe, when set, is told of
+// each delivery's outcome (serve counts them). The caller shuts it down.
+func (a *app) startMailIn(f mailInFlags, from string, svc *service.Service, logger *slog.Logger,
+	observe func(inbox.Result, error)) (*mailin.Server, <-chan error, int) {
 	if *f.authID != "" {
 		svc.Inbox.TrustedAuthServID = *f.authID
 	}
@@ -178,7 +181,10 @@ func (a *app) startMailIn(f mailInFlags, from string, svc *service.Service) (*ma
 	}
 	srv := &mailin.Server{
 		Deliver: func(ctx context.Context, rcpts []string, raw io.Reader) error {
-			_, err := svc.Inbox.Deliver(ctx, rcpts, raw)
+			res, err := svc.Inbox.Deliver(ctx, rcpts, raw)
+			if observe != nil {
+				observe(res, err)
+			}
 			return err
 		},
 		Permanent: inbox.Permanent,
@@ -194,8 +200,7 @@ func (a *app) startMailIn(f mailInFlags, from string, svc *service.Service) (*ma
 	if *f.lmtp {
 		proto = "lmtp"
 	}
-	fmt.Fprintln(a.stderr, a.l.T("cli.serve.mail_in_listening", map[string]any{"Proto": proto, "Addr": ln.Addr().String(),
-		"Domains": strings.Join(domains, ", ")}))
+	logger.Info("mail-in listening", "proto", proto, "addr", ln.Addr().String(), "domains", strings.Join(domains, ","))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	return srv, served, exitOK

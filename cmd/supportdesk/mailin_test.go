@@ -216,7 +216,8 @@ func TestServeReceivesMail(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 	out := errb.String()
-	if !strings.Contains(out, "receiving email (smtp) on "+mailAddr+" for desk.example") || !strings.Contains(out, "stopped") {
+	if !strings.Contains(out, `"msg":"mail-in listening","proto":"smtp","addr":"`+mailAddr+`","domains":"desk.example"`) ||
+		!strings.Contains(out, `"msg":"stopped","status":0`) {
 		t.Fatalf("serve output: %q", out)
 	}
 }

@@ -45,6 +45,10 @@ type Reader interface {
 	ProofingReader
 	InboundReader
 	AgentKeyReader
+	// QueueStats counts open tickets by language and SLA state (breached
+	// when due before now, at risk when due at or before risk) and the
+	// outbox's backlog and failures, on one snapshot.
+	QueueStats(ctx context.Context, now, risk time.Time) (QueueStats, error)
 	Meta(ctx context.Context, key string) ([]byte, error)
 	// MetaKeys lists meta keys that start with prefix and sort after
 	// after, in order, at most limit.
