@@ -66,6 +66,7 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"Meta", testMeta},
 		{"Agents", testAgents},
 		{"Outbox", testOutbox},
+		{"QueueStats", testQueueStats},
 		{"Write/Rollback", testRollback},
 		{"Audit/Chain", testAuditChain},
 		{"Audit/Query", testAuditQuery},
