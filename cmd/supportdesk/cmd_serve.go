@@ -72,7 +72,7 @@ func (a *app) serve(args []string) int {
 	if err != nil {
 		return a.fail(exitUsage, a.l.T("cli.error.smtp", map[string]any{"Detail": clean(err.Error())}))
 	}
-	mailCfg := &service.Mail{Renderer: bundle, Transport: transport, From: *from,
+	mailCfg := &service.Mail{Renderer: bundle, Transport: loggedTransport{transport, logger}, From: *from,
 		OnError: func(err error) { logger.Error("outbox failing; rows stay queued and are retried", errAttrs(err)...) },
 		// The demo gateway: account notices to phones go to the same file as one-time codes.
 		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle,

@@ -57,15 +57,49 @@ func newLogger(w io.Writer, format logFormat, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+// loggedTransport logs each failed send by its codes (errAttrs): the
+// relay's stage and reply codes and whether a retry can help, never the
+// recipient or the relay's text. The outbox records the failure on its
+// row either way.
+type loggedTransport struct {
+	mail.Transport
+	logger *slog.Logger
+}
+
+func (t loggedTransport) Send(ctx context.Context, msg *mail.Message) error {
+	err := t.Transport.Send(ctx, msg)
+	if err != nil && ctx.Err() == nil {
+		attrs := errAttrs(err)
+		var se *mail.SendError
+		if !errors.As(err, &se) {
+			attrs = append(attrs, "permanent", errors.Is(err, mail.ErrPermanent))
+		}
+		t.logger.Warn("mail send failed", attrs...)
+	}
+	return err
+}
+
+// Clean passes the outbox's start-up clean-up to a transport that has one
+// (a Dir's temporary files).
+func (t loggedTransport) Clean() error {
+	if c, ok := t.Transport.(interface{ Clean() error }); ok {
+		return c.Clean()
+	}
+	return nil
+}
+
 // addressLike matches what looks like an email address in an error text.
 var addressLike = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
 
 // errAttrs describe an error for the log without personal data: its
-// stable code, the SMTP stage and reply codes of a relay's refusal (never
-// the relay's text, which quotes addresses), and otherwise its text with
-// anything address-like replaced.
+// stable code when it has one, the SMTP stage and reply codes of a relay's
+// refusal (never the relay's text, which quotes addresses), and otherwise
+// its text with anything address-like replaced.
 func errAttrs(err error) []any {
-	attrs := []any{"code", string(fault.CodeOf(err))}
+	var attrs []any
+	if fe, ok := fault.As(err); ok {
+		attrs = append(attrs, "code", string(fe.Code))
+	}
 	var se *mail.SendError
 	if errors.As(err, &se) {
 		return append(attrs, "stage", se.Stage, "smtp_code", se.Code, "smtp_enhanced", se.Enhanced, "permanent", se.Permanent)

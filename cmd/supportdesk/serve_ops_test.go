@@ -6,8 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +23,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"supportdesk/core/mail"
 
 	"supportdesk/core/clock"
 	"supportdesk/core/store"
@@ -339,4 +343,40 @@ func TestSigtermUnderLoadLosesNothing(t *testing.T) {
 		t.Fatalf("audit verify: %d %q %q", code, out, errOut)
 	}
 	t.Logf("%d acknowledged before SIGTERM, all stored; %s", len(acked), strings.TrimSpace(out))
+}
+
+// failingTransport fails every send with err.
+type failingTransport struct{ err error }
+
+func (f failingTransport) Send(context.Context, *mail.Message) error { return f.err }
+
+// A failed send is logged by its codes: no recipient, no relay text.
+func TestMailSendFailuresAreLoggedByCode(t *testing.T) {
+	t.Parallel()
+	msg := &mail.Message{To: "zoe.personne@example.org", From: "support@desk.example", Subject: "Votre demande SD-2026-000001", Language: "fr"}
+	for _, tc := range []struct {
+		err  error
+		want []string
+	}{
+		{&mail.SendError{Stage: "rcpt", Code: 550, Enhanced: "5.1.1", Permanent: true,
+			Err: errors.New("550 5.1.1 <zoe.personne@example.org>: Recipient address rejected")},
+			[]string{`"stage":"rcpt"`, `"smtp_code":550`, `"smtp_enhanced":"5.1.1"`, `"permanent":true`}},
+		{mail.Permanent(errors.New("recipient zoe.personne@example.org is not an email address")),
+			[]string{`"error":"recipient [address] is not an email address"`, `"permanent":true`}},
+		{errors.New("dial tcp 192.0.2.1:587: connection refused"), []string{`"permanent":false`, "connection refused"}},
+	} {
+		var buf bytes.Buffer
+		tr := loggedTransport{failingTransport{tc.err}, newLogger(&buf, "json", slog.LevelInfo)}
+		if err := tr.Send(context.Background(), msg); err != tc.err {
+			t.Errorf("Send returned %v, want the transport's error", err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("log %s lacks %s", buf.String(), w)
+			}
+		}
+		if strings.Contains(buf.String(), "@") || strings.Contains(buf.String(), "SD-2026") {
+			t.Errorf("log holds personal data: %s", buf.String())
+		}
+	}
 }
