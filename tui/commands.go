@@ -99,6 +99,20 @@ func signInCmd(ctx context.Context, b Backend, email, password, code, kind strin
 	}
 }
 
+// signInByKeyCmd signs in over SSH with the key's fingerprint and a TOTP
+// code; the answers are SignIn's.
+func signInByKeyCmd(ctx context.Context, b Backend, fingerprint, code string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+		s, err := b.SignInByKey(ctx, fingerprint, code)
+		if err != nil {
+			return signInFailedMsg{err: err}
+		}
+		return signedInMsg{agent: s}
+	}
+}
+
 // lookupCmd reads an account again by its UUID (the page holds it
 // already: the caller was verified), after an action that changed it.
 func lookupCmd(ctx context.Context, b Backend, tok staff.Token, accountID string, to, seq int) tea.Cmd {

@@ -24,6 +24,8 @@ var lockFieldNames = []string{"password", "code"}
 type lockPage struct {
 	c *common
 	fieldForm
+	pw     int   // the password's input, -1 over SSH: the key proved possession, the code alone unlocks
+	code   int   // the code's input
 	byCore bool  // core locked the session before the console's timer did
 	err    error // kept as an error so a language switch re-localizes it
 	busy   bool
@@ -32,7 +34,12 @@ type lockPage struct {
 }
 
 func newLockPage(c *common, byCore bool) *lockPage {
-	p := &lockPage{c: c, byCore: byCore, fieldForm: newFieldForm(c, lockFieldNames, []int{128, 6})}
+	if c.kind == "ssh" {
+		return &lockPage{c: c, byCore: byCore, pw: -1, code: 0,
+			fieldForm: newFieldForm(c, lockFieldNames[lockCode:], []int{6})}
+	}
+	p := &lockPage{c: c, byCore: byCore, pw: lockPassword, code: lockCode,
+		fieldForm: newFieldForm(c, lockFieldNames, []int{128, 6})}
 	p.inputs[lockPassword].EchoMode = textinput.EchoPassword
 	p.inputs[lockPassword].EchoCharacter = '•'
 	return p
@@ -98,18 +105,21 @@ func (p *lockPage) submit() tea.Cmd {
 		return nil
 	}
 	p.busy = true
-	return unlockCmd(p.c.ctx, p.c.backend, p.c.token(),
-		p.inputs[lockPassword].Value(), strings.TrimSpace(p.inputs[lockCode].Value()))
+	password := ""
+	if p.pw >= 0 {
+		password = p.inputs[p.pw].Value()
+	}
+	return unlockCmd(p.c.ctx, p.c.backend, p.c.token(), password, strings.TrimSpace(p.inputs[p.code].Value()))
 }
 
 // failed shows a refused unlock. A code is single use, so the next try
 // needs a fresh one.
 func (p *lockPage) failed(err error) {
 	p.busy, p.err = false, err
-	p.inputs[lockCode].Reset()
-	p.setFocus(lockCode)
-	if p.inputs[lockPassword].Value() == "" {
-		p.setFocus(lockPassword)
+	p.inputs[p.code].Reset()
+	p.setFocus(p.code)
+	if p.pw >= 0 && p.inputs[p.pw].Value() == "" {
+		p.setFocus(p.pw)
 	}
 }
 
@@ -118,8 +128,13 @@ func (p *lockPage) failed(err error) {
 func (p *lockPage) View() string {
 	loc, s := p.c.loc, p.c.styles
 	hint := loc.T("lock.idle_hint", map[string]any{"Duration": loc.Duration(p.c.idleLock)})
-	if p.byCore {
+	switch {
+	case p.byCore && p.pw < 0:
+		hint = loc.T("lock.key_core_hint")
+	case p.byCore:
 		hint = loc.T("lock.core_hint")
+	case p.pw < 0:
+		hint = loc.T("lock.key_idle_hint", map[string]any{"Duration": loc.Duration(p.c.idleLock)})
 	}
 	lines := []string{
 		s.Heading.Render(truncate(loc.T("lock.heading"), p.width)),

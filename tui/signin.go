@@ -24,10 +24,12 @@ var fieldNames = []string{"email", "password", "code"}
 const totpStep = 30
 
 // signInPage asks for email, password and TOTP code and, in demo mode only,
-// lists the demo agents with their live codes.
+// lists the demo agents with their live codes. Over SSH the key named the
+// agent already, so it asks for the TOTP code only.
 type signInPage struct {
 	c *common
 	fieldForm
+	at     [3]int       // each field's input (fieldEmail...), -1 when not asked
 	err    error        // kept as an error so a language switch re-localizes it
 	notice signInNotice // why the last session ended, until the next try
 	busy   bool
@@ -37,10 +39,29 @@ type signInPage struct {
 }
 
 func newSignInPage(c *common) *signInPage {
-	p := &signInPage{c: c, now: c.now(), fieldForm: newFieldForm(c, fieldNames, []int{254, 128, 6})}
+	if c.keyFP != "" {
+		return &signInPage{c: c, now: c.now(), at: [3]int{-1, -1, 0},
+			fieldForm: newFieldForm(c, fieldNames[fieldCode:], []int{6})}
+	}
+	p := &signInPage{c: c, now: c.now(), at: [3]int{0, 1, 2}, fieldForm: newFieldForm(c, fieldNames, []int{254, 128, 6})}
 	p.inputs[fieldPassword].EchoMode = textinput.EchoPassword
 	p.inputs[fieldPassword].EchoCharacter = '•'
 	return p
+}
+
+// value is what was typed in field (fieldEmail...), "" when not asked.
+func (p *signInPage) value(field int) string {
+	if p.at[field] < 0 {
+		return ""
+	}
+	return p.inputs[p.at[field]].Value()
+}
+
+// clear empties field, when it is asked.
+func (p *signInPage) clear(field int) {
+	if p.at[field] >= 0 {
+		p.inputs[p.at[field]].Reset()
+	}
 }
 
 // Init starts the demo clock; outside demo mode nothing ticks.
@@ -64,17 +85,20 @@ type signInNotice struct {
 func (p *signInPage) reset(n signInNotice) {
 	p.clearSecrets()
 	p.notice = n
-	if strings.TrimSpace(p.inputs[fieldEmail].Value()) == "" {
-		p.setFocus(fieldEmail)
-	} else {
-		p.setFocus(fieldPassword)
+	switch {
+	case p.at[fieldEmail] < 0:
+		p.setFocus(p.at[fieldCode])
+	case strings.TrimSpace(p.value(fieldEmail)) == "":
+		p.setFocus(p.at[fieldEmail])
+	default:
+		p.setFocus(p.at[fieldPassword])
 	}
 }
 
 // clearSecrets drops the password and code once they have been used.
 func (p *signInPage) clearSecrets() {
-	p.inputs[fieldPassword].Reset()
-	p.inputs[fieldCode].Reset()
+	p.clear(fieldPassword)
+	p.clear(fieldCode)
 	p.busy = false
 	p.err = nil
 }
@@ -113,7 +137,7 @@ func (p *signInPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signInFailedMsg:
 		p.busy = false
 		p.err = msg.err
-		p.inputs[fieldCode].Reset() // a code is single use; the next try needs a fresh one
+		p.clear(fieldCode) // a code is single use; the next try needs a fresh one
 		return p, nil
 	case tea.KeyMsg:
 		switch {
@@ -139,11 +163,11 @@ func (p *signInPage) submit() tea.Cmd {
 		return nil
 	}
 	p.busy, p.notice = true, signInNotice{}
-	return signInCmd(p.c.ctx, p.c.backend,
-		strings.TrimSpace(p.inputs[fieldEmail].Value()),
-		p.inputs[fieldPassword].Value(),
-		strings.TrimSpace(p.inputs[fieldCode].Value()),
-		p.c.kind)
+	code := strings.TrimSpace(p.value(fieldCode))
+	if p.c.keyFP != "" {
+		return signInByKeyCmd(p.c.ctx, p.c.backend, p.c.keyFP, code)
+	}
+	return signInCmd(p.c.ctx, p.c.backend, strings.TrimSpace(p.value(fieldEmail)), p.value(fieldPassword), code, p.c.kind)
 }
 
 // View renders the form, its status line and, in demo mode, the demo box.
@@ -152,7 +176,11 @@ func (p *signInPage) submit() tea.Cmd {
 func (p *signInPage) View() string {
 	loc, s := p.c.loc, p.c.styles
 	heading := s.Heading.Render(loc.T("signin.heading"))
-	hint := s.Muted.Render(wrap(loc.T("signin.hint"), p.width))
+	hintID := "signin.hint"
+	if p.c.keyFP != "" {
+		hintID = "signin.key_hint"
+	}
+	hint := s.Muted.Render(wrap(loc.T(hintID), p.width))
 	fields := append(p.rows(p.c), p.statusLine())
 	form := strings.Join(fields, "\n")
 	if len(p.c.demo) == 0 {

@@ -41,6 +41,7 @@ func (a *app) serve(args []string) int {
 	sendTimeout := fs.Duration("mail-timeout", 2*time.Minute, a.l.T("cli.flag.mail_timeout"))
 	retry := fs.Duration("mail-retry", 30*time.Second, a.l.T("cli.flag.mail_retry"))
 	mailIn := a.mailInFlags(fs)
+	sshf := a.sshFlags(fs)
 	ops := a.opsFlags(fs)
 	usage := fs.Usage
 	fs.Usage = func() { usage(); a.settingsUsage(fs, "serve") }
@@ -164,18 +165,21 @@ func (a *app) serve(args []string) int {
 		ln.Close()
 		return code
 	}
-	// The console over SSH comes here: its shutdown (stop accepting, tell
-	// the sessions, let them end) and a channel if it stops serving. The
-	// supportdesk_sessions gauge reads 0 until metrics.SetSessions is given
-	// the SSH server's count.
-	var stopSSH func(context.Context) error
-	var sshDone <-chan error
+	// The console over SSH, beside HTTP (serve_ssh.go).
+	stopSSH, sshDone, code := a.startSSH(sshf, svc, bundle, logger, metrics.SetSessions)
+	if code != exitOK {
+		ln.Close()
+		if inbound != nil {
+			inbound.Shutdown(context.Background())
+		}
+		return code
+	}
 	transportKind := "dir"
 	if *smtpAddr != "" {
 		transportKind = "smtp"
 	}
 	logger.Info("serve started", "http", ln.Addr().String(), "metrics", addrOf(metricsLn, ln), "mail_in", *mailIn.addr,
-		"outbox", transportKind, "smtp", *smtpAddr, "schema", schemaOf(ctx, svc), "pid", os.Getpid())
+		"ssh", *sshf.addr, "outbox", transportKind, "smtp", *smtpAddr, "schema", schemaOf(ctx, svc), "pid", os.Getpid())
 	served := make(chan error, len(servers))
 	go func() { served <- srv.Serve(ln) }()
 	if metricsSrv != nil {
@@ -194,6 +198,9 @@ func (a *app) serve(args []string) int {
 	case err := <-sshDone:
 		logger.Error("shutdown: SSH stopped serving", "error", redact(fmt.Sprint(err)))
 		status = exitFail
+	}
+	if *sshf.addr == "" {
+		stopSSH = nil // no sessions to tell
 	}
 	if !a.shutdown(logger, servers, inbound, stopSSH, stopIntake, intakeDone, stopJobs, jobsDone) {
 		status = exitFail

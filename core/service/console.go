@@ -7,10 +7,8 @@ import (
 	"supportdesk/core/callers"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
-	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/inbox"
-	"supportdesk/core/presence"
 	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 )
@@ -22,6 +20,12 @@ import (
 // session of kind (tty, ssh).
 func (s *Service) SignIn(ctx context.Context, email, password, code, kind string) (staff.SignedIn, error) {
 	return s.Staff.SignIn(ctx, email, password, code, kind)
+}
+
+// SignInByKey opens an SSH session for the agent whose registered key has
+// fingerprint, once its TOTP code checks.
+func (s *Service) SignInByKey(ctx context.Context, fingerprint, code string) (staff.SignedIn, error) {
+	return s.Staff.SignInByKey(ctx, fingerprint, code)
 }
 
 // Unlock re-authenticates an idle-locked session.
@@ -197,17 +201,4 @@ func (s *Service) ReleaseHeld(ctx context.Context, tok staff.Token, id int64, re
 // DiscardHeld drops a held message from the list.
 func (s *Service) DiscardHeld(ctx context.Context, tok staff.Token, id int64) error {
 	return s.Inbox.Discard(ctx, tok, id)
-}
-
-// Changes subscribes to the change feed: notices of what committed writes
-// changed, for a console to reload what it shows. cancel ends it, as does
-// ctx.
-func (s *Service) Changes(ctx context.Context) (<-chan feed.Change, func()) {
-	return s.Feed.Subscribe(ctx)
-}
-
-// SetPresence says the session views a ticket, replies on it, or has left
-// it, and returns the other agents on it.
-func (s *Service) SetPresence(ctx context.Context, tok staff.Token, id int64, state presence.State) ([]presence.Viewer, error) {
-	return s.Tickets.SetPresence(ctx, tok, id, state)
 }
