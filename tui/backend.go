@@ -13,8 +13,10 @@ import (
 	"supportdesk/core/callers"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
+	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/inbox"
+	"supportdesk/core/presence"
 	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 	"supportdesk/i18n"
@@ -166,7 +168,10 @@ type Options struct {
 	// Tickets serves the queue, ticket view and supervisor board; nil
 	// leaves the console to account look-up only.
 	Tickets Tickets
-	Demo    []DemoCredential // nil outside demo mode
+	// Live keeps the screens current and shows who else is on a ticket;
+	// nil: Tickets, when it implements Live, else periodic refresh only.
+	Live Live
+	Demo []DemoCredential // nil outside demo mode
 	// DemoQueries are seeded accounts a new user can look up (demo mode
 	// only): an email, a phone, a UUID.
 	DemoQueries []string
@@ -234,4 +239,20 @@ type Tickets interface {
 	RecordStep(ctx context.Context, tok staff.Token, call int64, step, outcome, note string) (helpdesk.TicketView, error)
 	// EndCall closes a call (solved) with its outcome and a note.
 	EndCall(ctx context.Context, tok staff.Token, call int64, outcome, note string) (helpdesk.TicketView, error)
+}
+
+// Live is what keeps a console current without polling: the change feed,
+// and who else has a ticket open. Options.Live serves it; without it (nil)
+// the screens fall back to their periodic refresh, and the ticket view
+// shows nobody else. *service.Service implements it.
+type Live interface {
+	// Changes subscribes to the notices of committed changes; it returns
+	// at once. The channel closes when cancel is called or ctx ends; a
+	// Resync notice means some were missed: reload everything in view.
+	Changes(ctx context.Context) (<-chan feed.Change, func())
+	// SetPresence says this session views a ticket, writes a reply on it,
+	// or has left it (presence.Left), and returns the other agents on it
+	// now. Core takes the name from the session; an entry lapses unless
+	// set again within presence.TTL. Errors as Ticket's.
+	SetPresence(ctx context.Context, tok staff.Token, id int64, state presence.State) ([]presence.Viewer, error)
 }

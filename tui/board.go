@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/sla"
 	"supportdesk/i18n"
@@ -49,6 +50,7 @@ type boardPage struct {
 	confirm string // the closure day waiting for y to be removed
 	notice  notice
 	writing bool
+	again   bool // a notice came while a load was on its way: load once more
 	width   int
 	height  int
 }
@@ -74,6 +76,41 @@ func (p *boardPage) load() tea.Cmd {
 
 // reload is the refresh when the agent comes back from a ticket.
 func (p *boardPage) reload(bool) tea.Cmd { return p.load() }
+
+// follow reloads the board when a ticket, the closures or the held mail
+// changed; a notice during a load is read once that load is in.
+func (p *boardPage) follow(changes []feed.Change) tea.Cmd {
+	if !concerns(changes, feed.Ticket, feed.Queues, feed.Held) {
+		return nil
+	}
+	if p.loading {
+		p.again = true
+		return nil
+	}
+	return p.load()
+}
+
+// urgentID is the urgent ticket under that section's cursor, 0 for none.
+func (p *boardPage) urgentID() int64 {
+	if p.view == nil {
+		return 0
+	}
+	if i := p.cursor[secUrgent]; i >= 0 && i < len(p.view.Urgent) {
+		return p.view.Urgent[i].ID
+	}
+	return 0
+}
+
+// keepUrgent puts the urgent section's cursor back on ticket id, where
+// it still is urgent.
+func (p *boardPage) keepUrgent(id int64) {
+	for i, it := range p.view.Urgent {
+		if id != 0 && it.ID == id {
+			p.cursor[secUrgent] = i
+			return
+		}
+	}
+}
 
 // InputFocused reports whether the closure form holds the keyboard, or a
 // picker or confirmation that q must not dismiss by quitting.
@@ -127,15 +164,22 @@ func (p *boardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		p.loading = false
+		var again tea.Cmd
+		if p.again {
+			p.again = false
+			again = p.load()
+		}
 		if msg.err != nil {
 			p.err = msg.err // the last good board stays on screen
-			return p, nil
+			return p, again
 		}
+		keep := p.urgentID()
 		v := msg.view
 		p.view, p.err = &v, nil
 		p.clamp()
+		p.keepUrgent(keep)
 		p.pruneMarks()
-		return p, nil
+		return p, again
 	case boardTickMsg:
 		if msg.to != p.id {
 			return p, nil

@@ -40,6 +40,7 @@ type common struct {
 	cancel   context.CancelFunc // ends ctx; a no-op before sign-in
 	backend  Backend
 	tickets  Tickets // nil: look-up only
+	live     Live    // nil: no change feed, periodic refresh only
 	kind     string  // "tty" or "ssh", for SignIn
 	keyFP    string  // the SSH key's fingerprint: sign in by key and TOTP code
 	idleLock time.Duration

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/feed"
 	"supportdesk/core/inbox"
 	"supportdesk/core/staff"
 )
@@ -124,6 +125,7 @@ type heldPage struct {
 	ref     *textinput.Model // the ticket reference being typed for a release
 	confirm *heldAction
 	writing bool
+	again   bool // a notice came while a load was on its way: load once more
 	notice  notice
 	width   int
 	height  int
@@ -168,6 +170,19 @@ func (p *heldPage) fetch(after int64, limit int) tea.Cmd {
 
 // reload is the refresh when the page comes back into view.
 func (p *heldPage) reload(bool) tea.Cmd { return p.load() }
+
+// follow reloads the list when the held mail changed; a notice during a
+// load is read once that load is in.
+func (p *heldPage) follow(changes []feed.Change) tea.Cmd {
+	if !concerns(changes, feed.Held) || p.writing {
+		return nil
+	}
+	if p.loading {
+		p.again = true
+		return nil
+	}
+	return p.load()
+}
 
 // refresh re-wraps the open message after a language switch.
 func (p *heldPage) refresh() {
@@ -226,7 +241,12 @@ func (p *heldPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.to != p.id || msg.seq != p.seq {
 			return p, nil
 		}
-		return p, p.loaded2(msg)
+		cmd := p.loaded2(msg)
+		if p.again {
+			p.again = false
+			cmd = tea.Batch(cmd, p.load())
+		}
+		return p, cmd
 	case heldTickMsg:
 		if msg.to != p.id {
 			return p, nil

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/sla"
 	"supportdesk/core/ticket"
@@ -39,8 +40,9 @@ type queuePage struct {
 	pages    map[int][]helpdesk.QueueItem
 	stale    map[int][]helpdesk.QueueItem // the last load's pages, shown until a refresh replaces them
 	pending  map[int]bool
-	gen      int // bumped on every reload; older pages are dropped
-	total    int // rows matching the filter; -1 until the first page answers
+	gen      int   // bumped on every reload; older pages are dropped
+	total    int   // rows matching the filter; -1 until the first page answers
+	keep     int64 // the ticket under the cursor when a refresh began: the cursor follows it
 	at       time.Time
 	cursor   int
 	top      int
@@ -125,10 +127,7 @@ func (p *queuePage) ensure() tea.Cmd {
 		return nil
 	}
 	first, last := 0, 0
-	if p.total >= 0 {
-		if p.total == 0 {
-			return nil
-		}
+	if p.total > 0 { // an empty queue asks for its first page again after a reload
 		first = max(0, p.top-queuePrefetch) / queuePageSize
 		last = min(p.total-1, p.top+p.rows()+queuePrefetch) / queuePageSize
 	}
@@ -170,10 +169,14 @@ func (p *queuePage) evict() {
 func (p *queuePage) reload(filterChanged bool) tea.Cmd {
 	p.gen++
 	p.pending = map[int]bool{}
+	p.keep = 0
 	if filterChanged {
 		p.stale = nil
 		p.total, p.cursor, p.top = -1, 0, 0
 	} else {
+		if it, ok := p.item(p.cursor); ok {
+			p.keep = it.ID
+		}
 		p.stale = p.pages
 	}
 	p.pages = map[int][]helpdesk.QueueItem{}
@@ -231,9 +234,38 @@ func (p *queuePage) loaded(msg queueLoadedMsg) tea.Cmd {
 			p.agencies[it.Agency] = true
 		}
 	}
+	p.follow2(msg.page, msg.result.Items)
 	p.cursor = max(0, min(p.cursor, p.total-1))
 	p.scroll()
 	return p.ensure()
+}
+
+// follow2 moves the cursor to the ticket it was on before a refresh when
+// a page brings it, wherever it moved; once the cursor's own page came
+// without it, the cursor stays where it is.
+func (p *queuePage) follow2(page int, items []helpdesk.QueueItem) {
+	if p.keep == 0 {
+		return
+	}
+	for i, it := range items {
+		if it.ID == p.keep {
+			p.cursor, p.keep = page*queuePageSize+i, 0
+			return
+		}
+	}
+	if page == p.cursor/queuePageSize {
+		p.keep = 0
+	}
+}
+
+// follow reloads the queue when a ticket or every queue changed, but not
+// while the agent edits the search or the filters (the periodic refresh
+// catches up then).
+func (p *queuePage) follow(changes []feed.Change) tea.Cmd {
+	if !concerns(changes, feed.Ticket, feed.Queues) || p.search.Focused() || p.panel != nil {
+		return nil
+	}
+	return p.reload(false)
 }
 
 // move shifts the cursor by delta rows, clamped, and loads what comes into view.

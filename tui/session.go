@@ -44,7 +44,7 @@ func (m *model) signedIn(agent staff.SignedIn) tea.Cmd {
 	idle := m.armIdle()
 	if c.worksTickets() {
 		m.queue = newQueuePage(c)
-		return tea.Batch(m.push(m.queue), idle)
+		return tea.Batch(m.push(m.queue), idle, m.startFeed())
 	}
 	m.lookup.home = true
 	return tea.Batch(m.push(m.lookup), idle)
@@ -172,6 +172,8 @@ func (m *model) signOut() tea.Cmd {
 // the reason: what comes next is a full sign-in.
 func (m *model) endSession(n signInNotice) tea.Cmd {
 	c := m.c
+	left := m.leaveAll() // before the token goes; on the terminal's context
+	m.stopFeed()
 	c.cancel()
 	c.ctx, c.cancel = c.base, func() {}
 	c.agent = nil
@@ -184,5 +186,5 @@ func (m *model) endSession(n signInNotice) tea.Cmd {
 	m.help.ShowAll = false
 	m.signIn.reset(n)
 	m.layout()
-	return m.signIn.Init()
+	return tea.Batch(left, m.signIn.Init())
 }

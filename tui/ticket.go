@@ -12,6 +12,7 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/helpdesk"
+	"supportdesk/core/presence"
 	"supportdesk/core/sla"
 	"supportdesk/core/ticket"
 	"supportdesk/i18n"
@@ -52,8 +53,10 @@ type ticketPage struct {
 	picker      *picker
 	agents      []helpdesk.AgentSummary
 	account     *accountPanel
-	showAccount bool // narrow layout: the account tab is in view instead of the thread
-	threadWidth int  // the width the thread was rendered at
+	showAccount bool              // narrow layout: the account tab is in view instead of the thread
+	threadWidth int               // the width the thread was rendered at
+	sent        presence.State    // the presence last set in core, "" before the first
+	others      []presence.Viewer // the other agents on the ticket
 	width       int
 	height      int
 }
@@ -74,8 +77,14 @@ func newTicketPage(c *common, id int64) *ticketPage {
 	return p
 }
 
-// Init loads the ticket.
-func (p *ticketPage) Init() tea.Cmd { return p.load() }
+// Init loads the ticket, says in core that this agent views it, and
+// keeps saying so while it stays open.
+func (p *ticketPage) Init() tea.Cmd {
+	if p.c.live == nil {
+		return p.load()
+	}
+	return tea.Batch(p.load(), p.announce(), presenceTickCmd(p.id))
+}
 
 // load fetches the ticket as it now is.
 func (p *ticketPage) load() tea.Cmd {
@@ -146,12 +155,17 @@ func (p *ticketPage) SetSize(w, h int) {
 	}
 }
 
-// headerRows is the header's lines: one more for a bounce warning.
+// headerRows is the header's lines: one more for a bounce warning, one
+// more when other agents are on the ticket.
 func (p *ticketPage) headerRows() int {
+	n := ticketHeader
 	if p.view != nil && !p.view.MailBounced.IsZero() {
-		return ticketHeader + 1
+		n++
 	}
-	return ticketHeader
+	if p.view != nil && len(p.others) > 0 {
+		n++
+	}
+	return n
 }
 
 // composerHeight is the composer's lines: its title and the textarea.
@@ -177,10 +191,11 @@ func (p *ticketPage) setView(v helpdesk.TicketView) {
 	first := p.view == nil
 	rows := p.headerRows()
 	p.view = &v
+	p.others = v.Present
 	p.loadErr = nil
 	p.account.setView(v.Account)
 	if p.headerRows() != rows {
-		p.relayout() // a bounce warning came or went
+		p.relayout() // a bounce warning or the presence line came or went
 	}
 	p.renderThread()
 	if first {
@@ -262,9 +277,28 @@ func messageText(loc *i18n.Localizer, m helpdesk.MessageView) string {
 	return text
 }
 
-// Update handles loads, writes, agents and keys.
+// Update handles loads, writes, agents, presence and keys, and tells core
+// when the agent starts or stops writing a reply.
 func (p *ticketPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.update(msg)
+	return p, tea.Batch(cmd, p.announce())
+}
+
+func (p *ticketPage) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case presenceMsg:
+		if msg.to == p.id && msg.err == nil {
+			p.setOthers(msg.others)
+		}
+		return p, nil
+	case presenceTickMsg:
+		if msg.to != p.id {
+			return p, nil
+		}
+		if !p.c.locked {
+			p.sent = "" // set it again before it lapses; behind the lock it may
+		}
+		return p, presenceTickCmd(p.id)
 	case ticketLoadedMsg:
 		if msg.to != p.id || msg.seq != p.seq {
 			return p, nil
@@ -716,6 +750,9 @@ func (p *ticketPage) headerView() string {
 	if !v.MailBounced.IsZero() {
 		bounced := loc.T("ticket.mail_bounced", map[string]any{"Date": loc.DateTime(v.MailBounced)})
 		lines = append(lines, s.Warn.Render(truncate("! "+bounced, p.width)))
+	}
+	if len(p.others) > 0 {
+		lines = append(lines, p.presenceView())
 	}
 	return strings.Join(append(lines, p.noticeView()), "\n")
 }

@@ -51,8 +51,9 @@ type model struct {
 	idleGen    int         // the idle timer in force; older ticks are dropped
 	langLater  bool        // the language changed while locked: saved on unlock
 	help       help.Model
-	langErr    error // a failed language save, shown until the next switch
-	loadErr    bool  // the message bundle failed to load
+	langErr    error  // a failed language save, shown until the next switch
+	feed       follow // the change feed the screens follow (live.go)
+	loadErr    bool   // the message bundle failed to load
 }
 
 // New returns the console for one terminal or SSH session.
@@ -94,6 +95,7 @@ func New(opts Options) tea.Model {
 		cancel:   func() {},
 		backend:  opts.Backend,
 		tickets:  opts.Tickets,
+		live:     liveOf(opts),
 		kind:     kind,
 		keyFP:    opts.KeyFingerprint,
 		idleLock: idle,
@@ -160,14 +162,15 @@ func (m *model) pop() tea.Cmd {
 	if len(m.stack) < 2 {
 		return nil
 	}
+	left := leave(m.stack[len(m.stack)-1])
 	m.stack[len(m.stack)-1] = nil
 	m.stack = m.stack[:len(m.stack)-1]
 	m.help.ShowAll = false
 	m.layout()
 	if r, ok := m.active().(reloader); ok {
-		return r.reload(false)
+		return tea.Batch(left, r.reload(false))
 	}
-	return nil
+	return left
 }
 
 // reloader is a page that fetches its data again when it comes back into view.
@@ -211,6 +214,10 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(touch, cmd)
 	case signedInMsg:
 		return m.signedIn(msg.agent)
+	case changesMsg:
+		return m.changes(msg)
+	case liveFlushMsg:
+		return m.flush(msg)
 	case idleTickMsg:
 		return m.idleTick(msg)
 	case touchedMsg:

@@ -206,6 +206,7 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		if err := tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.view", "ticket", t.Ref, "")); err != nil {
 			return err
 		}
+		v.Present = d.others(id, actor.ID, now)
 		if t.AccountID == "" || d.accounts == nil {
 			return nil
 		}

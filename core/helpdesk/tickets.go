@@ -16,7 +16,9 @@ import (
 	"supportdesk/core/clock"
 	"supportdesk/core/desk"
 	"supportdesk/core/fault"
+	"supportdesk/core/feed"
 	"supportdesk/core/notify"
+	"supportdesk/core/presence"
 	"supportdesk/core/secret"
 	"supportdesk/core/sla"
 	"supportdesk/core/staff"
@@ -34,6 +36,8 @@ type Desk struct {
 	policy   atomic.Pointer[Policy] // replaced when closures change
 	accounts *desk.Desk
 	staff    *staff.Staff
+	presence presence.Registry // nil: no presence (UseLive)
+	feed     feed.Publisher    // presence notices; nil: none
 }
 
 // NewDesk builds the ticket desk; accounts shows linked accounts, masked;

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"supportdesk/core/desk"
+	"supportdesk/core/presence"
 	"supportdesk/core/sla"
 	"supportdesk/core/ticket"
 )
@@ -79,6 +80,9 @@ type TicketView struct {
 	Account         *desk.AccountView // the linked account, masked; nil when none
 	FollowsRef      string            // the older ticket a late reply by mail followed up; "" for most
 	MailBounced     time.Time         // when mail to the requester last bounced; zero when none did
+	// Present are the other agents who have the ticket open now (not the
+	// viewer), replying before viewing in importance; empty for most.
+	Present []presence.Viewer
 }
 
 // Cell is one line of the supervisor's counts: a language × agency ×

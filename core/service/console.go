@@ -7,8 +7,10 @@ import (
 	"supportdesk/core/callers"
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
+	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/inbox"
+	"supportdesk/core/presence"
 	"supportdesk/core/staff"
 	"supportdesk/core/ticket"
 )
@@ -201,4 +203,17 @@ func (s *Service) ReleaseHeld(ctx context.Context, tok staff.Token, id int64, re
 // DiscardHeld drops a held message from the list.
 func (s *Service) DiscardHeld(ctx context.Context, tok staff.Token, id int64) error {
 	return s.Inbox.Discard(ctx, tok, id)
+}
+
+// Changes subscribes to the change feed: notices of what committed writes
+// changed, for a console to reload what it shows. cancel ends it, as does
+// ctx.
+func (s *Service) Changes(ctx context.Context) (<-chan feed.Change, func()) {
+	return s.Feed.Subscribe(ctx)
+}
+
+// SetPresence says the session views a ticket, replies on it, or has left
+// it, and returns the other agents on it.
+func (s *Service) SetPresence(ctx context.Context, tok staff.Token, id int64, state presence.State) ([]presence.Viewer, error) {
+	return s.Tickets.SetPresence(ctx, tok, id, state)
 }

@@ -21,10 +21,12 @@ import (
 	"supportdesk/core/desk"
 	"supportdesk/core/dual"
 	"supportdesk/core/fault"
+	"supportdesk/core/feed"
 	"supportdesk/core/helpdesk"
 	"supportdesk/core/inbox"
 	"supportdesk/core/jobs"
 	"supportdesk/core/mail"
+	"supportdesk/core/presence"
 	"supportdesk/core/proofing"
 	"supportdesk/core/secret"
 	"supportdesk/core/staff"
@@ -43,6 +45,11 @@ type Config struct {
 	Calendar *calendar.Config    // default: calendar.DefaultConfig()
 	Mail     *Mail               // nil: this process runs no outbox
 	Vendors  proofing.Vendors    // zero: the deterministic fake vendors
+	// Feed carries change notices between sessions; nil: an in-process
+	// feed (feed.Memory). Presence holds who has which ticket open; nil:
+	// in this process (presence.Memory).
+	Feed     feed.Feed
+	Presence presence.Registry
 }
 
 // Mail is how the outbox delivers: what the worker needs beyond the core.
@@ -72,6 +79,9 @@ type Service struct {
 	Callers  *callers.Callers
 	Inbox    *inbox.Inbox
 	Jobs     *jobs.Runner
+	// Feed publishes what each committed write changed (tickets, held
+	// mail, closures) and who is on which ticket; consoles follow it.
+	Feed feed.Feed
 }
 
 // keyCheck is the meta row that ties the database to its key file.
@@ -128,6 +138,15 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	// Every write from here on seals its audit entries with the key file's
 	// MAC and signs the head: the store.init entry too.
 	st = auditlog.Wrap(st, keys)
+	// Every committed write then says what it changed, for the consoles
+	// that show it (after the commit: a rollback says nothing).
+	if cfg.Feed == nil {
+		cfg.Feed = feed.NewMemory()
+	}
+	if cfg.Presence == nil {
+		cfg.Presence = presence.NewMemory()
+	}
+	st = feed.Wrap(st, cfg.Feed)
 	if err := bindKey(ctx, st, keys, cfg.Clock); err != nil {
 		return nil, err
 	}
@@ -145,10 +164,12 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 	}
 	dk := desk.New(st, keys, cfg.Clock, sf)
 	tickets := helpdesk.NewDesk(st, keys, cfg.Clock, policy, dk, sf)
+	tickets.UseLive(cfg.Presence, cfg.Feed)
 	svc := &Service{Store: st, Keys: keys, Clock: cfg.Clock, Staff: sf, Auth: auth, Desk: dk, Tickets: tickets,
 		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
 		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors), Callers: callers.New(st, keys, cfg.Clock, sf, dk)}
 	svc.Inbox = inbox.New(st, keys, cfg.Clock, tickets, sf)
+	svc.Feed = cfg.Feed
 	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
 		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
 			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)
@@ -189,14 +210,20 @@ func (s *Service) Operator(osUser string) staff.Token { return s.Staff.Operator(
 // Zone is the center's time zone.
 func (s *Service) Zone() *time.Location { return s.Tickets.Zone() }
 
-// Maintain returns the backend's maintenance, when it has any.
+// Maintain returns the backend's maintenance, when it has any, under the
+// wrappers (the keyed audit log, the change feed).
 func (s *Service) Maintain() (store.Maintainer, bool) {
 	st := s.Store
-	if u, ok := st.(interface{ Unwrap() store.Store }); ok {
+	for {
+		if m, ok := st.(store.Maintainer); ok {
+			return m, true
+		}
+		u, ok := st.(interface{ Unwrap() store.Store })
+		if !ok {
+			return nil, false
+		}
 		st = u.Unwrap()
 	}
-	m, ok := st.(store.Maintainer)
-	return m, ok
 }
 
 // Close closes the store.
