@@ -55,8 +55,12 @@ func Parse(s string) (c Change, ok bool) {
 	k := Kind(s[0])
 	switch k {
 	case Ticket, Presence:
-		id, err := strconv.ParseInt(strings.TrimPrefix(s[1:], ":"), 10, 64)
-		if err != nil || id <= 0 || len(s) < 3 || s[1] != ':' {
+		// Only the canonical form: ":" then digits without a leading zero.
+		if len(s) < 3 || s[1] != ':' || s[2] == '0' || strings.Trim(s[2:], "0123456789") != "" {
+			return Change{}, false
+		}
+		id, err := strconv.ParseInt(s[2:], 10, 64)
+		if err != nil {
 			return Change{}, false
 		}
 		return Change{Kind: k, Ticket: id}, true

@@ -19,7 +19,7 @@ func TestWireFormRoundTrips(t *testing.T) {
 			t.Errorf("Parse(%q) = %+v %v", c.String(), got, ok)
 		}
 	}
-	for _, bad := range []string{"", "t", "t:", "t:0", "t:-1", "t42", "qq", "x", "p:1a", "h:1"} {
+	for _, bad := range []string{"", "t", "t:", "t:0", "t:-1", "t42", "qq", "x", "p:1a", "h:1", "p:01", "t:+1", "t:99999999999999999999"} {
 		if c, ok := feed.Parse(bad); ok {
 			t.Errorf("Parse(%q) = %+v", bad, c)
 		}
