@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
 	gossh "golang.org/x/crypto/ssh"
 
 	"supportdesk/core/service"
@@ -87,17 +88,27 @@ func New(cfg Config) (*Server, error) {
 	base, stop := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, log: cfg.Logger, hostPub: signer.PublicKey(), base: base, stop: stop,
 		live: map[*session]struct{}{}}
-	s.srv = &ssh.Server{
-		Addr:             cfg.Addr,
-		Handler:          s.handle,
-		PublicKeyHandler: s.allowKey,
+	// wish builds the server; the host key is ours (given first, so wish
+	// never makes one of its own in the working folder), and so is the
+	// console middleware: wish's bubbletea middleware sets one colour
+	// profile for the whole process, and every session needs its own.
+	srv, err := wish.NewServer(
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithAddress(cfg.Addr),
+		wish.WithPublicKeyAuth(s.allowKey),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
 		// No password, keyboard-interactive, forwarding or subsystems:
 		// the server offers the console and nothing else.
-		ServerConfigCallback: func(ssh.Context) *gossh.ServerConfig {
-			return &gossh.ServerConfig{MaxAuthTries: 6}
+		func(srv *ssh.Server) error {
+			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig { return &gossh.ServerConfig{MaxAuthTries: 6} }
+			return nil
 		},
+	)
+	if err != nil {
+		stop()
+		return nil, err
 	}
-	s.srv.AddHostKey(signer)
+	s.srv = srv
 	return s, nil
 }
 
