@@ -166,6 +166,33 @@ func leave(p page) tea.Cmd {
 	return nil
 }
 
+// leavingThen leaves every open ticket in core and then runs next, in
+// one command: a sign-out must not end the session before its tickets
+// are left, or the others would see this agent until the entries lapse.
+func (m *model) leavingThen(next tea.Cmd) tea.Cmd {
+	c := m.c
+	if c.live == nil || c.agent == nil {
+		return next
+	}
+	var ids []int64
+	for _, p := range m.stack {
+		if tp, ok := p.(*ticketPage); ok && tp.sent != "" && tp.sent != presence.Left {
+			tp.sent = presence.Left
+			ids = append(ids, tp.ticketID)
+		}
+	}
+	if len(ids) == 0 {
+		return next
+	}
+	live, tok := c.live, c.token()
+	return func() tea.Msg {
+		for _, id := range ids {
+			_ = leaveCmd(c.base, live, tok, id)()
+		}
+		return next()
+	}
+}
+
 // leaveAll closes every screen of a session that ends.
 func (m *model) leaveAll() tea.Cmd {
 	var cmds []tea.Cmd

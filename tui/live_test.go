@@ -217,3 +217,25 @@ func TestWaitChanges(t *testing.T) {
 		t.Fatalf("%d subscribers after sign-out", lf.feed.Subscribers())
 	}
 }
+
+// Signing out leaves the open ticket first, in the same command, so the
+// session still stands when core hears it.
+func TestSignOutLeavesTheTicketFirst(t *testing.T) {
+	t.Parallel()
+	lf := newLiveFake()
+	m := liveModel(t, lf, access.RoleAgent, "en")
+	tp := openTicket(t, m, 0)
+	cmd := send(m, "ctrl+x")
+	if m.c.agent != nil {
+		t.Fatal("still signed in")
+	}
+	_, _, ps := lf.calls()
+	if len(ps) == 0 || strings.HasSuffix(ps[len(ps)-1], "left") {
+		t.Fatalf("left before the command ran: %v", ps)
+	}
+	drain(m, cmd)
+	_, _, ps = lf.calls()
+	if want := itoa(tp.ticketID) + " left"; ps[len(ps)-1] != want || slices.Index(ps, want) != len(ps)-1 {
+		t.Fatalf("presences %v, want one %q at the end", ps, want)
+	}
+}

@@ -163,7 +163,7 @@ func (m *model) unsent() bool {
 // here: the token and every screen go.
 func (m *model) signOut() tea.Cmd {
 	c := m.c
-	out := signOutCmd(c.base, c.backend, c.token())
+	out := m.leavingThen(signOutCmd(c.base, c.backend, c.token()))
 	return tea.Batch(out, m.endSession(signInNotice{id: "signout.done"}))
 }
 
