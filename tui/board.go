@@ -61,7 +61,7 @@ func newBoardPage(c *common) *boardPage {
 
 // Init loads the board and starts the refresh ticker.
 func (p *boardPage) Init() tea.Cmd {
-	return tea.Batch(p.load(), boardTickCmd(p.id))
+	return tea.Batch(p.load(), boardTickCmd(p.c.base, p.id))
 }
 
 // load fetches the board unless a load is already on its way.
@@ -185,9 +185,9 @@ func (p *boardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		if p.c.locked {
-			return p, boardTickCmd(p.id) // behind the lock: no reads until the agent is back
+			return p, boardTickCmd(p.c.base, p.id) // behind the lock: no reads until the agent is back
 		}
-		return p, tea.Batch(p.load(), boardTickCmd(p.id))
+		return p, tea.Batch(p.load(), boardTickCmd(p.c.base, p.id))
 	case agentsLoadedMsg:
 		if msg.to != p.id {
 			return p, nil

@@ -185,6 +185,23 @@ func do(ctx context.Context, fn func(context.Context) error) error {
 
 // tickCmd schedules the next demo refresh, reading the injected clock so
 // tests see a fixed code.
-func tickCmd(now func() time.Time) tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(now()) })
+func tickCmd(ctx context.Context, now func() time.Time) tea.Cmd {
+	return tickIn(ctx, time.Second, func(time.Time) tea.Msg { return tickMsg(now()) })
+}
+
+// tickIn is tea.Tick that gives up when ctx ends. bubbletea's Tick cannot
+// be stopped: a console whose SSH session closed stayed in memory, model
+// and renderer, until its longest tick fired (the idle lock's, up to 30
+// minutes).
+func tickIn(ctx context.Context, d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			return fn(now)
+		}
+	}
 }

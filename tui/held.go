@@ -57,8 +57,8 @@ func (m heldDecidedMsg) callErr() error   { return m.err }
 func (m heldDecidedMsg) addressedTo() int { return m.to }
 func (m heldTickMsg) addressedTo() int    { return m.to }
 
-func heldTickCmd(to int) tea.Cmd {
-	return tea.Tick(heldRefresh, func(time.Time) tea.Msg { return heldTickMsg{to: to} })
+func heldTickCmd(ctx context.Context, to int) tea.Cmd {
+	return tickIn(ctx, heldRefresh, func(time.Time) tea.Msg { return heldTickMsg{to: to} })
 }
 
 func heldCmd(ctx context.Context, b Mailroom, tok staff.Token, now func() time.Time, after int64, limit, to, seq int) tea.Cmd {
@@ -144,7 +144,7 @@ func isHeld(p page) bool {
 }
 
 // Init loads the first page and starts the refresh ticker.
-func (p *heldPage) Init() tea.Cmd { return tea.Batch(p.load(), heldTickCmd(p.id)) }
+func (p *heldPage) Init() tea.Cmd { return tea.Batch(p.load(), heldTickCmd(p.c.base, p.id)) }
 
 // load reads the list again from the start, as many rows as are shown.
 func (p *heldPage) load() tea.Cmd {
@@ -252,9 +252,9 @@ func (p *heldPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		if p.c.locked || p.writing {
-			return p, heldTickCmd(p.id)
+			return p, heldTickCmd(p.c.base, p.id)
 		}
-		return p, tea.Batch(p.load(), heldTickCmd(p.id))
+		return p, tea.Batch(p.load(), heldTickCmd(p.c.base, p.id))
 	case heldDecidedMsg:
 		if msg.to != p.id {
 			return p, nil

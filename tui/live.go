@@ -234,8 +234,8 @@ type presenceTickMsg struct{ to int }
 
 func (m presenceTickMsg) addressedTo() int { return m.to }
 
-func presenceTickCmd(to int) tea.Cmd {
-	return tea.Tick(presence.Refresh, func(time.Time) tea.Msg { return presenceTickMsg{to: to} })
+func presenceTickCmd(ctx context.Context, to int) tea.Cmd {
+	return tickIn(ctx, presence.Refresh, func(time.Time) tea.Msg { return presenceTickMsg{to: to} })
 }
 
 func presenceCmd(ctx context.Context, l Live, tok staff.Token, id int64, st presence.State, to int) tea.Cmd {

@@ -65,7 +65,7 @@ func newQueuePage(c *common) *queuePage {
 }
 
 // Init loads the first pages.
-func (p *queuePage) Init() tea.Cmd { return tea.Batch(p.ensure(), queueTickCmd(p.id)) }
+func (p *queuePage) Init() tea.Cmd { return tea.Batch(p.ensure(), queueTickCmd(p.c.base, p.id)) }
 
 // InputFocused reports whether the search field holds the keyboard.
 func (p *queuePage) InputFocused() bool { return p.search.Focused() }
@@ -194,9 +194,9 @@ func (p *queuePage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		if p.search.Focused() || p.panel != nil || p.c.locked {
-			return p, queueTickCmd(p.id) // not while the agent edits the search or filters, nor behind the lock
+			return p, queueTickCmd(p.c.base, p.id) // not while the agent edits the search or filters, nor behind the lock
 		}
-		return p, tea.Batch(p.reload(false), queueTickCmd(p.id))
+		return p, tea.Batch(p.reload(false), queueTickCmd(p.c.base, p.id))
 	case tea.WindowSizeMsg:
 		return p, p.ensure()
 	case tea.KeyMsg:

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -22,8 +23,8 @@ const requestsRefresh = 30 * time.Second
 // never answers, so its ticking stops.
 type requestsTickMsg struct{ to int }
 
-func requestsTickCmd(to int) tea.Cmd {
-	return tea.Tick(requestsRefresh, func(time.Time) tea.Msg { return requestsTickMsg{to: to} })
+func requestsTickCmd(ctx context.Context, to int) tea.Cmd {
+	return tickIn(ctx, requestsRefresh, func(time.Time) tea.Msg { return requestsTickMsg{to: to} })
 }
 
 // Columns of the requests table, in order.
@@ -79,7 +80,7 @@ func isRequests(p page) bool {
 }
 
 // Init loads the list and starts the refresh ticker.
-func (p *requestsPage) Init() tea.Cmd { return tea.Batch(p.load(), requestsTickCmd(p.id)) }
+func (p *requestsPage) Init() tea.Cmd { return tea.Batch(p.load(), requestsTickCmd(p.c.base, p.id)) }
 
 // load fetches the list unless a load is already on its way.
 func (p *requestsPage) load() tea.Cmd {
@@ -138,9 +139,9 @@ func (p *requestsPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		if p.c.locked {
-			return p, requestsTickCmd(p.id) // behind the lock: no reads until the agent is back
+			return p, requestsTickCmd(p.c.base, p.id) // behind the lock: no reads until the agent is back
 		}
-		return p, tea.Batch(p.load(), requestsTickCmd(p.id))
+		return p, tea.Batch(p.load(), requestsTickCmd(p.c.base, p.id))
 	case decidedMsg:
 		if msg.to != p.id {
 			return p, nil

@@ -21,8 +21,8 @@ type idleTickMsg struct{ gen int }
 
 // idleTickCmd checks again after the given time, read from the injected
 // clock, so a test can move the clock and deliver the tick itself.
-func idleTickCmd(gen int, after time.Duration) tea.Cmd {
-	return tea.Tick(max(after, time.Second), func(time.Time) tea.Msg { return idleTickMsg{gen: gen} })
+func idleTickCmd(ctx context.Context, gen int, after time.Duration) tea.Cmd {
+	return tickIn(ctx, max(after, time.Second), func(time.Time) tea.Msg { return idleTickMsg{gen: gen} })
 }
 
 // drafter is a page that holds text the agent has not sent yet.
@@ -53,7 +53,7 @@ func (m *model) signedIn(agent staff.SignedIn) tea.Cmd {
 // armIdle starts a new idle timer from the last key.
 func (m *model) armIdle() tea.Cmd {
 	m.idleGen++
-	return idleTickCmd(m.idleGen, m.c.idleLock-m.c.now().Sub(m.c.lastKey))
+	return idleTickCmd(m.c.base, m.idleGen, m.c.idleLock-m.c.now().Sub(m.c.lastKey))
 }
 
 // idleTick locks the console once no key has come for the idle limit, or
@@ -64,7 +64,7 @@ func (m *model) idleTick(msg idleTickMsg) tea.Cmd {
 		return nil
 	}
 	if left := c.idleLock - c.now().Sub(c.lastKey); left > 0 {
-		return idleTickCmd(msg.gen, left)
+		return idleTickCmd(m.c.base, msg.gen, left)
 	}
 	m.lockUp(false)
 	return nil

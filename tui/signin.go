@@ -69,7 +69,7 @@ func (p *signInPage) Init() tea.Cmd {
 	if len(p.c.demo) == 0 {
 		return nil
 	}
-	return tickCmd(p.c.now)
+	return tickCmd(p.c.base, p.c.now)
 }
 
 // signInNotice says why the sign-in screen is back: a message id (signed
@@ -133,7 +133,7 @@ func (p *signInPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
 		p.now = time.Time(msg)
-		return p, tickCmd(p.c.now)
+		return p, tickCmd(p.c.base, p.c.now)
 	case signInFailedMsg:
 		p.busy = false
 		p.err = msg.err

@@ -83,7 +83,7 @@ func (p *ticketPage) Init() tea.Cmd {
 	if p.c.live == nil {
 		return p.load()
 	}
-	return tea.Batch(p.load(), p.announce(), presenceTickCmd(p.id))
+	return tea.Batch(p.load(), p.announce(), presenceTickCmd(p.c.base, p.id))
 }
 
 // load fetches the ticket as it now is.
@@ -298,7 +298,7 @@ func (p *ticketPage) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !p.c.locked {
 			p.sent = "" // set it again before it lapses; behind the lock it may
 		}
-		return p, presenceTickCmd(p.id)
+		return p, presenceTickCmd(p.c.base, p.id)
 	case ticketLoadedMsg:
 		if msg.to != p.id || msg.seq != p.seq {
 			return p, nil

@@ -98,8 +98,8 @@ type queueTickMsg struct{ to int }
 // arrive and clocks run while an agent reads.
 const queueRefresh = 30 * time.Second
 
-func queueTickCmd(to int) tea.Cmd {
-	return tea.Tick(queueRefresh, func(time.Time) tea.Msg { return queueTickMsg{to: to} })
+func queueTickCmd(ctx context.Context, to int) tea.Cmd {
+	return tickIn(ctx, queueRefresh, func(time.Time) tea.Msg { return queueTickMsg{to: to} })
 }
 
 // reassignedMsg answers a bulk reassignment.
@@ -233,8 +233,8 @@ func boardCmd(ctx context.Context, t Tickets, tok staff.Token, to, seq int) tea.
 // boardRefresh is how often the board reloads on its own.
 const boardRefresh = 15 * time.Second
 
-func boardTickCmd(to int) tea.Cmd {
-	return tea.Tick(boardRefresh, func(time.Time) tea.Msg { return boardTickMsg{to: to} })
+func boardTickCmd(ctx context.Context, to int) tea.Cmd {
+	return tickIn(ctx, boardRefresh, func(time.Time) tea.Msg { return boardTickMsg{to: to} })
 }
 
 func reassignCmd(ctx context.Context, t Tickets, tok staff.Token, ids []int64, agentID, name string, to int) tea.Cmd {

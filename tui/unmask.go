@@ -47,8 +47,8 @@ func unmaskCmd(ctx context.Context, b Accounts, tok staff.Token, accountID strin
 
 // unmaskTickCmd wakes the panel after the given time, measured on the
 // injected clock, so a test can move the clock and deliver the tick itself.
-func unmaskTickCmd(to, gen int, after time.Duration) tea.Cmd {
-	return tea.Tick(max(after, time.Second), func(time.Time) tea.Msg { return unmaskTickMsg{to: to, gen: gen} })
+func unmaskTickCmd(ctx context.Context, to, gen int, after time.Duration) tea.Cmd {
+	return tickIn(ctx, max(after, time.Second), func(time.Time) tea.Msg { return unmaskTickMsg{to: to, gen: gen} })
 }
 
 // unmaskChoice is one contact of record, as the view lists it: core's
@@ -179,7 +179,7 @@ func (a *accountPanel) unmasked(msg unmaskedMsg) tea.Cmd {
 	a.shown = &u
 	a.notice = notice{id: "unmask.shown", kind: noticeWarn, data: map[string]any{"Time": a.c.loc.DateTime(u.Until)}}
 	a.render()
-	return unmaskTickCmd(a.owner, a.shownGen, u.Until.Sub(a.c.now()))
+	return unmaskTickCmd(a.c.base, a.owner, a.shownGen, u.Until.Sub(a.c.now()))
 }
 
 // unmaskTick hides the contact once its time has come, or waits for the
@@ -189,7 +189,7 @@ func (a *accountPanel) unmaskTick(msg unmaskTickMsg) tea.Cmd {
 		return nil
 	}
 	if left := a.shown.Until.Sub(a.c.now()); left > 0 {
-		return unmaskTickCmd(a.owner, a.shownGen, left)
+		return unmaskTickCmd(a.c.base, a.owner, a.shownGen, left)
 	}
 	a.expireShown()
 	return nil

@@ -84,8 +84,8 @@ func confirmCallerCmd(ctx context.Context, b Callers, tok staff.Token, checkID, 
 
 // verifyEndCmd waits until the verification ends, on the injected clock's
 // reckoning of how long that is.
-func verifyEndCmd(to, gen int, after time.Duration) tea.Cmd {
-	return tea.Tick(max(after, time.Second), func(time.Time) tea.Msg { return verifyEndMsg{to: to, gen: gen} })
+func verifyEndCmd(ctx context.Context, to, gen int, after time.Duration) tea.Cmd {
+	return tickIn(ctx, max(after, time.Second), func(time.Time) tea.Msg { return verifyEndMsg{to: to, gen: gen} })
 }
 
 // verifier runs one caller verification for the page owner.
@@ -285,7 +285,7 @@ func (v *verifier) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if left := v.until.Sub(v.c.now()); left > 0 {
-			return verifyEndCmd(v.owner, v.gen, left)
+			return verifyEndCmd(v.c.base, v.owner, v.gen, left)
 		}
 		until := v.until
 		v.restart()
@@ -305,7 +305,7 @@ func (v *verifier) confirmed(msg callerConfirmedMsg) tea.Cmd {
 		v.err, v.hint = nil, ""
 		v.blur()
 		v.gen++
-		return verifyEndCmd(v.owner, v.gen, v.until.Sub(v.c.now()))
+		return verifyEndCmd(v.c.base, v.owner, v.gen, v.until.Sub(v.c.now()))
 	}
 	switch fault.CodeOf(msg.err) {
 	case fault.CodeBadCredentials:

@@ -6,11 +6,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -425,5 +427,47 @@ func TestShutdownTellsSessions(t *testing.T) {
 	tm.waitFor(l.T("ssh.shutdown"))
 	if _, err := r.dial(key); err == nil {
 		t.Error("a connection was accepted after Shutdown")
+	}
+}
+
+// A closed session leaves nothing running: no console waits on a timer
+// (the idle lock's is 30 minutes) holding its model in memory. The test is
+// not parallel: it counts the process's goroutines.
+func TestClosedSessionsLeaveNoGoroutines(t *testing.T) {
+	r := newRig(t)
+	l := r.bundle.Localizer("en")
+	session := func(i int) {
+		st, key := r.agent(t, fmt.Sprintf("leak%d@desk.example", i), "en", access.RoleAgent)
+		c, err := r.dial(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := open(t, c, "xterm-256color", nil)
+		tm.signIn(r, st, l)
+		tm.waitFor(l.T("queue.title"))
+		c.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for r.srv.Sessions() != 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	session(0) // warm up: pools and caches that stay
+	settle := func() int {
+		n := runtime.NumGoroutine()
+		for range 50 {
+			time.Sleep(20 * time.Millisecond)
+			n = min(n, runtime.NumGoroutine())
+		}
+		return n
+	}
+	before := settle()
+	for i := 1; i <= 5; i++ {
+		session(i)
+	}
+	// Closing a session cancels the console's context; the per-second
+	// demo tick aside, nothing is left after a moment.
+	time.Sleep(1500 * time.Millisecond)
+	if after := settle(); after > before+3 {
+		t.Errorf("%d goroutines after five closed sessions, %d before: a console outlives its session", after, before)
 	}
 }
