@@ -31,8 +31,20 @@ func (a *app) load(args []string) int {
 	forms := fs.Int("forms", 10000, a.l.T("cli.flag.forms"))
 	conc := fs.Int("concurrency", 64, a.l.T("cli.flag.concurrency"))
 	acked := fs.String("acked", "", a.l.T("cli.flag.acked"))
+	sshAddr := fs.String("ssh", "", a.l.T("cli.flag.load_ssh"))
+	sessions := fs.Int("sessions", 200, a.l.T("cli.flag.load_sessions"))
+	moves := fs.Int("moves", 20, a.l.T("cli.flag.load_moves"))
+	pid := fs.Int("serve-pid", 0, a.l.T("cli.flag.serve_pid"))
+	think := fs.Duration("think", 250*time.Millisecond, a.l.T("cli.flag.load_think"))
+	ramp := fs.Duration("ramp", 10*time.Second, a.l.T("cli.flag.load_ramp"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
+	}
+	if *sshAddr != "" {
+		if *sessions < 1 || *moves < 0 || *think < 0 || *ramp < 0 {
+			return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--sessions/--moves"}))
+		}
+		return a.loadSSH(*sshAddr, a.dbPath(false), *sessions, *moves, *pid, *think, *ramp)
 	}
 	if *forms < 1 || *conc < 1 {
 		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--forms/--concurrency"}))
@@ -127,8 +139,20 @@ func (a *app) load(args []string) int {
 func (a *app) loadVerify(args []string) int {
 	fs := a.flags("load verify", "cli.usage.load")
 	acked := fs.String("acked", "", a.l.T("cli.flag.acked"))
+	sshAddr := fs.String("ssh", "", a.l.T("cli.flag.load_ssh"))
+	sessions := fs.Int("sessions", 200, a.l.T("cli.flag.load_sessions"))
+	moves := fs.Int("moves", 20, a.l.T("cli.flag.load_moves"))
+	pid := fs.Int("serve-pid", 0, a.l.T("cli.flag.serve_pid"))
+	think := fs.Duration("think", 250*time.Millisecond, a.l.T("cli.flag.load_think"))
+	ramp := fs.Duration("ramp", 10*time.Second, a.l.T("cli.flag.load_ramp"))
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
+	}
+	if *sshAddr != "" {
+		if *sessions < 1 || *moves < 0 || *think < 0 || *ramp < 0 {
+			return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--sessions/--moves"}))
+		}
+		return a.loadSSH(*sshAddr, a.dbPath(false), *sessions, *moves, *pid, *think, *ramp)
 	}
 	f, err := os.Open(*acked)
 	if err != nil {
