@@ -25,6 +25,7 @@ type liveFake struct {
 	here      map[int64][]presence.Viewer // the others core would answer
 	tickets   int                         // Ticket calls
 	boards    int                         // Board calls
+	refuse    error                       // when set, Ticket fails with it
 }
 
 func newLiveFake() *liveFake {
@@ -45,8 +46,11 @@ func (f *liveFake) SetPresence(_ context.Context, _ staff.Token, id int64, st pr
 func (f *liveFake) Ticket(ctx context.Context, tok staff.Token, id int64) (helpdesk.TicketView, error) {
 	f.mu.Lock()
 	f.tickets++
-	here := f.here[id]
+	here, refuse := f.here[id], f.refuse
 	f.mu.Unlock()
+	if refuse != nil {
+		return helpdesk.TicketView{}, refuse
+	}
 	v, err := f.fakeTickets.Ticket(ctx, tok, id)
 	v.Present = here
 	return v, err

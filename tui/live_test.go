@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"supportdesk/core/access"
+	"supportdesk/core/fault"
 	"supportdesk/core/feed"
 	"supportdesk/core/presence"
 	"supportdesk/core/ticket"
@@ -237,5 +240,35 @@ func TestSignOutLeavesTheTicketFirst(t *testing.T) {
 	_, _, ps = lf.calls()
 	if want := itoa(tp.ticketID) + " left"; ps[len(ps)-1] != want || slices.Index(ps, want) != len(ps)-1 {
 		t.Fatalf("presences %v, want one %q at the end", ps, want)
+	}
+}
+
+// A ticket that another agent took out of this agent's reach no longer
+// reloads: the screen says the ticket shown is stale, and drops who was on
+// it, instead of showing the old state as current.
+func TestTicketThatCannotReloadSaysItIsStale(t *testing.T) {
+	t.Parallel()
+	lf := newLiveFake()
+	m := liveModel(t, lf, access.RoleAgent, "en")
+	tp := openTicket(t, m, 0)
+	id := tp.ticketID
+	lf.mu.Lock()
+	lf.here[id] = []presence.Viewer{{AgentID: "agent-2", Name: "Ana Agent", State: presence.Replying}}
+	lf.mu.Unlock()
+	deliver(t, m, feed.Change{Kind: feed.Ticket, Ticket: id})
+	if !strings.Contains(m.View(), "Ana Agent is replying") {
+		t.Fatalf("no presence line:\n%s", m.View())
+	}
+	height := lipgloss.Height(m.View())
+	lf.mu.Lock()
+	lf.refuse = fault.New(fault.CodeNotPermitted)
+	lf.mu.Unlock()
+	deliver(t, m, feed.Change{Kind: feed.Ticket, Ticket: id})
+	v := m.View()
+	if !strings.Contains(v, "This ticket changed and could not be reloaded") || strings.Contains(v, "Ana Agent is replying") {
+		t.Fatalf("after a refused reload:\n%s", v)
+	}
+	if h := lipgloss.Height(v); h != height {
+		t.Errorf("the screen is %d lines, was %d", h, height)
 	}
 }

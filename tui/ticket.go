@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -165,6 +166,9 @@ func (p *ticketPage) headerRows() int {
 	if p.view != nil && len(p.others) > 0 {
 		n++
 	}
+	if p.view != nil && p.loadErr != nil {
+		n++ // the line saying the ticket on screen is stale
+	}
 	return n
 }
 
@@ -305,7 +309,14 @@ func (p *ticketPage) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		p.loading = false
 		if msg.err != nil {
+			// A reload that fails (the ticket went to another agent's queue,
+			// say) must not leave the old ticket on screen as if current.
+			rows := p.headerRows()
 			p.loadErr = msg.err
+			p.others = nil
+			if p.headerRows() != rows {
+				p.relayout()
+			}
 			return p, nil
 		}
 		p.setView(msg.view)
@@ -698,7 +709,12 @@ func (p *ticketPage) View() string {
 			return s.Busy.Render(loc.T("ticket.loading"))
 		}
 	}
-	parts := []string{p.headerView(), p.bodyView()}
+	parts := []string{p.headerView()}
+	if p.loadErr != nil {
+		line := "✗ " + loc.T("ticket.stale", map[string]any{"Reason": loc.Err(p.loadErr)})
+		parts = append(parts, s.Error.Render(ansi.Truncate(line, p.width, "…")))
+	}
+	parts = append(parts, p.bodyView())
 	if p.mode != "" {
 		parts = append(parts, p.composerView())
 	}
