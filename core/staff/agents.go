@@ -136,10 +136,7 @@ func (s *Staff) Disable(ctx context.Context, tok Token, email string) (int, erro
 	}
 	ended := 0
 	err = s.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
-			return err
-		}
-		ag, err := tx.AgentByEmail(ctx, s.keys.Fingerprint("agent_email", norm))
+		ag, err := s.managedAgent(ctx, tx, actor, norm)
 		if err != nil {
 			return err
 		}
@@ -158,6 +155,15 @@ func (s *Staff) Disable(ctx context.Context, tok Token, email string) (int, erro
 		return tx.AppendAudit(ctx, audit.Record(actor, now, "agent.disable", "agent", ag.ID, ""))
 	})
 	return ended, err
+}
+
+// managedAgent authorizes agent management and reads the agent with the
+// normalized email, in the caller's transaction.
+func (s *Staff) managedAgent(ctx context.Context, tx store.Tx, actor access.Actor, norm string) (access.Agent, error) {
+	if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
+		return access.Agent{}, err
+	}
+	return tx.AgentByEmail(ctx, s.keys.Fingerprint("agent_email", norm))
 }
 
 // SetUILanguage stores the signed-in agent's console language.

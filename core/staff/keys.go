@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
 	"supportdesk/core/access"
@@ -51,10 +50,7 @@ func (s *Staff) AddKey(ctx context.Context, tok Token, email, line string) (stri
 		return "", err
 	}
 	err = s.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
-			return err
-		}
-		ag, err := tx.AgentByEmail(ctx, s.keys.Fingerprint("agent_email", norm))
+		ag, err := s.managedAgent(ctx, tx, actor, norm)
 		if err != nil {
 			return err
 		}
@@ -91,10 +87,7 @@ func (s *Staff) RemoveKey(ctx context.Context, tok Token, email, keyOrFingerprin
 	}
 	ended := 0
 	err = s.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
-			return err
-		}
-		ag, err := tx.AgentByEmail(ctx, s.keys.Fingerprint("agent_email", norm))
+		ag, err := s.managedAgent(ctx, tx, actor, norm)
 		if err != nil {
 			return err
 		}
@@ -160,18 +153,8 @@ func (s *Staff) SignInByKey(ctx context.Context, fingerprint, code string) (Sign
 			outcome = &fault.Error{Code: fault.CodeLocked, Until: cur.LockedUntil}
 			return nil
 		}
-		sessionID := uuid.NewString()
-		if outcome = s.checkSecondStep(ctx, tx, &cur, true, code, now, cur.Actor(sessionID), "agent.sign_in_key"); outcome != nil {
-			return nil
-		}
-		tok, h := newToken()
-		if err := tx.InsertStaffSession(ctx, store.StaffSession{ID: sessionID, TokenHash: h, AgentID: cur.ID, Kind: KindSSH,
-			CreatedAt: now, ActiveAt: now}); err != nil {
-			return err
-		}
-		out = SignedIn{Token: tok, SessionID: sessionID, AgentID: cur.ID, DisplayName: cur.DisplayName, Role: cur.Role,
-			Languages: cur.Languages, Agencies: cur.Agencies, UILanguage: cur.UILanguage, ExpiresAt: now.Add(s.limits.Max)}
-		return nil
+		out, outcome, err = s.openSession(ctx, tx, cur, true, code, KindSSH, "agent.sign_in_key", now)
+		return err
 	})
 	if err != nil {
 		return SignedIn{}, err

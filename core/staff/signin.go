@@ -95,23 +95,31 @@ func (s *Staff) SignIn(ctx context.Context, email, password, code, kind string) 
 		if err != nil {
 			return err
 		}
-		sessionID := uuid.NewString()
-		if outcome = s.checkSecondStep(ctx, tx, &cur, pwOK, code, now, cur.Actor(sessionID), "agent.sign_in"); outcome != nil {
-			return nil
-		}
-		tok, h := newToken()
-		if err := tx.InsertStaffSession(ctx, store.StaffSession{ID: sessionID, TokenHash: h, AgentID: cur.ID, Kind: kind,
-			CreatedAt: now, ActiveAt: now}); err != nil {
-			return err
-		}
-		out = SignedIn{Token: tok, SessionID: sessionID, AgentID: cur.ID, DisplayName: cur.DisplayName, Role: cur.Role,
-			Languages: cur.Languages, Agencies: cur.Agencies, UILanguage: cur.UILanguage, ExpiresAt: now.Add(s.limits.Max)}
-		return nil
+		out, outcome, err = s.openSession(ctx, tx, cur, pwOK, code, kind, "agent.sign_in", now)
+		return err
 	})
 	if err != nil {
 		return SignedIn{}, err
 	}
 	return out, outcome
+}
+
+// openSession checks the TOTP code (after a password or a key, as pwOK
+// says) and, when it passes, opens a session of kind for cur. outcome is
+// the refusal, audited as action+"_failed"; err is a storage error.
+func (s *Staff) openSession(ctx context.Context, tx store.Tx, cur access.Agent, pwOK bool, code, kind, action string,
+	now time.Time) (out SignedIn, outcome, err error) {
+	sessionID := uuid.NewString()
+	if outcome = s.checkSecondStep(ctx, tx, &cur, pwOK, code, now, cur.Actor(sessionID), action); outcome != nil {
+		return SignedIn{}, outcome, nil
+	}
+	tok, h := newToken()
+	if err := tx.InsertStaffSession(ctx, store.StaffSession{ID: sessionID, TokenHash: h, AgentID: cur.ID, Kind: kind,
+		CreatedAt: now, ActiveAt: now}); err != nil {
+		return SignedIn{}, nil, err
+	}
+	return SignedIn{Token: tok, SessionID: sessionID, AgentID: cur.ID, DisplayName: cur.DisplayName, Role: cur.Role,
+		Languages: cur.Languages, Agencies: cur.Agencies, UILanguage: cur.UILanguage, ExpiresAt: now.Add(s.limits.Max)}, nil, nil
 }
 
 // checkSecondStep finishes a password check with the TOTP code, counts a
