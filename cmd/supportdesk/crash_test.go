@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -146,76 +142,24 @@ func TestKillNineDuringIntakeLosesNoAcknowledgedTicket(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "crash.db")
-	addr := freePort(t)
-	cmd := exec.Command(os.Args[0], "--db", db, "serve", "--http", addr, "--intake-rate", "0")
-	cmd.Env = append(os.Environ(), "SUPPORTDESK_TEST_MAIN=1", "XDG_DATA_HOME="+dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	url := "http://" + addr + "/v1/contact"
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	var mu sync.Mutex
-	var acked []string
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				body, _ := json.Marshal(map[string]string{"email": fmt.Sprintf("crash%d.%d@example.com", w, i), "name": "Crash Test",
-					"language": "en", "subject": "crash", "message": "kill -9 me"})
-				resp, err := http.Post(url, "application/json", bytes.NewReader(body))
-				if err != nil {
-					continue
-				}
-				var ok struct{ Reference string }
-				json.NewDecoder(resp.Body).Decode(&ok)
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusCreated {
-					mu.Lock()
-					acked = append(acked, ok.Reference)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 400 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d acknowledged", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	cmd := startServe(t, db, "--intake-rate", "0")
+	url := "http://" + serveAddr(t, cmd.Args) + "/v1/contact"
+	load := startFormLoad(url, 16, 0, func(w, i int) map[string]string {
+		return map[string]string{"email": fmt.Sprintf("crash%d.%d@example.com", w, i), "name": "Crash Test",
+			"language": "en", "subject": "crash", "message": "kill -9 me"}
+	})
+	load.waitFor(t, 400, 20*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	cancel()
-	wg.Wait()
+	acked := load.stop()
 	svc := openDB(t, db, clock.System{})
 	m, _ := svc.Maintain()
 	if res, err := m.IntegrityCheck(context.Background()); err != nil || res != "ok" {
 		t.Fatalf("integrity_check: %q %v", res, err)
 	}
-	ctx = context.Background()
+	ctx := context.Background()
 	svc.Store.Read(ctx, func(r store.Reader) error {
 		for _, ref := range acked {
 			if _, err := r.TicketByRef(ctx, ref); err != nil {

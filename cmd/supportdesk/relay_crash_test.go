@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	mathrand "math/rand/v2"
 	"net"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -170,60 +167,29 @@ func TestKillNineDuringMailLoadThenRestart(t *testing.T) {
 	first := startServe(t, db, args...)
 	url := "http://" + serveAddr(t, first.Args) + "/v1/contact"
 
-	var mu sync.Mutex
-	var acked []string
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				body, _ := json.Marshal(map[string]string{"email": fmt.Sprintf("relay%d.%d@example.com", w, i), "name": "Relay Test",
-					"language": []string{"en", "es", "fr"}[i%3], "subject": "crash", "message": "kill -9 while mailing"})
-				resp, err := http.Post(url, "application/json", bytes.NewReader(body))
-				if err != nil {
-					continue
-				}
-				var ok struct{ Reference string }
-				json.NewDecoder(resp.Body).Decode(&ok)
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusCreated {
-					mu.Lock()
-					acked = append(acked, ok.Reference)
-					mu.Unlock()
-				}
-				time.Sleep(25 * time.Millisecond) // a heavy day, not a flood: the relay keeps up
-			}
-		}()
-	}
+	load := startFormLoad(url, 4, 25*time.Millisecond, func(w, i int) map[string]string { // a heavy day, not a flood
+		return map[string]string{"email": fmt.Sprintf("relay%d.%d@example.com", w, i), "name": "Relay Test",
+			"language": []string{"en", "es", "fr"}[i%3], "subject": "crash", "message": "kill -9 while mailing"}
+	})
 	// Kill once the relay has taken some mail and forms still pour in.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 150 && relay.total() >= 20 {
-			break
-		}
+	load.waitFor(t, 150, 60*time.Second)
+	for deadline := time.Now().Add(60 * time.Second); relay.total() < 20; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d forms acknowledged, %d messages accepted by the relay", n, relay.total())
+			t.Fatalf("the relay accepted only %d messages", relay.total())
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 	killedAt := time.Now()
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	first.Wait()
-	cancel()
-	wg.Wait()
+	acked := load.stop()
 
 	// Restart on the same database; the relay calms down a little.
 	relay.bad.Store(2)
 	startServe(t, db, args...)
 	restartedAt := time.Now()
-	deadline = time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		queued := 0
 		for _, r := range readOutbox(t, db) {

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -267,45 +266,14 @@ func TestSigtermUnderLoadLosesNothing(t *testing.T) {
 	p := startServeLogged(t, db, addr, []string{"SUPPORTDESK_INTAKE_RATE=0", "SUPPORTDESK_MAIL_DIR=" + filepath.Join(dir, "sent")},
 		"--http", addr, "--mail-retry", "1s")
 	url := "http://" + addr + "/v1/contact"
-	var mu sync.Mutex
-	var acked []string
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ctx.Err() == nil; i++ {
-				code, ref, err := postForm(url, map[string]string{"email": fmt.Sprintf("term%d.%d@example.com", w, i),
-					"name": "Term Test", "language": "en", "subject": "sigterm", "message": "stop me gently"})
-				if err != nil {
-					time.Sleep(5 * time.Millisecond) // refused once the listener closed
-					continue
-				}
-				if code == http.StatusCreated {
-					mu.Lock()
-					acked = append(acked, ref)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 300 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d acknowledged", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	load := startFormLoad(url, 16, 0, func(w, i int) map[string]string {
+		return map[string]string{"email": fmt.Sprintf("term%d.%d@example.com", w, i),
+			"name": "Term Test", "language": "en", "subject": "sigterm", "message": "stop me gently"}
+	})
+	load.waitFor(t, 300, 30*time.Second)
 	stoppedAt := time.Now()
 	status, recs := p.stop(t)
-	cancel()
-	wg.Wait()
+	acked := load.stop()
 	if status != 0 {
 		t.Fatalf("exit %d:\n%s", status, p.log)
 	}
