@@ -131,6 +131,7 @@ func TestTwoConsolesSeeEachOthersChanges(t *testing.T) {
 	start := time.Now()
 	b.key("enter")
 	d = until(t, time.Second, "Ana sees Bob viewing", func() bool { return strings.Contains(a.m.View(), "Bob Berg is viewing") }, a, b)
+	lat = append(lat, d)
 	t.Logf("Bob opens → Ana sees him: %s", time.Since(start))
 	until(t, time.Second, "Bob sees Ana viewing", func() bool { return strings.Contains(b.m.View(), "Ana Agent is viewing") }, a, b)
 	start = time.Now()

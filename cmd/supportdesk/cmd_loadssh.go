@@ -326,7 +326,7 @@ func (l *sshLoad) session(ctx context.Context, ag loadAgent) error {
 	}
 	// The queue is on screen once its status line ("1–33 of 57 · as of …")
 	// is: keys sent while it loads would go elsewhere.
-	if mark, err = scr.waitFor(mark, "as of", 60*time.Second); err != nil {
+	if _, err = scr.waitFor(mark, "as of", 60*time.Second); err != nil {
 		return err
 	}
 	l.mu.Lock()
@@ -338,7 +338,7 @@ func (l *sshLoad) session(ctx context.Context, ag loadAgent) error {
 		return err
 	}
 	// The search's results, with the status line that counts them.
-	if mark, err = scr.waitFor(before, "search “lost”", 60*time.Second); err != nil {
+	if _, err = scr.waitFor(before, "search “lost”", 60*time.Second); err != nil {
 		return err
 	}
 	mark = scr.settle(150 * time.Millisecond)
