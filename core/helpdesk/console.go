@@ -459,7 +459,11 @@ func (d *Desk) AddClosure(ctx context.Context, tok staff.Token, day, reason stri
 		if err := tx.PutClosure(ctx, store.Closure{Day: date.String(), Reason: reason, CreatedBy: actor.ID, CreatedAt: now}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.add", "closure", date.String(), ""))
+		moved, err := d.recalendar(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.add", "closure", date.String(), "moved="+strconv.Itoa(moved)))
 	})
 	if err != nil {
 		return err
@@ -480,7 +484,11 @@ func (d *Desk) RemoveClosure(ctx context.Context, tok staff.Token, day string) e
 		if err := tx.DeleteClosure(ctx, date.String()); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.remove", "closure", date.String(), ""))
+		moved, err := d.recalendar(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, audit.Record(actor, now, "closure.remove", "closure", date.String(), "moved="+strconv.Itoa(moved)))
 	})
 	if err != nil {
 		return err

@@ -247,3 +247,67 @@ func rank(it helpdesk.QueueItem) int {
 	}
 	return 0
 }
+
+// A closure day added or removed moves the due times of open tickets whose
+// clocks run, from the business time each still has; time already used
+// stays used, a paused clock resumes on the new calendar, a breached one
+// stays breached, and the queue shows the new time left at once.
+func TestClosureDaysMoveOpenTicketsDueTimes(t *testing.T) {
+	t.Parallel()
+	svc, c, in, d := deskAt(t, "2026-12-07 09:00") // a Monday
+	supervisor := addStaff(t, svc, "sup-1@example.gov", access.RoleSupervisor, "fr", "en")
+	ctx := context.Background()
+	old, _, err := in.Submit(ctx, form(2), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(id int64) ticket.Ticket {
+		var tk ticket.Ticket
+		svc.Store.Read(ctx, func(r store.Reader) error { tk, err = r.Ticket(ctx, id); return err })
+		return tk
+	}
+	// A week on, the first is long breached; a second arrives on Monday 14
+	// at 10:00 with a fresh clock.
+	c.Set(c.Now().Add(7 * 24 * time.Hour).Add(time.Hour))
+	running, _, err := in.Submit(ctx, form(1), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := read(running.ID)
+	if !fresh.SLA.Running() {
+		t.Fatalf("clock %+v", fresh.SLA)
+	}
+	breached := read(old.ID)
+	leftBefore := fresh.SLA.Left(d.Policy().Cal, c.Now())
+
+	// Closing Tuesday 15 pushes the running clock by one business day.
+	if err := d.AddClosure(ctx, supervisor.Token, "2026-12-15", "Snow day"); err != nil {
+		t.Fatal(err)
+	}
+	moved := read(running.ID)
+	if want := fresh.SLA.Due.Add(24 * time.Hour); !moved.SLA.Due.Equal(want) {
+		t.Errorf("due after the closure %s, want %s", moved.SLA.Due, want)
+	}
+	if left := moved.SLA.Left(d.Policy().Cal, c.Now()); left != leftBefore {
+		t.Errorf("business time left %v after the closure, want %v (the time used stays used)", left, leftBefore)
+	}
+	if got := read(old.ID); !got.SLA.Due.Equal(breached.SLA.Due) {
+		t.Errorf("a breached clock moved: %s -> %s", breached.SLA.Due, got.SLA.Due)
+	}
+	page, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		if it.ID == running.ID && !it.Due.Equal(moved.SLA.Due) {
+			t.Errorf("the queue shows due %s, the ticket %s", it.Due, moved.SLA.Due)
+		}
+	}
+	// Reopening the day moves it back.
+	if err := d.RemoveClosure(ctx, supervisor.Token, "2026-12-15"); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(running.ID); !got.SLA.Due.Equal(fresh.SLA.Due) {
+		t.Errorf("due after the day reopened %s, want %s", got.SLA.Due, fresh.SLA.Due)
+	}
+}

@@ -37,19 +37,65 @@ func LoadPolicy(ctx context.Context, st store.Store, cfg calendar.Config) (Polic
 	if err != nil {
 		return Policy{}, err
 	}
-	cfg.Closures = nil
-	for _, row := range rows {
-		d, err := calendar.ParseDate(row.Day)
-		if err != nil {
-			continue
-		}
-		cfg.Closures = append(cfg.Closures, calendar.Closure{Day: d, Reason: row.Reason})
-	}
+	cfg.Closures = closuresOf(rows)
 	cal, err := calendar.New(cfg)
 	if err != nil {
 		return Policy{}, err
 	}
 	return Policy{Cal: cal, Target: sla.Target}, nil
+}
+
+// closuresOf turns stored closure days into the calendar's.
+func closuresOf(rows []store.Closure) []calendar.Closure {
+	var out []calendar.Closure
+	for _, row := range rows {
+		d, err := calendar.ParseDate(row.Day)
+		if err != nil {
+			continue
+		}
+		out = append(out, calendar.Closure{Day: d, Reason: row.Reason})
+	}
+	return out
+}
+
+// recalendarBatch bounds one read of running clocks.
+const recalendarBatch = 1000
+
+// recalendar moves, in tx, the due time of every open ticket whose clock
+// runs onto the calendar with the closure days now stored (sla.Clock's
+// Recalendar), and returns how many moved. Only the clock columns are
+// written, with the version bumped, so a console that read the ticket
+// before gets a conflict rather than writing the old clock back.
+func (d *Desk) recalendar(ctx context.Context, tx store.Tx, now time.Time) (int, error) {
+	rows, err := tx.Closures(ctx)
+	if err != nil {
+		return 0, err
+	}
+	old := d.cal()
+	cal := old.WithClosures(closuresOf(rows))
+	moved := 0
+	var after store.ClockKey
+	for {
+		batch, err := tx.RunningClocks(ctx, now, after, recalendarBatch)
+		if err != nil {
+			return moved, err
+		}
+		for _, t := range batch {
+			c, ok := t.SLA.Recalendar(old, cal, now)
+			if !ok {
+				continue
+			}
+			if err := tx.UpdateClock(ctx, t.ID, c); err != nil {
+				return moved, err
+			}
+			moved++
+		}
+		if len(batch) < recalendarBatch {
+			return moved, nil
+		}
+		last := batch[len(batch)-1]
+		after = store.ClockKey{Due: last.SLA.Due, ID: last.ID}
+	}
 }
 
 // Zone is the center's time zone.

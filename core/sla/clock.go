@@ -89,6 +89,25 @@ func (c Clock) Restart(cal *calendar.Calendar, at time.Time) (Clock, Event) {
 	return n, n.Activated()
 }
 
+// Recalendar moves a running clock that has not run out onto a new
+// calendar (a closure day added or removed): it keeps the business time
+// it had left at now, measured on the old calendar, and counts it again on
+// the new one. The time used stays used. A paused clock needs nothing (it
+// resumes on whatever calendar is in force); a fulfilled or overrun one
+// does not move. moved reports whether Due changed.
+func (c Clock) Recalendar(old, cal *calendar.Calendar, now time.Time) (_ Clock, moved bool) {
+	if !c.Running() || !now.Before(c.Due) {
+		return c, false
+	}
+	left := old.Between(now, c.Due)
+	due := cal.Add(now, left)
+	if due.Equal(c.Due) {
+		return c, false
+	}
+	c.Used, c.Started, c.Due = c.Target-left, now, due
+	return c, true
+}
+
 // Fulfil records the first public agent reply at at, which meets the
 // target. A second call changes nothing and returns the zero Event.
 func (c Clock) Fulfil(at time.Time) (Clock, Event) {

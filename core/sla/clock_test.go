@@ -277,3 +277,51 @@ func TestClassifierAgreesWithState(t *testing.T) {
 		}
 	}
 }
+
+// A closure day moves a running clock by the business time it had left;
+// a closure in the past, a paused clock, an answered or overrun one do not
+// move.
+func TestRecalendar(t *testing.T) {
+	t.Parallel()
+	old := newCal(t)
+	day := func(s string) calendar.Closure {
+		d, err := calendar.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return calendar.Closure{Day: d, Reason: "x"}
+	}
+	ny := old.Zone()
+	mon := time.Date(2026, 12, 7, 9, 0, 0, 0, ny) // a Monday
+	now := mon.Add(26 * time.Hour)                // Tuesday 11:00
+	running := Start(old, mon, Target)            // due Wednesday 09:00 (24 business hours)
+	paused, _ := running.Pause(old, mon.Add(2*time.Hour))
+	answered, _ := running.Fulfil(mon.Add(time.Hour))
+	overrun := Start(old, mon.Add(-7*24*time.Hour), Target)
+	tests := []struct {
+		name    string
+		c       Clock
+		closed  string
+		moved   bool
+		wantDue time.Time
+	}{
+		{"closing Wednesday", running, "2026-12-09", true, running.Due.Add(24 * time.Hour)},
+		{"closing last Monday", running, "2026-12-07", false, running.Due},
+		{"paused", paused, "2026-12-09", false, paused.Due},
+		{"answered", answered, "2026-12-09", false, answered.Due},
+		{"overrun", overrun, "2026-12-09", false, overrun.Due},
+	}
+	for _, tt := range tests {
+		cal := old.WithClosures([]calendar.Closure{day(tt.closed)})
+		got, moved := tt.c.Recalendar(old, cal, now)
+		if moved != tt.moved || !got.Due.Equal(tt.wantDue) {
+			t.Errorf("%s: due %s (moved %v), want %s (%v)", tt.name, got.Due, moved, tt.wantDue, tt.moved)
+		}
+		if moved && got.Left(cal, now) != tt.c.Left(old, now) {
+			t.Errorf("%s: business time left %v, was %v", tt.name, got.Left(cal, now), tt.c.Left(old, now))
+		}
+		if moved && got.State(cal, now) != tt.c.State(old, now) {
+			t.Errorf("%s: state %s, was %s", tt.name, got.State(cal, now), tt.c.State(old, now))
+		}
+	}
+}

@@ -81,6 +81,12 @@ type Tx interface {
 	PutThrottle(ctx context.Context, t Throttle) error
 }
 
+// ClockKey is a position in the running clocks, by due time then id.
+type ClockKey struct {
+	Due time.Time
+	ID  int64
+}
+
 // Throttle is a counter in a time window (sign-in failures per IP, OTP
 // sends per account).
 type Throttle struct {
@@ -486,6 +492,9 @@ type TicketReader interface {
 	// BreachCandidates lists tickets whose running clock ran out at or
 	// before now and whose breach is not logged yet.
 	BreachCandidates(ctx context.Context, now time.Time, limit int) ([]ticket.Ticket, error)
+	// RunningClocks lists open tickets whose clock runs (not paused, not
+	// fulfilled) and is due after now, by due time then id, after key.
+	RunningClocks(ctx context.Context, now time.Time, after ClockKey, limit int) ([]ticket.Ticket, error)
 	// MaxTicketID is the largest ticket id, 0 when there is none.
 	MaxTicketID(ctx context.Context) (int64, error)
 	CountTickets(ctx context.Context) (int64, error)
@@ -499,6 +508,9 @@ type TicketWriter interface {
 	// UpdateTicket stores t if its Version is still the stored one, and
 	// bumps it; otherwise fault.ErrConflict.
 	UpdateTicket(ctx context.Context, t *ticket.Ticket) error
+	// UpdateClock stores a ticket's SLA clock alone and bumps its version,
+	// so a writer holding the old version conflicts.
+	UpdateClock(ctx context.Context, id int64, c ticket.Clock) error
 	InsertTicketMessage(ctx context.Context, m *ticket.Message) error
 	InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error
 	PutClosure(ctx context.Context, c Closure) error

@@ -206,6 +206,21 @@ func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
 	return nil
 }
 
+// UpdateClock stores the SLA clock alone, bumping the version; the
+// full-text trigger does not fire (subject and body are not written).
+func (t *txn) UpdateClock(ctx context.Context, id int64, c ticket.Clock) error {
+	return affected(t.exec(ctx, `UPDATE tickets SET sla_target = ?, sla_started = ?, sla_used = ?, sla_due = ?,
+		sla_paused_at = ?, sla_fulfilled_at = ?, version = version + 1 WHERE id = ?`,
+		c.Target.Milliseconds(), ms(c.Started), c.Used.Milliseconds(), ms(c.Due), ms(c.PausedAt), ms(c.FulfilledAt), id))
+}
+
+// RunningClocks lists open tickets with a running clock due after now.
+func (c *conn) RunningClocks(ctx context.Context, now time.Time, after store.ClockKey, limit int) ([]ticket.Ticket, error) {
+	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
+		AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND sla_due > ? AND (sla_due, id) > (?, ?) ORDER BY sla_due, id LIMIT ?`,
+		ticketRows, ms(now), ms(after.Due), after.ID, limit)
+}
+
 // InsertTicketMessage appends to the thread and sets the message's ID.
 func (t *txn) InsertTicketMessage(ctx context.Context, m *ticket.Message) error {
 	res, err := t.exec(ctx, `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at) VALUES (?,?,?,?,?)`,
