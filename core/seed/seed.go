@@ -31,7 +31,10 @@ type Options struct {
 	Accounts int
 	Seed     uint64
 	Now      time.Time // reference time; histories end here
-	Batch    int       // accounts per transaction; default 2000
+	Batch    int       // accounts per transaction; default 2000, 50 000 in bulk
+	// Bulk fills a new database through the backend's bulk load when it
+	// offers one (see BulkLoader): durability relaxed, indexes built last.
+	Bulk bool
 	// PasswordHash is reused for every seeded account (demo speed).
 	PasswordHash string
 	Progress     func(done int)
@@ -71,6 +74,24 @@ func DemoAgents(seed uint64) []DemoAgent {
 	}
 }
 
+// BenchAgents adds n agents (bench-agent-00@bench.example, …) with the
+// password hash given, for benchmarks that need a team, and returns their
+// IDs in order. Agents already there are kept.
+func BenchAgents(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.Staff, tok staff.Token, n int, hash string) ([]string, error) {
+	langs := [][]string{{"en", "es"}, {"en"}, {"es", "en"}, {"fr", "en"}, {"en", "es", "fr"}}
+	agents := make([]DemoAgent, n)
+	ids := make([]string, n)
+	for i := range agents {
+		email := fmt.Sprintf("bench-agent-%02d@bench.example", i)
+		sum := sha256.Sum256([]byte("supportdesk bench totp " + email))
+		agents[i] = DemoAgent{Role: access.RoleAgent, Name: fmt.Sprintf("Bench Agent %02d", i), Email: email,
+			TOTPSecret: base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:20]),
+			Languages:  langs[i%len(langs)], UILanguage: "en"}
+		ids[i] = agentID(email)
+	}
+	return ids, seedAgents(ctx, st, keys, sf, tok, agents, hash)
+}
+
 // Result tells what was made.
 type Result struct {
 	Accounts int
@@ -84,6 +105,9 @@ type Result struct {
 func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.Staff, tok staff.Token, opt Options) (Result, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 2000
+		if opt.Bulk {
+			opt.Batch = 50_000
+		}
 	}
 	if opt.PasswordHash == "" {
 		h, err := secret.HashPassword(DemoPassword, secret.DefaultArgon2)
@@ -118,23 +142,44 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.St
 		return res, err
 	}
 	g := &gen{keys: keys, now: now, hash: opt.PasswordHash, seed: opt.Seed}
-	for start := 0; start < opt.Accounts; start += opt.Batch {
-		end := min(start+opt.Batch, opt.Accounts)
-		err := st.Write(ctx, func(tx store.Tx) error {
-			for i := start; i < end; i++ {
-				if err := g.account(ctx, tx, i); err != nil {
-					return err
+	err = inBulk(ctx, st, opt.Bulk, func(ctx context.Context) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel() // stops the generators when a write fails
+		chunks := generate(ctx, opt.Accounts, g.account)
+		for res.Accounts < opt.Accounts {
+			done := res.Accounts
+			err := st.Write(ctx, func(tx store.Tx) error {
+				for n := 0; n < opt.Batch && done < opt.Accounts; {
+					wait, ok := <-chunks
+					if !ok {
+						return ctx.Err()
+					}
+					c := <-wait
+					if c.err != nil {
+						return c.err
+					}
+					for _, o := range c.ops {
+						if err := o(ctx, tx); err != nil {
+							return err
+						}
+					}
+					n += c.end - c.start
+					done = c.end
 				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return res, err
+			res.Accounts = done
+			if opt.Progress != nil {
+				opt.Progress(done)
+			}
 		}
-		res.Accounts = end
-		if opt.Progress != nil {
-			opt.Progress(end)
-		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -25,6 +25,15 @@ type TicketOptions struct {
 	Accounts int // seeded accounts to link requesters to (0: none)
 	Policy   helpdesk.Policy
 	Batch    int
+	// Agents is the pool tickets are assigned from; default the demo
+	// agents and supervisor. An ID listed k times gets k shares.
+	Agents []string
+	// Open keeps every seeded ticket open (a backlog): solved and closed
+	// ones stay open after their reply, as if never resolved.
+	Open bool
+	// Bulk fills the database through the backend's bulk load when it
+	// offers one (see BulkLoader).
+	Bulk bool
 }
 
 // Tickets seeds contact-form tickets over the past weeks. Arrivals follow
@@ -37,12 +46,16 @@ func Tickets(ctx context.Context, st store.Store, keys *secret.Keyring, opt Tick
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 2000
+		if opt.Bulk {
+			opt.Batch = 20_000
+		}
 	}
-	agents := DemoAgents(opt.Seed)
-	var agentIDs []string
-	for _, a := range agents {
-		if a.Role == access.RoleAgent || a.Role == access.RoleSupervisor {
-			agentIDs = append(agentIDs, agentID(a.Email))
+	agentIDs := opt.Agents
+	if len(agentIDs) == 0 {
+		for _, a := range DemoAgents(opt.Seed) {
+			if a.Role == access.RoleAgent || a.Role == access.RoleSupervisor {
+				agentIDs = append(agentIDs, agentID(a.Email))
+			}
 		}
 	}
 	var first int64
@@ -55,20 +68,26 @@ func Tickets(ctx context.Context, st store.Store, keys *secret.Keyring, opt Tick
 	}
 	now := opt.Now.Truncate(time.Millisecond)
 	done := 0
-	for start := 0; start < opt.Tickets; start += opt.Batch {
-		end := min(start+opt.Batch, opt.Tickets)
-		err := st.Write(ctx, func(tx store.Tx) error {
-			for i := start; i < end; i++ {
-				if err := seedTicket(ctx, tx, keys, opt, now, first+int64(i)+1, i, agentIDs); err != nil {
-					return err
+	err := inBulk(ctx, st, opt.Bulk, func(ctx context.Context) error {
+		for start := 0; start < opt.Tickets; start += opt.Batch {
+			end := min(start+opt.Batch, opt.Tickets)
+			err := st.Write(ctx, func(tx store.Tx) error {
+				for i := start; i < end; i++ {
+					if err := seedTicket(ctx, tx, keys, opt, now, first+int64(i)+1, i, agentIDs); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return done, err
+			done = end
 		}
-		done = end
+		return nil
+	})
+	if err != nil {
+		return done, err
 	}
 	return done, nil
 }
@@ -246,6 +265,9 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 				CreatedAt: between(r, at, now)}
 			msgs = append(msgs, note)
 		}
+	}
+	if opt.Open && (t.Status == ticket.StatusSolved || t.Status == ticket.StatusClosed) {
+		t.Status = ticket.StatusOpen
 	}
 	t.SLA = clk
 	if err := tx.InsertTicket(ctx, &t); err != nil {
