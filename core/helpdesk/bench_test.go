@@ -147,3 +147,25 @@ func BenchmarkQueuePage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBoard100k is the supervisor board over the benchmark's open
+// tickets (100 000 by default): state counts by group, workload per agent,
+// attainment, closures and mail failures, read from SQLite on one snapshot.
+func BenchmarkBoard100k(b *testing.B) {
+	svc := queueService(b)
+	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+	sup := benchStaff(b, svc, staff.NewAgent{Email: "bench-supervisor@bench.example", Role: access.RoleSupervisor,
+		Languages: []string{"en", "es", "fr"}})
+	b.ResetTimer()
+	b.ReportAllocs()
+	for b.Loop() {
+		board, err := desk.Board(context.Background(), sup)
+		if err != nil || len(board.Cells) == 0 {
+			b.Fatal(err)
+		}
+	}
+}

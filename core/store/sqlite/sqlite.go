@@ -109,10 +109,13 @@ func dsn(path string, write bool) string {
 	q.Set("_synchronous", "FULL")
 	q.Set("_foreign_keys", "1")
 	q.Set("_busy_timeout", "10000")
+	// 64 MiB of page cache per connection (allocated as pages are read, not
+	// up front). Writer: random fingerprint keys touch index pages all over
+	// the file, and a larger cache keeps bulk writes off the disk. Readers:
+	// the board and queue walk the open-ticket indexes on every refresh; with
+	// SQLite's default 2 MB each refresh reads them from the OS again.
+	q.Set("_cache_size", "-65536")
 	if write {
-		// Random fingerprint keys touch index pages all over the file: a
-		// larger page cache keeps bulk writes off the disk.
-		q.Set("_cache_size", "-65536")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Set("_query_only", "1")
@@ -134,7 +137,17 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if _, err := Migrate(ctx, w); err != nil {
+	var before int
+	if err := w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&before); err != nil {
+		w.Close()
+		return nil, fault.Storage(err)
+	}
+	after, err := Migrate(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := plannerStats(ctx, w, before > 0 && after > before); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -150,6 +163,29 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}, nil
+}
+
+// plannerStats keeps SQLite's planner statistics (sqlite_stat1) current:
+// without them it guesses row counts and can walk an index over every open
+// ticket, then read each row, where a covering index or a scan is cheaper.
+// After migrations changed the schema of an existing database, every table
+// is measured again; at every open, PRAGMA optimize measures the tables
+// with an index that has no statistics or whose size changed tenfold since.
+// analysis_limit samples about 1000 rows per index, so this takes
+// milliseconds even over a million tickets.
+func plannerStats(ctx context.Context, w *sql.DB, analyze bool) error {
+	qs := []string{"PRAGMA analysis_limit = 1000"}
+	if analyze {
+		qs = append(qs, "ANALYZE")
+	}
+	// 0x10002: check every table, not only those this connection used.
+	qs = append(qs, "PRAGMA optimize = 0x10002")
+	for _, q := range qs {
+		if _, err := w.ExecContext(ctx, q); err != nil {
+			return fault.Storage(fmt.Errorf("%s: %w", q, err))
+		}
+	}
+	return nil
 }
 
 // ReadMeta reads one meta value of an existing database without opening

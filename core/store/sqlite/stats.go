@@ -8,6 +8,9 @@ import (
 	"supportdesk/core/store"
 )
 
+const queueStatsSQL = `SELECT language,` + stateSums + `
+	FROM tickets t WHERE ` + openWhere + ` GROUP BY language ORDER BY language`
+
 // QueueStats counts open tickets by language and SLA state, and the
 // outbox's backlog and failures. The reads run on the caller's snapshot.
 func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.QueueStats, error) {
@@ -15,8 +18,7 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 		lang string
 		store.StateCounts
 	}
-	rows, err := collect(c, ctx, `SELECT language,`+stateSums+`
-		FROM tickets WHERE status IN ('new','open','pending') GROUP BY language ORDER BY language`,
+	rows, err := collect(c, ctx, queueStatsSQL,
 		func(rs *sql.Rows) (langRow, error) {
 			var l langRow
 			err := rs.Scan(&l.lang, &l.OnTrack, &l.AtRisk, &l.Breached, &l.Paused, &l.Fulfilled)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,12 +120,7 @@ func (c *conn) ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(
 	if len(statuses) == 0 {
 		return nil
 	}
-	args := make([]any, len(statuses))
-	for i, s := range statuses {
-		args[i] = string(s)
-	}
-	q := `SELECT id, ref, language, category, agency, status, assignee, created_at, sla_due, sla_paused_at, sla_fulfilled_at
-		FROM tickets WHERE status IN (?` + strings.Repeat(",?", len(statuses)-1) + `)`
+	q, args := scanQueueSQL(statuses)
 	rs, err := c.rows(ctx, q, args...)
 	if err != nil {
 		return err
@@ -142,6 +138,21 @@ func (c *conn) ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(
 		}
 	}
 	return storageErr(rs.Err())
+}
+
+// scanQueueSQL selects the queue rows of tickets in statuses. The open
+// ones are named literally, so SQLite reads an open-ticket index and never
+// walks the solved history.
+func scanQueueSQL(statuses []ticket.Status) (string, []any) {
+	where, args := openWhere, []any(nil)
+	if !allOpen(statuses) {
+		where = "t.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"
+		for _, s := range statuses {
+			args = append(args, string(s))
+		}
+	}
+	return `SELECT id, ref, language, category, agency, status, assignee, created_at, sla_due, sla_paused_at, sla_fulfilled_at
+		FROM tickets t WHERE ` + where, args
 }
 
 // MaxTicketID is the largest ticket id.
@@ -186,16 +197,37 @@ func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
 	return err
 }
 
-// UpdateTicket stores tk if nobody changed it since it was read.
-func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
-	sets := strings.Split(ticketData, ",")
-	for i, s := range sets {
-		sets[i] = strings.TrimSpace(s) + " = ?"
+// updateSets is the SET list of UpdateTicket: every data column but subject
+// and body, which never change after creation. Writing them would fire the
+// full-text trigger (AFTER UPDATE OF subject, body) on every status change,
+// assignment and reply, re-indexing text that did not change.
+var updateSets, updateSkip = func() (string, map[int]bool) {
+	var sets []string
+	skip := map[int]bool{}
+	for i, s := range strings.Split(ticketData, ",") {
+		s = strings.TrimSpace(s)
+		if s == "subject" || s == "body" {
+			skip[i] = true
+			continue
+		}
+		sets = append(sets, s+" = ?")
 	}
+	return strings.Join(sets, ", "), skip
+}()
+
+// UpdateTicket stores tk if nobody changed it since it was read. Subject
+// and body are not written (see updateSets).
+func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
 	next := *tk
 	next.Version++
-	args := append(ticketArgs(&next), tk.ID, tk.Version)
-	res, err := t.exec(ctx, `UPDATE tickets SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`, args...)
+	var args []any
+	for i, a := range ticketArgs(&next) {
+		if !updateSkip[i] {
+			args = append(args, a)
+		}
+	}
+	args = append(args, tk.ID, tk.Version)
+	res, err := t.exec(ctx, `UPDATE tickets SET `+updateSets+` WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return err
 	}
@@ -214,11 +246,12 @@ func (t *txn) UpdateClock(ctx context.Context, id int64, c ticket.Clock) error {
 		c.Target.Milliseconds(), ms(c.Started), c.Used.Milliseconds(), ms(c.Due), ms(c.PausedAt), ms(c.FulfilledAt), id))
 }
 
+const runningClocksSQL = `SELECT ` + ticketCols + ` FROM tickets t WHERE ` + openWhere + `
+	AND sla_rank = 0 AND sla_due > ? AND (sla_due, id) > (?, ?) ORDER BY sla_due, id LIMIT ?`
+
 // RunningClocks lists open tickets with a running clock due after now.
 func (c *conn) RunningClocks(ctx context.Context, now time.Time, after store.ClockKey, limit int) ([]ticket.Ticket, error) {
-	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
-		AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND sla_due > ? AND (sla_due, id) > (?, ?) ORDER BY sla_due, id LIMIT ?`,
-		ticketRows, ms(now), ms(after.Due), after.ID, limit)
+	return collect(c, ctx, runningClocksSQL, ticketRows, ms(now), ms(after.Due), after.ID, limit)
 }
 
 // InsertTicketMessage appends to the thread and sets the message's ID.
@@ -254,11 +287,35 @@ func (t *txn) DeleteClosure(ctx context.Context, day string) error {
 	return affected(t.exec(ctx, `DELETE FROM closures WHERE day = ?`, day))
 }
 
+const breachCandidatesSQL = `SELECT ` + ticketCols + ` FROM tickets t WHERE ` + openWhere + `
+	AND sla_rank = 0 AND sla_due <= ? AND breach_logged_at = 0 ORDER BY sla_due LIMIT ?`
+
 // BreachCandidates lists running clocks past due with no breach logged.
 func (c *conn) BreachCandidates(ctx context.Context, now time.Time, limit int) ([]ticket.Ticket, error) {
-	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE status IN ('new','open','pending')
-		AND sla_due <= ? AND sla_paused_at = 0 AND sla_fulfilled_at = 0 AND breach_logged_at = 0 ORDER BY sla_due LIMIT ?`,
-		ticketRows, ms(now), limit)
+	return collect(c, ctx, breachCandidatesSQL, ticketRows, ms(now), limit)
+}
+
+// openWhere selects open tickets in the words of the partial indexes'
+// WHERE clause (migration 0008): SQLite uses a partial index only for a
+// query whose WHERE names the same terms, literally, not as parameters.
+const openWhere = `t.status IN ('new','open','pending')`
+
+var openStatuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
+
+// onlyOpen reports whether every status is an open one.
+func onlyOpen(statuses []ticket.Status) bool {
+	for _, s := range statuses {
+		if s != ticket.StatusNew && s != ticket.StatusOpen && s != ticket.StatusPending {
+			return false
+		}
+	}
+	return true
+}
+
+// allOpen reports whether statuses are exactly the open ones.
+func allOpen(statuses []ticket.Status) bool {
+	return onlyOpen(statuses) && slices.Contains(statuses, ticket.StatusNew) &&
+		slices.Contains(statuses, ticket.StatusOpen) && slices.Contains(statuses, ticket.StatusPending)
 }
 
 // queueWhere builds the WHERE clause of a queue query.
@@ -267,11 +324,18 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 	var args []any
 	statuses := q.Statuses
 	if len(statuses) == 0 {
-		statuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
+		statuses = openStatuses
 	}
-	where = append(where, "t.status IN (?"+strings.Repeat(",?", len(statuses)-1)+")")
-	for _, s := range statuses {
-		args = append(args, string(s))
+	if onlyOpen(statuses) {
+		// The literal list lets SQLite use the partial indexes on open
+		// tickets; a narrower status filter is checked in the index.
+		where = append(where, openWhere)
+	}
+	if !allOpen(statuses) {
+		where = append(where, "+t.status IN (?"+strings.Repeat(",?", len(statuses)-1)+")")
+		for _, s := range statuses {
+			args = append(args, string(s))
+		}
 	}
 	if q.Agent != "" {
 		cond := "t.assignee = ?"
@@ -288,14 +352,18 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 		where = append(where, cond)
 		args = append(args, v)
 	}
+	// The unary plus keeps SQLite from looking these up in an index and
+	// sorting every match: tickets_open_queue holds them, so a page reads
+	// that index in queue order and tests them there, stopping at the end
+	// of the page.
 	if q.Language != "" {
-		add("t.language = ?", q.Language)
+		add("+t.language = ?", q.Language)
 	}
 	if q.Category != "" {
-		add("t.category = ?", string(q.Category))
+		add("+t.category = ?", string(q.Category))
 	}
 	if q.Agency != "" {
-		add("t.agency = ?", q.Agency)
+		add("+t.agency = ?", q.Agency)
 	}
 	if q.Assignee != nil {
 		add("t.assignee = ?", *q.Assignee)
@@ -310,28 +378,36 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 		add("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)", q.Text)
 	}
 	if !q.DueBy.IsZero() {
-		add("t.sla_paused_at = 0 AND t.sla_fulfilled_at = 0 AND t.sla_due <= ?", ms(q.DueBy))
+		add("t.sla_rank = 0 AND t.sla_due <= ?", ms(q.DueBy))
 	}
 	return strings.Join(where, " AND "), args
 }
 
 // QueuePage returns one window of the queue and the number of matches.
 func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Ticket, int, error) {
-	where, args := queueWhere(q)
+	count, page, args := queueSQL(q)
 	var total int
-	row, err := c.row(ctx, `SELECT count(*) FROM tickets t WHERE `+where, args...)
+	row, err := c.row(ctx, count, args...)
 	if err := scanOne(row, err, &total); err != nil {
 		return nil, 0, ftsErr(err)
 	}
-	cols := strings.Replace(prefixed("t.", ticketCols), "t.body", "'' AS body", 1)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	page, err := collect(c, ctx, `SELECT `+cols+` FROM tickets t WHERE `+where+`
-		ORDER BY t.sla_fulfilled_at <> 0, t.sla_paused_at <> 0, t.sla_due, t.id LIMIT ? OFFSET ?`,
-		ticketRows, append(args, limit, max(q.Offset, 0))...)
-	return page, total, ftsErr(err)
+	rows, err := collect(c, ctx, page, ticketRows, append(args, limit, max(q.Offset, 0))...)
+	return rows, total, ftsErr(err)
+}
+
+// queueSQL is a queue query's count and page (whose last two parameters,
+// after args, are the limit and the offset). The page is ordered as the
+// tickets_open_queue index is (sla_rank, sla_due, id).
+func queueSQL(q store.QueueQuery) (count, page string, args []any) {
+	where, args := queueWhere(q)
+	cols := strings.Replace(prefixed("t.", ticketCols), "t.body", "'' AS body", 1)
+	return `SELECT count(*) FROM tickets t WHERE ` + where,
+		`SELECT ` + cols + ` FROM tickets t WHERE ` + where + `
+		ORDER BY t.sla_rank, t.sla_due, t.id LIMIT ? OFFSET ?`, args
 }
 
 // ftsErr turns an FTS5 syntax error into bad input.
@@ -343,7 +419,9 @@ func ftsErr(err error) error {
 }
 
 // stateSums are the SQL sums of state counts, in StateCounts order; the
-// three parameters are now, risk, now.
+// three parameters are now, risk, now. They read the clock columns, which
+// the open-ticket board and load indexes hold, not sla_rank, which SQLite
+// would compute from the table row: the counts need no row.
 const stateSums = `
 	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due > ? THEN 1 ELSE 0 END),
 	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due <= ? THEN 1 ELSE 0 END),
@@ -355,10 +433,12 @@ func stateArgs(now, risk time.Time) []any {
 	return []any{ms(now), ms(risk), ms(now), ms(risk), ms(now)}
 }
 
+const boardCellsSQL = `SELECT language, agency, category,` + stateSums + `
+	FROM tickets t WHERE ` + openWhere + ` GROUP BY language, agency, category ORDER BY language, agency, category`
+
 // BoardCells counts open tickets by language, agency, category and state.
 func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
-	return collect(c, ctx, `SELECT language, agency, category,`+stateSums+`
-		FROM tickets WHERE status IN ('new','open','pending') GROUP BY language, agency, category ORDER BY language, agency, category`,
+	return collect(c, ctx, boardCellsSQL,
 		func(rs *sql.Rows) (store.BoardCell, error) {
 			var b store.BoardCell
 			err := rs.Scan(&b.Language, &b.Agency, &b.Category, &b.OnTrack, &b.AtRisk, &b.Breached, &b.Paused, &b.Fulfilled)
@@ -366,12 +446,17 @@ func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.Boa
 		}, stateArgs(now, risk)...)
 }
 
+// workloadSQL counts by assignee. Every assigned ticket has an assignee
+// greater than the empty string: a range on tickets_open_load, where a
+// not-equal test would not be.
+const workloadSQL = `SELECT assignee,` + stateSums + `,
+	(SELECT count(*) FROM ticket_messages m WHERE m.author = t.assignee AND m.kind = 'public' AND m.created_at >= ?)
+	FROM tickets t WHERE ` + openWhere + ` AND assignee > '' GROUP BY assignee ORDER BY assignee`
+
 // Workload counts open tickets by assignee and state, with replies.
 func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
 	args := append(stateArgs(now, risk), ms(repliesSince))
-	return collect(c, ctx, `SELECT assignee,`+stateSums+`,
-		(SELECT count(*) FROM ticket_messages m WHERE m.author = t.assignee AND m.kind = 'public' AND m.created_at >= ?)
-		FROM tickets t WHERE status IN ('new','open','pending') AND assignee <> '' GROUP BY assignee ORDER BY assignee`,
+	return collect(c, ctx, workloadSQL,
 		func(rs *sql.Rows) (store.LoadRow, error) {
 			var l store.LoadRow
 			err := rs.Scan(&l.Assignee, &l.OnTrack, &l.AtRisk, &l.Breached, &l.Paused, &l.Fulfilled, &l.Replies)
@@ -379,12 +464,13 @@ func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) 
 		}, args...)
 }
 
+const attainmentSQL = `SELECT count(*), coalesce(sum(CASE WHEN sla_fulfilled_at <> 0 AND sla_fulfilled_at <= sla_due THEN 1 ELSE 0 END), 0)
+	FROM tickets WHERE created_at >= ? AND created_at < ? AND (sla_fulfilled_at <> 0 OR (sla_paused_at = 0 AND sla_due < ?))`
+
 // Attainment counts tickets created in [from, now) whose target has passed
 // or been met, and those answered in time.
 func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
 	var total, inTime int
-	row, err := c.row(ctx, `SELECT count(*), coalesce(sum(CASE WHEN sla_fulfilled_at <> 0 AND sla_fulfilled_at <= sla_due THEN 1 ELSE 0 END), 0)
-		FROM tickets WHERE created_at >= ? AND created_at < ? AND (sla_fulfilled_at <> 0 OR (sla_paused_at = 0 AND sla_due < ?))`,
-		ms(from), ms(now), ms(now))
+	row, err := c.row(ctx, attainmentSQL, ms(from), ms(now), ms(now))
 	return total, inTime, scanOne(row, err, &total, &inTime)
 }

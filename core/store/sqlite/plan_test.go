@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// fullScan is a plan line that reads a whole table, not an index.
+var fullScan = regexp.MustCompile(`^SCAN (t|tickets|m|ticket_messages)$`)
+
+// Every console query reads an index in the order it needs: EXPLAIN QUERY
+// PLAN, on a database of some thousands of tickets after ANALYZE, shows no
+// sort of the matches (temp B-tree) and no scan of a whole table, and names
+// the index meant to serve it.
+func TestQueryPlans(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{ReadConns: 1})
+	defer s.Close()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for i := 1; i <= 6000; i++ {
+			tk := testTicket(i, now, time.Duration(i%97-30)*time.Hour)
+			tk.CreatedAt = now.Add(-time.Duration(i) * time.Hour / 10)
+			switch {
+			case i%2 == 0: // solved history, half of all
+				tk.Status, tk.SLA.FulfilledAt = ticket.StatusSolved, tk.CreatedAt.Add(time.Hour)
+			case i%11 == 0:
+				tk.Status, tk.SLA.PausedAt = ticket.StatusPending, now.Add(-time.Hour)
+			case i%13 == 0:
+				tk.SLA.FulfilledAt = now.Add(-time.Hour)
+			}
+			if i%3 != 0 {
+				tk.Assignee = fmt.Sprint("agent-", i%20)
+			}
+			tk.Agency = []string{"", "ssa", "va", "irs"}[i%4]
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+			if tk.Assignee != "" {
+				m := ticket.Message{TicketID: tk.ID, Kind: ticket.MessagePublic, Author: tk.Assignee, Body: "reply", CreatedAt: tk.CreatedAt}
+				if err := tx.InsertTicketMessage(ctx, &m); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Raw().ExecContext(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	risk := now.Add(4 * time.Hour)
+	page := func(q store.QueueQuery) (string, []any) {
+		_, sql, args := queueSQL(q)
+		return sql, append(args, 50, 100)
+	}
+	count := func(q store.QueueQuery) (string, []any) {
+		sql, _, args := queueSQL(q)
+		return sql, args
+	}
+	fixed := func(sql string, args ...any) func() (string, []any) {
+		return func() (string, []any) { return sql, args }
+	}
+	of := func(f func(store.QueueQuery) (string, []any), q store.QueueQuery) func() (string, []any) {
+		return func() (string, []any) { return f(q) }
+	}
+	agent := store.QueueQuery{Agent: "agent-4", Languages: []string{"es", "en"}}
+	agentFr := agent
+	agentFr.Language = "fr"
+	cases := []struct {
+		name      string
+		query     func() (string, []any)
+		index     string // the index meant to serve it
+		sortsFew  bool   // a lookup of a few rows may sort them
+		scansPart bool   // reads an index from end to end (a count over open tickets)
+	}{
+		{"queue page, supervisor", of(page, store.QueueQuery{}), "tickets_open_queue", false, false},
+		{"queue page, agent", of(page, agent), "tickets_open_queue", false, false},
+		{"queue page, agent, language", of(page, agentFr), "tickets_open_queue", false, false},
+		{"queue page, language", of(page, store.QueueQuery{Language: "fr"}), "tickets_open_queue", false, false},
+		{"queue page, category", of(page, store.QueueQuery{Category: ticket.CategoryLostMFA}), "tickets_open_queue", false, false},
+		{"queue page, agency", of(page, store.QueueQuery{Agency: "va"}), "tickets_open_queue", false, false},
+		{"queue page, status", of(page, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusPending}}), "tickets_open_queue", false, false},
+		{"queue page, assignee", of(page, store.QueueQuery{Assignee: new("agent-7")}), "tickets_open_load", false, false},
+		{"urgent list", of(page, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false, false},
+		{"queue page, ref", of(page, store.QueueQuery{Ref: "SD-2026-000101"}), "sqlite_autoindex_tickets", true, false},
+		{"queue page, requester", of(page, store.QueueQuery{Requester: []byte("req101")}), "tickets_requester", true, false},
+		{"queue count, supervisor", of(count, store.QueueQuery{}), "COVERING INDEX", false, true},
+		{"queue count, agent", of(count, agent), "INDEX", false, true},
+		{"open tickets, classified", func() (string, []any) { return scanQueueSQL(openStatuses) }, "tickets_open", false, true},
+		{"board cells", fixed(boardCellsSQL, stateArgs(now, risk)...), "tickets_open_board", false, true},
+		{"queue stats", fixed(queueStatsSQL, stateArgs(now, risk)...), "tickets_open_board", false, true},
+		{"workload", fixed(workloadSQL, append(stateArgs(now, risk), ms(now.Add(-8*time.Hour)))...), "ticket_messages_author", false, true},
+		{"attainment", fixed(attainmentSQL, ms(now.AddDate(0, 0, -30)), ms(now), ms(now)), "tickets_created", false, false},
+		{"running clocks", fixed(runningClocksSQL, ms(now), ms(now), 0, 100), "tickets_open_queue", false, false},
+		{"breach candidates", fixed(breachCandidatesSQL, ms(now), 100), "tickets_open_queue", false, false},
+	}
+	for _, c := range cases {
+		sql, args := c.query()
+		rs, err := s.Raw().QueryContext(ctx, "EXPLAIN QUERY PLAN "+sql, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var lines []string
+		for rs.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rs.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, detail)
+		}
+		if err := rs.Close(); err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(lines, "; ")
+		t.Logf("%s: %s", c.name, plan)
+		for _, l := range lines {
+			if strings.Contains(l, "USE TEMP B-TREE") && !c.sortsFew {
+				t.Errorf("%s sorts its matches: %s", c.name, plan)
+			}
+			if fullScan.MatchString(l) {
+				t.Errorf("%s scans a whole table: %s", c.name, plan)
+			}
+			if strings.HasPrefix(l, "SCAN ") && !c.scansPart && !strings.Contains(l, "tickets_open_queue") {
+				t.Errorf("%s scans where a search is meant to serve: %s", c.name, plan)
+			}
+		}
+		if !strings.Contains(plan, c.index) {
+			t.Errorf("%s does not use %s: %s", c.name, c.index, plan)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package sqlite
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// testTicket is an open ticket with a running clock, due in due.
+func testTicket(i int, now time.Time, due time.Duration) ticket.Ticket {
+	langs := []string{"en", "es", "fr"}
+	return ticket.Ticket{ID: int64(i), Ref: fmt.Sprintf("SD-2026-%06d", i), Channel: ticket.ChannelWeb,
+		Language: langs[i%3], Category: ticket.Categories[i%len(ticket.Categories)],
+		RequesterSealed: []byte("sealed"), RequesterFP: []byte(fmt.Sprint("req", i)), NameSealed: []byte("name"),
+		Subject: fmt.Sprintf("passport photo %d", i), Body: "cannot sign in", Status: ticket.StatusOpen,
+		CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour),
+		SLA: ticket.Clock{Target: 24 * time.Hour, Started: now.Add(-time.Hour), Due: now.Add(due)}}
+}
+
+// An update (status, assignment, clock) leaves the full-text index alone:
+// subject and body are not written, so the FTS trigger does not fire, and
+// search still finds the ticket.
+func TestUpdateTicketLeavesFullTextAlone(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{ReadConns: 1})
+	defer s.Close()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	tk := testTicket(1, now, 4*time.Hour)
+	if err := s.Write(ctx, func(tx store.Tx) error { return tx.InsertTicket(ctx, &tk) }); err != nil {
+		t.Fatal(err)
+	}
+	// A temporary trigger on the one writer connection counts what would
+	// reach the full-text trigger.
+	for _, q := range []string{
+		`CREATE TEMP TABLE fts_fired (n INTEGER NOT NULL)`,
+		`CREATE TEMP TRIGGER count_fts AFTER UPDATE OF subject, body ON main.tickets BEGIN INSERT INTO fts_fired VALUES (1); END`,
+	} {
+		if _, err := s.Raw().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tk.Status, tk.Assignee = ticket.StatusPending, "agent-1"
+	tk.SLA.PausedAt = now
+	for range 3 {
+		if err := s.Write(ctx, func(tx store.Tx) error { return tx.UpdateTicket(ctx, &tk) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var fired int
+	if err := s.Raw().QueryRowContext(ctx, `SELECT count(*) FROM fts_fired`).Scan(&fired); err != nil {
+		t.Fatal(err)
+	}
+	if fired != 0 {
+		t.Errorf("full-text trigger fired %d times on 3 updates, want 0", fired)
+	}
+	// A stale version is still refused.
+	stale := tk
+	stale.Version--
+	if err := s.Write(ctx, func(tx store.Tx) error { return tx.UpdateTicket(ctx, &stale) }); err == nil {
+		t.Error("update of a stale version succeeded")
+	}
+	err := s.Read(ctx, func(r store.Reader) error {
+		got, err := r.Ticket(ctx, tk.ID)
+		if err != nil {
+			return err
+		}
+		if got.Status != ticket.StatusPending || got.Assignee != "agent-1" || got.Version != 4 ||
+			got.Subject != tk.Subject || got.Body != tk.Body {
+			t.Errorf("after updates: %+v", got)
+		}
+		found, err := r.SearchTickets(ctx, `"passport"`, 10)
+		if err != nil {
+			return err
+		}
+		if len(found) != 1 || found[0].ID != tk.ID {
+			t.Errorf("search after updates found %d tickets, want ticket %d", len(found), tk.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
