@@ -89,6 +89,24 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 // counting from t starts, the business time off already past in dn, and dn's
 // opening. An instant out of hours maps to the next opening (off 0).
 func (c *Calendar) locate(t time.Time) (dn int, off time.Duration, open time.Time) {
+	u := t.Unix()
+	if zoff, ok := c.zone.offsetAt(u); ok {
+		// On a steady day the offset at t is the day's offset.
+		if dn = int(floorDiv64(u+zoff, secondsPerDay)); c.steady(dn) {
+			if c.isBiz(dn) {
+				open = c.steadyOpen(dn, zoff)
+				if !t.After(open) {
+					return dn, 0, open
+				}
+				if close := open.Add(c.nominal); t.Before(close) {
+					return dn, t.Sub(open), open
+				}
+			}
+			dn = c.nextBiz(dn + 1)
+			open, _ = c.hours(dn)
+			return dn, 0, open
+		}
+	}
 	dn = c.dayOf(t)
 	if c.isBiz(dn) {
 		var close time.Time

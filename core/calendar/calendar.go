@@ -80,6 +80,7 @@ type Calendar struct {
 	// irregular lists business days, sorted, whose hours contain a zone
 	// offset change, so they last other than nominal (24-hour centers).
 	irregular []int
+	zone      zoneTable
 }
 
 // hms is a wall-clock time of day.
@@ -114,6 +115,7 @@ func New(cfg Config) (*Calendar, error) {
 		}
 		c.workday[wd] = true
 	}
+	c.zone = newZoneTable(cfg.Zone, c.lo, c.hi)
 	c.irregular = c.findIrregular()
 	c.setClosures(cfg.Closures)
 	return c, nil
@@ -166,18 +168,12 @@ func (c *Calendar) setClosures(closures []Closure) {
 }
 
 // findIrregular lists the working weekdays in the precomputed range whose
-// opening hours contain a change of zone offset. Only days around a change
-// can be irregular; ZoneBounds finds the changes.
+// opening hours contain a change of zone offset. Only the days around a
+// change can be irregular; the zone table lists the changes.
 func (c *Calendar) findIrregular() []int {
 	var out []int
-	t := time.Date(firstYear, time.January, 1, 0, 0, 0, 0, c.cfg.Zone)
-	end := time.Date(lastYear+1, time.January, 1, 0, 0, 0, 0, c.cfg.Zone)
-	for t.Before(end) {
-		_, next := t.ZoneBounds()
-		if next.IsZero() || !next.After(t) {
-			break
-		}
-		for _, u := range [2]time.Time{next.Add(-time.Nanosecond), next} {
+	for _, s := range c.zone.utc[1:] {
+		for _, u := range [2]time.Time{time.Unix(s, -1), time.Unix(s, 0)} {
 			dn := DateOf(u.In(c.cfg.Zone)).number()
 			if dn < c.lo || dn >= c.hi || !c.workday[weekdayOf(dn)] {
 				continue
@@ -187,7 +183,6 @@ func (c *Calendar) findIrregular() []int {
 				out = append(out, dn)
 			}
 		}
-		t = next
 	}
 	slices.Sort(out)
 	return out
@@ -229,7 +224,26 @@ func (c *Calendar) NextOpen(t time.Time) time.Time {
 }
 
 // dayOf returns the day number of t's date in the zone.
-func (c *Calendar) dayOf(t time.Time) int { return DateOf(t.In(c.cfg.Zone)).number() }
+func (c *Calendar) dayOf(t time.Time) int {
+	u := t.Unix()
+	if off, ok := c.zone.offsetAt(u); ok {
+		return int(floorDiv64(u+off, secondsPerDay))
+	}
+	return DateOf(t.In(c.cfg.Zone)).number()
+}
+
+// steady reports whether day dn is in the precomputed range and keeps one
+// zone offset from midnight to midnight, so its hours are regular and
+// follow from its midnight by addition.
+func (c *Calendar) steady(dn int) bool {
+	i := dn - c.lo
+	return i >= 0 && i < c.hi-c.lo && c.zone.steady(i)
+}
+
+// steadyOpen returns the opening of a steady day dn whose offset is off.
+func (c *Calendar) steadyOpen(dn int, off int64) time.Time {
+	return time.Unix(int64(dn)*secondsPerDay-off, int64(c.cfg.Open)).In(c.cfg.Zone)
+}
 
 // isBiz reports whether day number dn is a business day.
 func (c *Calendar) isBiz(dn int) bool {
@@ -259,6 +273,10 @@ func (c *Calendar) isBizSlow(dn int) bool {
 
 // hours returns the opening and closing instants of day dn.
 func (c *Calendar) hours(dn int) (open, close time.Time) {
+	if c.steady(dn) {
+		open = c.steadyOpen(dn, c.zone.dayOffset(dn))
+		return open, open.Add(c.nominal)
+	}
 	if !c.isRegular(dn) {
 		return c.hoursExact(dn)
 	}
