@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -18,6 +19,11 @@ type zoneTable struct {
 	// Offset changes fall on whole seconds (tzdata counts in seconds).
 	from, to int64
 	changes  []uint64 // bit set over [lo, hi): the day contains a change
+	// dayOff is the offset of each steady day in [lo, hi), as an index
+	// into offsets; nil when the zone has more than 256 offsets.
+	lo      int
+	dayOff  []uint8
+	offsets []int64
 }
 
 const secondsPerDay = 86400
@@ -58,6 +64,24 @@ func newZoneTable(zone *time.Location, lo, hi int) zoneTable {
 		z.utc = append(z.utc, s)
 		z.local = append(z.local, s+o2)
 		z.off = append(z.off, o2)
+	}
+	z.lo = lo
+	z.dayOff = make([]uint8, hi-lo)
+	seg := 0
+	for i := range z.dayOff {
+		for w := int64(lo+i) * secondsPerDay; seg+1 < len(z.local) && z.local[seg+1] <= w; {
+			seg++
+		}
+		o := z.off[seg]
+		k := slices.Index(z.offsets, o)
+		if k < 0 {
+			if k = len(z.offsets); k > math.MaxUint8 {
+				z.dayOff = nil
+				break
+			}
+			z.offsets = append(z.offsets, o)
+		}
+		z.dayOff[i] = uint8(k)
 	}
 	return z
 }
@@ -101,6 +125,15 @@ func (z *zoneTable) offsetAt(u int64) (int64, bool) {
 	if u < z.from || u >= z.to {
 		return 0, false
 	}
+	// Guess the offset of the day whose number is u's UTC date; it is
+	// right when the local date it gives is a steady day with that offset.
+	if j := int(floorDiv64(u, secondsPerDay)) - z.lo; z.dayOff != nil && j >= 0 && j < len(z.dayOff) {
+		k := z.dayOff[j]
+		o := z.offsets[k]
+		if l := int(floorDiv64(u+o, secondsPerDay)) - z.lo; l >= 0 && l < len(z.dayOff) && z.dayOff[l] == k && z.steady(l) {
+			return o, true
+		}
+	}
 	return z.off[lastAtOrBefore(z.utc, u)], true
 }
 
@@ -112,6 +145,9 @@ func (z *zoneTable) steady(i int) bool {
 
 // dayOffset returns the offset of a steady day dn.
 func (z *zoneTable) dayOffset(dn int) int64 {
+	if z.dayOff != nil {
+		return z.offsets[z.dayOff[dn-z.lo]]
+	}
 	return z.off[lastAtOrBefore(z.local, int64(dn)*secondsPerDay)]
 }
 
