@@ -149,6 +149,15 @@ func measure(k int, fn func(i int) error) ([]time.Duration, error) {
 	return out, nil
 }
 
+// benchAccounts opens, or builds and opens, the database of n seeded
+// accounts that the look-up and intake benchmarks share.
+func (a *app) benchAccounts(ctx context.Context, n int) (*service.Service, string, int) {
+	return a.benchOpen(ctx, fmt.Sprintf("bench-%d.db", n), func(svc *service.Service, db string) int {
+		fmt.Fprintln(a.stderr, a.l.T("cli.bench.seeding", map[string]any{"Path": db, "Count": a.l.Number(int64(n))}))
+		return a.seedAccounts(ctx, svc, n)
+	})
+}
+
 func (a *app) benchLookup(args []string) int {
 	n, samples, st, ok := a.benchFlags(args, "accounts", 1_000_000, 20000, nil)
 	if !ok {
@@ -156,10 +165,7 @@ func (a *app) benchLookup(args []string) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	svc, _, st := a.benchOpen(ctx, fmt.Sprintf("bench-%d.db", n), func(svc *service.Service, db string) int {
-		fmt.Fprintln(a.stderr, a.l.T("cli.bench.seeding", map[string]any{"Path": db, "Count": a.l.Number(int64(n))}))
-		return a.seedAccounts(ctx, svc, n)
-	})
+	svc, _, st := a.benchAccounts(ctx, n)
 	if st != exitOK {
 		return st
 	}
@@ -326,10 +332,7 @@ func (a *app) benchIntake(args []string) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	svc, db, st := a.benchOpen(ctx, fmt.Sprintf("bench-%d.db", n), func(svc *service.Service, db string) int {
-		fmt.Fprintln(a.stderr, a.l.T("cli.bench.seeding", map[string]any{"Path": db, "Count": a.l.Number(int64(n))}))
-		return a.seedAccounts(ctx, svc, n)
-	})
+	svc, db, st := a.benchAccounts(ctx, n)
 	if st != exitOK {
 		return st
 	}
