@@ -21,7 +21,7 @@ var bulkTables = []string{
 // BulkLoad runs fn, which fills a new database through the ordinary Write
 // path, with the writer tuned for a bulk load: no fsync, no automatic
 // checkpoint, a 1 GiB page cache, and the secondary indexes of the seeded
-// tables dropped, then rebuilt once, followed by ANALYZE and a checkpoint.
+// tables dropped, then rebuilt once, followed by a full ANALYZE and a checkpoint.
 // A crash meanwhile can corrupt the file: it is for a database that is
 // being created, never for one that holds work.
 func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (err error) {
@@ -56,12 +56,11 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (e
 	if ferr != nil {
 		return ferr
 	}
-	// Statistics from a sample of each index are as good for the planner
-	// here, and a full ANALYZE reads the whole file again.
-	for _, q := range []string{"PRAGMA analysis_limit=1000", "ANALYZE", "PRAGMA analysis_limit=0"} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
-			return fault.Storage(err)
-		}
+	// A full ANALYZE, not a sampled one: sampled statistics misjudged the
+	// open tickets per language thirtyfold (1 000 for 33 000), and the
+	// planner then chose a sort over an ordered index.
+	if _, err := s.w.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fault.Storage(err)
 	}
 	return s.Checkpoint(ctx)
 }
