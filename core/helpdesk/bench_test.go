@@ -105,16 +105,22 @@ func BenchmarkClassify100k(b *testing.B) {
 	}
 }
 
-// BenchmarkQueue100kFromDB includes reading the open tickets from SQLite.
-// A supervisor classifies them all (an agent's classification is scoped
-// to its own queue).
-func BenchmarkQueue100kFromDB(b *testing.B) {
+// queueDesk is the benchmark database's service and a ticket desk over it
+// on the default calendar.
+func queueDesk(b *testing.B) (*service.Service, *helpdesk.Desk) {
 	svc := queueService(b)
 	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
-	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+	return svc, helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+}
+
+// BenchmarkQueue100kFromDB includes reading the open tickets from SQLite.
+// A supervisor classifies them all (an agent's classification is scoped
+// to its own queue).
+func BenchmarkQueue100kFromDB(b *testing.B) {
+	svc, desk := queueDesk(b)
 	sup := benchStaff(b, svc, staff.NewAgent{Email: "bench-supervisor@bench.example", Role: access.RoleSupervisor,
 		Languages: []string{"en", "es", "fr"}})
 	b.ResetTimer()
@@ -130,12 +136,7 @@ func BenchmarkQueue100kFromDB(b *testing.B) {
 // BenchmarkQueuePage is one console page: 50 rows of an agent's queue in
 // scope (its languages), with the total count, masked requesters and states.
 func BenchmarkQueuePage(b *testing.B) {
-	svc := queueService(b)
-	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+	svc, desk := queueDesk(b)
 	a := benchStaff(b, svc, staff.NewAgent{Email: "bench-agent@bench.example", Role: access.RoleAgent,
 		Languages: []string{"es", "en"}})
 	b.ResetTimer()
@@ -152,12 +153,7 @@ func BenchmarkQueuePage(b *testing.B) {
 // tickets (100 000 by default): state counts by group, workload per agent,
 // attainment, closures and mail failures, read from SQLite on one snapshot.
 func BenchmarkBoard100k(b *testing.B) {
-	svc := queueService(b)
-	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	desk := helpdesk.NewDesk(svc.Store, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+	svc, desk := queueDesk(b)
 	sup := benchStaff(b, svc, staff.NewAgent{Email: "bench-supervisor@bench.example", Role: access.RoleSupervisor,
 		Languages: []string{"en", "es", "fr"}})
 	b.ResetTimer()
