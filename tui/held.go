@@ -614,14 +614,10 @@ func (p *heldPage) reason(code string) string { return enumText(p.c.loc, "held.r
 // table renders the headings and the rows around the cursor, n at most.
 // The subject takes the width left and is cut.
 func (p *heldPage) table(n int) []string {
-	loc, s := p.c.loc, p.c.styles
-	cells := make([][heldCols]string, len(p.items))
-	var widths [heldCols]int
-	for c := range heldCols {
-		widths[c] = lipgloss.Width(loc.T(heldHeadings[c]))
-	}
-	top := max(0, min(p.cursor-n/2, len(cells)-n))
-	for i := top; i < len(cells) && i < top+n; i++ { // only the rows in view are formatted
+	loc := p.c.loc
+	rows := make([][]string, len(p.items))
+	top := max(0, min(p.cursor-n/2, len(rows)-n))
+	for i := top; i < len(rows) && i < top+n; i++ { // only the rows in view are formatted
 		h := p.items[i]
 		files := dash
 		if h.Attachments > 0 {
@@ -631,41 +627,13 @@ func (p *heldPage) table(n int) []string {
 		if h.TicketRef != "" {
 			ref = sanitizeLine(h.TicketRef)
 		}
-		cells[i] = [heldCols]string{loc.DateTime(h.ReceivedAt), p.from(h), p.reason(h.Reason), files, ref, p.subject(h)}
-		for c := range heldColSubject {
-			widths[c] = max(widths[c], lipgloss.Width(cells[i][c]))
-		}
+		rows[i] = []string{loc.DateTime(h.ReceivedAt), p.from(h), p.reason(h.Reason), files, ref, p.subject(h)}
 	}
-	widths[heldColFrom] = min(widths[heldColFrom], 28)
-	widths[heldColReason] = min(widths[heldColReason], 30)
-	used := 2
-	for c := range heldColSubject {
-		used += widths[c] + 2
-	}
-	widths[heldColSubject] = max(10, p.width-used)
-	line := func(marker string, row [heldCols]string) string {
-		var b strings.Builder
-		b.WriteString(marker)
-		for c := range heldCols {
-			cell := truncate(row[c], widths[c])
-			b.WriteString(cell)
-			if c < heldCols-1 {
-				b.WriteString(strings.Repeat(" ", max(0, widths[c]-lipgloss.Width(cell))+2))
-			}
-		}
-		return truncate(b.String(), p.width)
-	}
-	var head [heldCols]string
+	head := make([]string, heldCols)
 	for c := range heldCols {
 		head[c] = loc.T(heldHeadings[c])
 	}
-	out := []string{s.TableHead.Render(line("  ", head))}
-	for i := top; i < len(cells) && i < top+n; i++ {
-		if i == p.cursor {
-			out = append(out, s.Selected.Render(line("› ", cells[i])))
-			continue
-		}
-		out = append(out, line("  ", cells[i]))
-	}
-	return out
+	caps := make([]int, heldCols)
+	caps[heldColFrom], caps[heldColReason] = 28, 30
+	return listTable(p.c.styles, p.width, head, rows, caps, top, n, p.cursor)
 }

@@ -122,3 +122,51 @@ func styledLines(st lipgloss.Style, text string, width int) []string {
 	}
 	return lines
 }
+
+// listTable draws a list screen's table: the heading, then the rows from
+// top, n at most, the cursor's row as one plain run under the selected
+// style. Each column is as wide as its heading and the rows given (rows
+// left nil are not measured: a screen may format only those in view),
+// capped at caps[c] when that is above 0; the last column takes the width
+// left, at least 10 cells, and is cut.
+func listTable(s *styles, width int, head []string, rows [][]string, caps []int, top, n, cursor int) []string {
+	last := len(head) - 1
+	widths := make([]int, len(head))
+	for c := range last {
+		widths[c] = lipgloss.Width(head[c])
+		for _, row := range rows {
+			if row != nil {
+				widths[c] = max(widths[c], lipgloss.Width(row[c]))
+			}
+		}
+		if c < len(caps) && caps[c] > 0 {
+			widths[c] = min(widths[c], caps[c])
+		}
+	}
+	used := 2
+	for c := range last {
+		used += widths[c] + 2
+	}
+	widths[last] = max(10, width-used)
+	line := func(marker string, row []string) string {
+		var b strings.Builder
+		b.WriteString(marker)
+		for c := range row {
+			cell := truncate(row[c], widths[c])
+			b.WriteString(cell)
+			if c < last {
+				b.WriteString(strings.Repeat(" ", max(0, widths[c]-lipgloss.Width(cell))+2))
+			}
+		}
+		return truncate(b.String(), width)
+	}
+	out := []string{s.TableHead.Render(line("  ", head))}
+	for i := top; i < len(rows) && i < top+n; i++ {
+		if i == cursor {
+			out = append(out, s.Selected.Render(line("› ", rows[i])))
+			continue
+		}
+		out = append(out, line("  ", rows[i]))
+	}
+	return out
+}

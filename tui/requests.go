@@ -343,58 +343,27 @@ func (p *requestsPage) requester(r dual.View) string {
 // The reason takes the width left and is cut; the selected row is one
 // plain run under one style.
 func (p *requestsPage) table(n int) []string {
-	loc, s := p.c.loc, p.c.styles
+	loc := p.c.loc
 	now := p.c.now()
-	cells := make([][reqCols]string, len(p.items))
-	var widths [reqCols]int
-	for c := range reqCols {
-		widths[c] = lipgloss.Width(loc.T(requestHeadings[c]))
-	}
+	rows := make([][]string, len(p.items))
 	for i, r := range p.items {
 		expires := loc.Duration(max(0, r.ExpiresAt.Sub(now)).Truncate(time.Minute))
 		if !now.Before(r.ExpiresAt) {
 			expires = loc.T("requests.expired")
 		}
-		cells[i] = [reqCols]string{
+		rows[i] = []string{
 			requestLabel(p.c, r), shortID(r.Target), p.requester(r), age(loc, now, r.RequestedAt),
 			expires, reasonText(p.c, r.Reason),
 		}
-		for c := range reqColReason {
-			widths[c] = max(widths[c], lipgloss.Width(cells[i][c]))
-		}
 	}
-	widths[reqColBy] = min(widths[reqColBy], 24)
-	used := 2
-	for c := range reqColReason {
-		used += widths[c] + 2
-	}
-	widths[reqColReason] = max(10, p.width-used)
-	line := func(marker string, row [reqCols]string) string {
-		var b strings.Builder
-		b.WriteString(marker)
-		for c := range reqCols {
-			cell := truncate(row[c], widths[c])
-			b.WriteString(cell)
-			if c < reqCols-1 {
-				b.WriteString(strings.Repeat(" ", max(0, widths[c]-lipgloss.Width(cell))+2))
-			}
-		}
-		return truncate(b.String(), p.width)
-	}
-	var head [reqCols]string
+	head := make([]string, reqCols)
 	for c := range reqCols {
 		head[c] = loc.T(requestHeadings[c])
 	}
-	out := []string{s.TableHead.Render(line("  ", head))}
-	top := max(0, min(p.cursor-n/2, len(cells)-n))
-	for i := top; i < len(cells) && i < top+n; i++ {
-		if i == p.cursor {
-			out = append(out, s.Selected.Render(line("› ", cells[i])))
-			continue
-		}
-		out = append(out, line("  ", cells[i]))
-	}
-	return out
+	caps := make([]int, reqCols)
+	caps[reqColBy] = 24
+	top := max(0, min(p.cursor-n/2, len(rows)-n))
+	return listTable(p.c.styles, p.width, head, rows, caps, top, n, p.cursor)
 }
 
 // requestKind names a kind of request in the agent's language: the
