@@ -259,18 +259,8 @@ func (p *auditPage) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	k := p.c.keys
 	switch {
-	case key.Matches(msg, k.Up):
-		return p.move(-1)
-	case key.Matches(msg, k.Down):
-		return p.move(1)
-	case key.Matches(msg, k.PageUp):
-		return p.move(-p.rows())
-	case key.Matches(msg, k.PageDown):
-		return p.move(p.rows())
-	case key.Matches(msg, k.Top):
-		return p.move(-len(p.entries))
-	case key.Matches(msg, k.Bottom):
-		return p.move(len(p.entries))
+	case k.isCursor(msg):
+		return p.move(k.cursorStep(msg, p.rows(), len(p.entries)))
 	case key.Matches(msg, k.Filter):
 		p.form = newAuditForm(p.c, p.raw, p.canListAgents())
 		p.form.setWidth(p.c, p.width)

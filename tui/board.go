@@ -308,18 +308,8 @@ func (p *boardPage) key(msg tea.KeyMsg) tea.Cmd {
 		if i, _ := strconv.Atoi(msg.String()); i >= 1 && i <= secCount {
 			p.section = i - 1
 		}
-	case key.Matches(msg, k.Up):
-		p.move(-1)
-	case key.Matches(msg, k.Down):
-		p.move(1)
-	case key.Matches(msg, k.PageUp):
-		p.move(-p.rows())
-	case key.Matches(msg, k.PageDown):
-		p.move(p.rows())
-	case key.Matches(msg, k.Top):
-		p.move(-p.count())
-	case key.Matches(msg, k.Bottom):
-		p.move(p.count())
+	case k.isCursor(msg):
+		p.move(k.cursorStep(msg, p.rows(), p.count()))
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Requests):

@@ -369,18 +369,8 @@ func (p *heldPage) key(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.move(-1)
-	case key.Matches(msg, k.Down):
-		p.move(1)
-	case key.Matches(msg, k.PageUp):
-		p.move(-p.rows())
-	case key.Matches(msg, k.PageDown):
-		p.move(p.rows())
-	case key.Matches(msg, k.Top):
-		p.move(-len(p.items))
-	case key.Matches(msg, k.Bottom):
-		p.move(len(p.items))
+	case k.isCursor(msg):
+		p.move(k.cursorStep(msg, p.rows(), len(p.items)))
 	case key.Matches(msg, k.Open):
 		if h, ok := p.selected(); ok {
 			p.reading = &h

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"supportdesk/i18n"
 )
@@ -226,3 +227,29 @@ func (h helpKeys) ShortHelp() []key.Binding { return h.short }
 
 // FullHelp implements help.KeyMap.
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+// isCursor reports whether msg moves a list's cursor; cursorStep says how
+// far.
+func (k *keyMap) isCursor(msg tea.KeyMsg) bool {
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
+}
+
+// cursorStep is how far a cursor key moves in a list of count rows with
+// page rows on screen: one, a page, or to either end.
+func (k *keyMap) cursorStep(msg tea.KeyMsg, page, count int) int {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1
+	case key.Matches(msg, k.Down):
+		return 1
+	case key.Matches(msg, k.PageUp):
+		return -page
+	case key.Matches(msg, k.PageDown):
+		return page
+	case key.Matches(msg, k.Top):
+		return -count
+	case key.Matches(msg, k.Bottom):
+		return count
+	}
+	return 0
+}

@@ -189,18 +189,8 @@ func (p *requestsPage) key(msg tea.KeyMsg) tea.Cmd {
 		return decideCmd(p.c.ctx, p.c.backend, p.c.token(), d.req, d.approve, p.id)
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.move(-1)
-	case key.Matches(msg, k.Down):
-		p.move(1)
-	case key.Matches(msg, k.PageUp):
-		p.move(-p.rows())
-	case key.Matches(msg, k.PageDown):
-		p.move(p.rows())
-	case key.Matches(msg, k.Top):
-		p.move(-len(p.items))
-	case key.Matches(msg, k.Bottom):
-		p.move(len(p.items))
+	case k.isCursor(msg):
+		p.move(k.cursorStep(msg, p.rows(), len(p.items)))
 	case key.Matches(msg, k.Refresh):
 		return p.load()
 	case key.Matches(msg, k.Back):
