@@ -122,7 +122,6 @@ func (b *Inbox) Deliver(ctx context.Context, rcpts []string, raw io.Reader) (Res
 	}
 	var res Result
 	err = b.st.Write(ctx, func(tx store.Tx) error {
-		res = Result{}
 		var err error
 		res, err = b.commit(ctx, tx, rcpts, m)
 		return err
