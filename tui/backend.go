@@ -206,7 +206,7 @@ type Options struct {
 type Tickets interface {
 	// Queue returns a window of the agent's queue: tickets assigned to it
 	// plus unassigned ones in its languages, ordered by due time.
-	Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error)
+	Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, at helpdesk.PageAt, limit int) (helpdesk.QueuePage, error)
 	Ticket(ctx context.Context, tok staff.Token, id int64) (helpdesk.TicketView, error)
 	// Reply mails a public reply (it meets the SLA target); Note adds an
 	// internal note. Both return the ticket as it now is.

@@ -118,7 +118,7 @@ func TestTwoConsolesSeeEachOthersChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if qp, err := svc.Queue(context.Background(), ana.Token, helpdeskFilter, 0, 10); err != nil || qp.Total != 1 {
+	if qp, err := svc.Queue(context.Background(), ana.Token, helpdeskFilter, helpdesk.PageAt{}, 10); err != nil || qp.Total != 1 {
 		t.Fatalf("Ana's queue in core: %d %v", qp.Total, err)
 	}
 	d := until(t, time.Second, "a new ticket in both queues", func() bool { return inQueue(a, tk.Ref) && inQueue(b, tk.Ref) }, a, b)

@@ -136,11 +136,40 @@ func (p *queuePage) ensure() tea.Cmd {
 		if _, ok := p.pages[pg]; ok || p.pending[pg] {
 			continue
 		}
+		at, size, ok := p.anchor(pg)
+		if !ok {
+			continue // a neighbour's load brings it
+		}
 		p.pending[pg] = true
-		cmds = append(cmds, queueCmd(p.c.ctx, p.c.tickets, p.c.token(), p.filter, p.id, p.gen, pg, queuePageSize))
+		cmds = append(cmds, queueCmd(p.c.ctx, p.c.tickets, p.c.token(), p.filter, p.id, p.gen, pg, at, size))
 	}
 	p.evict()
 	return tea.Batch(cmds...)
+}
+
+// anchor places page pg by key, never by offset: just after the last row
+// of the page before it, or just before the first row of the page after
+// it (this load's pages first, else the last load's), or at either end of
+// the queue. A page with no neighbour loaded yet waits: the neighbour's
+// arrival asks for it again.
+func (p *queuePage) anchor(pg int) (helpdesk.PageAt, int, bool) {
+	if pg == 0 {
+		return helpdesk.PageAt{}, queuePageSize, true
+	}
+	for _, pages := range []map[int][]helpdesk.QueueItem{p.pages, p.stale} {
+		if prev := pages[pg-1]; len(prev) == queuePageSize {
+			k := prev[len(prev)-1].Place
+			return helpdesk.PageAt{After: &k}, queuePageSize, true
+		}
+		if next := pages[pg+1]; len(next) > 0 {
+			k := next[0].Place
+			return helpdesk.PageAt{Before: &k}, queuePageSize, true
+		}
+	}
+	if p.total > 0 && pg == (p.total-1)/queuePageSize {
+		return helpdesk.PageAt{Last: true}, p.total - pg*queuePageSize, true
+	}
+	return helpdesk.PageAt{}, 0, false
 }
 
 // evict drops the pages farthest from the cursor beyond the cache limit.

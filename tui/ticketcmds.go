@@ -153,10 +153,10 @@ func call[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, e
 	return fn(ctx)
 }
 
-func queueCmd(ctx context.Context, t Tickets, tok staff.Token, f helpdesk.QueueFilter, to, gen, page, size int) tea.Cmd {
+func queueCmd(ctx context.Context, t Tickets, tok staff.Token, f helpdesk.QueueFilter, to, gen, page int, at helpdesk.PageAt, size int) tea.Cmd {
 	return func() tea.Msg {
 		res, err := call(ctx, func(ctx context.Context) (helpdesk.QueuePage, error) {
-			return t.Queue(ctx, tok, f, page*size, size)
+			return t.Queue(ctx, tok, f, at, size)
 		})
 		return queueLoadedMsg{to: to, gen: gen, page: page, result: res, err: err}
 	}

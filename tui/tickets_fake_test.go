@@ -26,7 +26,7 @@ type fakeTickets struct {
 	tickets      map[int64]*helpdesk.TicketView
 	agents       []helpdesk.AgentSummary
 	board        helpdesk.BoardView
-	queueCalls   []string // "offset/limit search"
+	queueCalls   []string // "first row/limit search"
 	writes       []string // "reply 2 v3: text"
 	reassigned   [][]int64
 	conflictNext bool // the next write finds the ticket changed by someone else
@@ -74,6 +74,7 @@ func genItem(i int) helpdesk.QueueItem {
 	}
 	return helpdesk.QueueItem{
 		ID:              int64(i + 1),
+		Place:           helpdesk.QueueKey{ID: int64(i + 1)},
 		Ref:             ticket.Ref(2026, int64(i+1)),
 		Language:        fakeLangs[i%len(fakeLangs)],
 		Category:        fakeCats[i%len(fakeCats)],
@@ -191,27 +192,53 @@ func match(it helpdesk.QueueItem, q helpdesk.QueueFilter) bool {
 	return true
 }
 
-func (f *fakeTickets) Queue(_ context.Context, _ staff.Token, q helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error) {
+func (f *fakeTickets) Queue(_ context.Context, _ staff.Token, q helpdesk.QueueFilter, at helpdesk.PageAt, limit int) (helpdesk.QueuePage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.queueCalls = append(f.queueCalls, fmt.Sprintf("%d/%d %s", offset, limit, q.Search))
-	page := helpdesk.QueuePage{Offset: offset, At: fixedNow}
+	page := helpdesk.QueuePage{At: fixedNow}
+	var rows []helpdesk.QueueItem
 	if f.items == nil {
 		page.Total = f.total
-		for i := offset; i < min(f.total, offset+limit); i++ {
+		// Generated rows are in queue order by id: a key's row is id-1.
+		from := 0
+		switch {
+		case at.After != nil:
+			from = int(at.After.ID)
+		case at.Before != nil:
+			from = max(0, int(at.Before.ID)-1-limit)
+			limit = min(limit, int(at.Before.ID)-1)
+		case at.Last:
+			from = max(0, f.total-limit)
+		}
+		f.queueCalls = append(f.queueCalls, fmt.Sprintf("%d/%d %s", from, limit, q.Search))
+		for i := from; i < min(f.total, from+limit); i++ {
 			page.Items = append(page.Items, genItem(i))
 		}
 		return page, nil
 	}
-	var rows []helpdesk.QueueItem
 	for _, it := range f.items {
 		if match(it, q) {
 			rows = append(rows, it)
 		}
 	}
 	page.Total = len(rows)
-	if offset < len(rows) {
-		page.Items = slices.Clone(rows[offset:min(len(rows), offset+limit)])
+	at2 := func(k *helpdesk.QueueKey) int {
+		return slices.IndexFunc(rows, func(it helpdesk.QueueItem) bool { return it.ID == k.ID })
+	}
+	from, to := 0, min(len(rows), limit)
+	switch {
+	case at.After != nil:
+		from = at2(at.After) + 1
+		to = min(len(rows), from+limit)
+	case at.Before != nil:
+		to = max(0, at2(at.Before))
+		from = max(0, to-limit)
+	case at.Last:
+		from, to = max(0, len(rows)-limit), len(rows)
+	}
+	f.queueCalls = append(f.queueCalls, fmt.Sprintf("%d/%d %s", from, limit, q.Search))
+	if from < to {
+		page.Items = slices.Clone(rows[from:to])
 	}
 	return page, nil
 }

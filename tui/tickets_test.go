@@ -183,6 +183,14 @@ func TestQueuePaging(t *testing.T) {
 	if n := len(ft.queueCalls); n > 3 {
 		t.Errorf("end fetched %d pages in all", n)
 	}
+	// Up from the end, each page is read just before the first row of
+	// the page below it, by key.
+	for range 5 {
+		drain(m, send(m, "pgup"))
+	}
+	if it, ok := q.item(q.cursor); q.cursor > 99_900 || !ok || it.ID != int64(q.cursor+1) {
+		t.Errorf("pgup from the end: cursor %d on %+v", q.cursor, it)
+	}
 	// Paging through keeps the cache bounded.
 	drain(m, send(m, "home"))
 	for range 200 {

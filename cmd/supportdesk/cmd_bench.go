@@ -271,9 +271,15 @@ func (a *app) benchTickets(name string, args []string) int {
 		{a.l.T("cli.bench.queue_supervisor"), sup, helpdesk.QueueFilter{}},
 		{a.l.T("cli.bench.queue_filter", map[string]any{"Language": "fr"}), sup, helpdesk.QueueFilter{Language: "fr"}},
 	} {
-		// Pages 1 to 20 in turn, as an agent paging through a queue.
+		// Pages at every depth: the keys of rows spread over the whole
+		// queue are collected first (not measured), then each sample reads
+		// the 50 rows after one of them, the first and last pages included.
+		anchors, err := queueAnchors(ctx, svc, c.tok, c.f)
+		if err != nil {
+			return a.failErr(err)
+		}
 		d, err := measure(samples, func(i int) error {
-			_, err := svc.Queue(ctx, c.tok, c.f, (i%20)*50, 50)
+			_, err := svc.Queue(ctx, c.tok, c.f, anchors[i%len(anchors)], 50)
 			return err
 		})
 		if err != nil {
@@ -282,6 +288,28 @@ func (a *app) benchTickets(name string, args []string) int {
 		b.row(c.label, d)
 	}
 	return exitOK
+}
+
+// queueAnchors walks a whole queue by key, 500 rows at a time, and
+// returns where its pages start: the first page, after each 500th row,
+// and the last page, shuffled so that samples jump between depths.
+func queueAnchors(ctx context.Context, svc *service.Service, tok staff.Token, f helpdesk.QueueFilter) ([]helpdesk.PageAt, error) {
+	anchors := []helpdesk.PageAt{{}, {Last: true}}
+	at := helpdesk.PageAt{}
+	for {
+		page, err := svc.Queue(ctx, tok, f, at, helpdesk.MaxPage)
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Items) < helpdesk.MaxPage {
+			break
+		}
+		at = helpdesk.PageAt{After: &page.Items[len(page.Items)-1].Place}
+		anchors = append(anchors, at)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(anchors), func(i, j int) { anchors[i], anchors[j] = anchors[j], anchors[i] })
+	return anchors, nil
 }
 
 // seedBacklog fills a new ticket benchmark database in bulk.

@@ -155,7 +155,7 @@ func TestVerifiedCallerForTheCall(t *testing.T) {
 	// The call is a ticket like any other: in the queue, on the board, on
 	// the account's list.
 	sup := coretest.AddStaff(t, svc, staff.NewAgent{Email: "sup@desk.example", Role: access.RoleSupervisor, Languages: []string{"fr"}})
-	page, err := svc.Queue(ctx, sup.Token, helpdesk.QueueFilter{Search: call.Ref}, 0, 10)
+	page, err := svc.Queue(ctx, sup.Token, helpdesk.QueueFilter{Search: call.Ref}, helpdesk.PageAt{}, 10)
 	if err != nil || page.Total != 1 || page.Items[0].Assignee != agent.AgentID {
 		t.Fatalf("the call in the queue: %+v %v", page, err)
 	}

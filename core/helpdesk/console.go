@@ -25,13 +25,23 @@ const MaxPage = 500
 
 // Queue returns a window of the actor's queue ordered by due time: for
 // agents, tickets assigned to them plus unassigned ones in their
-// languages; for supervisors, every open ticket. A search by requester
-// email is audited, since it asks about a person.
-func (d *Desk) Queue(ctx context.Context, tok staff.Token, f QueueFilter, offset, limit int) (QueuePage, error) {
+// languages; for supervisors, every open ticket. The window is placed by
+// key (at), never by offset, so a page deep in the queue costs what the
+// first one does. A search by requester email is audited, since it asks
+// about a person.
+func (d *Desk) Queue(ctx context.Context, tok staff.Token, f QueueFilter, at PageAt, limit int) (QueuePage, error) {
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
-	q := store.QueueQuery{Language: f.Language, Category: f.Category, Agency: f.Agency, Offset: offset, Limit: limit}
+	q := store.QueueQuery{Language: f.Language, Category: f.Category, Agency: f.Agency, Limit: limit}
+	switch {
+	case at.After != nil:
+		q.After = at.After
+	case at.Before != nil:
+		q.After, q.Backward = at.Before, true
+	case at.Last:
+		q.Backward = true
+	}
 	if f.Status != "" {
 		if !slices.Contains(OpenStatuses, f.Status) {
 			return QueuePage{}, fault.Invalid("status", fault.CodeInvalidInput)
@@ -116,7 +126,7 @@ func (d *Desk) page(ctx context.Context, r store.Reader, q store.QueueQuery, now
 	if err := agentNames(ctx, r, names); err != nil {
 		return QueuePage{}, err
 	}
-	return QueuePage{Offset: q.Offset, Total: total, At: now, Items: d.items(rows, now, names)}, nil
+	return QueuePage{Total: total, At: now, Items: d.items(rows, now, names)}, nil
 }
 
 // items dresses rows for display on one calendar, loaded once.
@@ -141,7 +151,7 @@ func agentNames(ctx context.Context, r store.Reader, names map[string]string) er
 // item dresses one ticket: requester masked, SLA state and business time
 // left at now.
 func (d *Desk) item(t ticket.Ticket, cal *calendar.Calendar, cls sla.Classifier, now time.Time, names map[string]string) QueueItem {
-	return QueueItem{ID: t.ID, Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, Status: t.Status,
+	return QueueItem{ID: t.ID, Place: store.KeyOf(t), Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, Status: t.Status,
 		Assignee: t.Assignee, AssigneeName: names[t.Assignee], RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt,
 		Due: t.SLA.Due, State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(cal, now),
 		Subject: t.Subject}

@@ -52,14 +52,15 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 	if camille.Role != access.RoleAgent || !slices.Equal(camille.Languages, []string{"fr", "en"}) {
 		t.Fatalf("Camille is %+v", camille.SignedIn)
 	}
-	first, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, 0, 40)
+	first, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{}, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Total == 0 || len(first.Items) != min(40, first.Total) {
 		t.Fatalf("page %d of %d", len(first.Items), first.Total)
 	}
-	next, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, 40, 40)
+	last := first.Items[len(first.Items)-1].Place
+	next, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{After: &last}, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("requester not masked: %q", it.RequesterMasked)
 		}
 	}
-	es, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Language: "es", Status: ticket.StatusPending}, 0, 500)
+	es, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Language: "es", Status: ticket.StatusPending}, helpdesk.PageAt{}, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +85,11 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("filtered row %+v", it)
 		}
 	}
-	byRef, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, 0, 10)
+	byRef, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, helpdesk.PageAt{}, 10)
 	if err != nil || byRef.Total != 1 || byRef.Items[0].ID != first.Items[0].ID {
 		t.Fatalf("search by reference: %+v %v", byRef, err)
 	}
-	words, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: `perdí "mi" teléfono OR`}, 0, 10)
+	words, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: `perdí "mi" teléfono OR`}, helpdesk.PageAt{}, 10)
 	if err != nil {
 		t.Fatalf("full-text search with FTS5 syntax in it: %v", err)
 	}
@@ -97,7 +98,7 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("full-text hit %+v", it)
 		}
 	}
-	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: "bad@@address"}, 0, 10); fault.CodeOf(err) != fault.CodeEmailMalformed {
+	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: "bad@@address"}, helpdesk.PageAt{}, 10); fault.CodeOf(err) != fault.CodeEmailMalformed {
 		t.Fatalf("malformed requester search: %v", err)
 	}
 }
@@ -138,7 +139,7 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 			t.Errorf("%s: board %d, queue %d", st, board.Totals[st], byState[st])
 		}
 	}
-	q, _ := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, 0, 1)
+	q, _ := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{}, 1)
 	sum := 0
 	for _, n := range board.Totals {
 		sum += n
@@ -294,7 +295,7 @@ func TestClosureDaysMoveOpenTicketsDueTimes(t *testing.T) {
 	if got := read(old.ID); !got.SLA.Due.Equal(breached.SLA.Due) {
 		t.Errorf("a breached clock moved: %s -> %s", breached.SLA.Due, got.SLA.Due)
 	}
-	page, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, 0, 10)
+	page, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -276,7 +276,7 @@ func TestListsAreScoped(t *testing.T) {
 	if items, err := f.svc.Tickets.AccountTickets(ctx, f.ssaDesk.Token, f.accountID); err != nil || len(items) != 0 {
 		t.Errorf("SSA desk sees %d of a VA account's tickets (%v)", len(items), err)
 	}
-	if _, err := f.svc.Tickets.Queue(ctx, f.ssaDesk.Token, helpdesk.QueueFilter{}, 0, 50); fault.CodeOf(err) != fault.CodeNotPermitted {
+	if _, err := f.svc.Tickets.Queue(ctx, f.ssaDesk.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{}, 50); fault.CodeOf(err) != fault.CodeNotPermitted {
 		t.Errorf("agency desk reads the queue: %v", err)
 	}
 }
@@ -285,7 +285,7 @@ func TestRequesterSearchIsAudited(t *testing.T) {
 	t.Parallel()
 	f := newFloor(t)
 	ctx := context.Background()
-	page, err := f.svc.Tickets.Queue(ctx, f.sup.Token, helpdesk.QueueFilter{Search: "Maria@Example.org"}, 0, 50)
+	page, err := f.svc.Tickets.Queue(ctx, f.sup.Token, helpdesk.QueueFilter{Search: "Maria@Example.org"}, helpdesk.PageAt{}, 50)
 	if err != nil || page.Total != 2 {
 		t.Fatalf("search by email: %d, %v", page.Total, err)
 	}
@@ -295,7 +295,7 @@ func TestRequesterSearchIsAudited(t *testing.T) {
 	}
 	// Words are not about a person: no entry.
 	before := f.lastAudit(t).Seq
-	if _, err := f.svc.Tickets.Queue(ctx, f.sup.Token, helpdesk.QueueFilter{Search: "teléfono"}, 0, 50); err != nil {
+	if _, err := f.svc.Tickets.Queue(ctx, f.sup.Token, helpdesk.QueueFilter{Search: "teléfono"}, helpdesk.PageAt{}, 50); err != nil {
 		t.Fatal(err)
 	}
 	if f.lastAudit(t).Seq != before {
@@ -374,7 +374,7 @@ func TestAgencyDeskEscalates(t *testing.T) {
 	if v, err := f.svc.Ticket(ctx, f.ssaDesk.Token, tk.ID); err != nil || v.Account != nil {
 		t.Errorf("desk reads its escalation: %v (account panel %v)", err, v.Account != nil)
 	}
-	page, err := f.svc.Queue(ctx, f.ana.Token, helpdesk.QueueFilter{Search: tk.Ref}, 0, 10)
+	page, err := f.svc.Queue(ctx, f.ana.Token, helpdesk.QueueFilter{Search: tk.Ref}, helpdesk.PageAt{}, 10)
 	if err != nil || page.Total != 1 {
 		t.Errorf("escalation in Ana's queue: %d, %v", page.Total, err)
 	}

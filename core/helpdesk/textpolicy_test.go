@@ -18,12 +18,12 @@ func TestQueueSearchRefusesControls(t *testing.T) {
 	supervisor := addStaff(t, svc, "sup-1@example.gov", access.RoleSupervisor, "es", "en")
 	ctx := context.Background()
 	for _, s := range []string{"a\x00b", "\x00", "perdí\x00teléfono", "a\x1b[2Jb", "a\u009bb", "a\u202eb", "a\u200bb", "\U000E0041", "a\u2028b", "\xff\xfe"} {
-		_, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: s}, 0, 10)
+		_, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: s}, helpdesk.PageAt{}, 10)
 		if e, ok := fault.As(err); !ok || e.Code != fault.CodeInvalidInput || e.Field != "query" {
 			t.Errorf("search %q: %v, want invalid_input on the query", s, err)
 		}
 	}
-	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: "👩\u200d💻 teléfono"}, 0, 10); err != nil {
+	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: "👩\u200d💻 teléfono"}, helpdesk.PageAt{}, 10); err != nil {
 		t.Errorf("search with a ZWJ: %v", err)
 	}
 }

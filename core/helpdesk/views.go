@@ -6,6 +6,7 @@ import (
 	"supportdesk/core/desk"
 	"supportdesk/core/presence"
 	"supportdesk/core/sla"
+	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
 
@@ -24,6 +25,7 @@ type QueueFilter struct {
 // the SLA state and the business time left.
 type QueueItem struct {
 	ID              int64
+	Place           QueueKey // its place in queue order, where a next or previous page starts
 	Ref             string
 	Language        string
 	Category        ticket.Category
@@ -42,10 +44,20 @@ type QueueItem struct {
 // QueuePage is a window of a queue, most urgent first: tickets waiting for
 // a reply by due time, then paused ones, then answered ones.
 type QueuePage struct {
-	Items  []QueueItem
-	Offset int
-	Total  int // rows matching the filter
-	At     time.Time
+	Items []QueueItem
+	Total int // rows matching the filter
+	At    time.Time
+}
+
+// QueueKey is a ticket's place in queue order.
+type QueueKey = store.QueueKey
+
+// PageAt places a queue window: the first rows (the zero value), the rows
+// just after a key, the rows just before one, or the last rows.
+type PageAt struct {
+	After  *QueueKey
+	Before *QueueKey
+	Last   bool
 }
 
 // MessageView is one line of a ticket's thread.

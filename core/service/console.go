@@ -88,8 +88,8 @@ func (s *Service) Decide(ctx context.Context, tok staff.Token, id int64, approve
 }
 
 // Queue returns a window of the actor's queue.
-func (s *Service) Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, offset, limit int) (helpdesk.QueuePage, error) {
-	return s.Tickets.Queue(ctx, tok, f, offset, limit)
+func (s *Service) Queue(ctx context.Context, tok staff.Token, f helpdesk.QueueFilter, at helpdesk.PageAt, limit int) (helpdesk.QueuePage, error) {
+	return s.Tickets.Queue(ctx, tok, f, at, limit)
 }
 
 // Ticket returns a ticket as an agent works it.

@@ -409,6 +409,8 @@ type QueueRow struct {
 	Due       time.Time
 	Paused    bool
 	Fulfilled bool
+	// FulfilledAt is when the first reply met the target, zero before.
+	FulfilledAt time.Time
 }
 
 // Closure is a day the center is closed, added by a supervisor.
@@ -419,9 +421,32 @@ type Closure struct {
 	CreatedAt time.Time
 }
 
+// QueueKey is a ticket's place in queue order: its rank (0 clock
+// running, 1 paused, 2 answered, 3 answered and paused), then its due
+// time, then its id. A page starts after, or ends before, a key.
+type QueueKey struct {
+	Rank int
+	Due  time.Time
+	ID   int64
+}
+
+// KeyOf is a ticket's queue key.
+func KeyOf(t ticket.Ticket) QueueKey {
+	r := 0
+	if t.SLA.Fulfilled() {
+		r += 2
+	}
+	if t.SLA.Paused() {
+		r++
+	}
+	return QueueKey{Rank: r, Due: t.SLA.Due, ID: t.ID}
+}
+
 // QueueQuery selects a window of open tickets: running clocks first by
 // due time (breached, at risk, on track), then paused ones, then those
-// already answered.
+// already answered. The window is the first Limit tickets after the key
+// After (from the start when nil); with Backward, the last Limit tickets
+// before it (up to the end when nil), still in queue order.
 type QueueQuery struct {
 	Statuses []ticket.Status
 	// Agent scopes the queue to tickets assigned to it plus unassigned ones
@@ -437,8 +462,10 @@ type QueueQuery struct {
 	Text      string // FTS5 query over subject and body
 	// DueBy keeps running clocks (not paused or fulfilled) due at or
 	// before it: the at-risk and breached list.
-	DueBy         time.Time
-	Offset, Limit int
+	DueBy    time.Time
+	After    *QueueKey
+	Backward bool
+	Limit    int
 }
 
 // StateCounts are open tickets by SLA state.

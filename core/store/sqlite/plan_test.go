@@ -59,12 +59,13 @@ func TestQueryPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	risk := now.Add(4 * time.Hour)
+	mid := store.QueueKey{Rank: 0, Due: now, ID: 3000}
 	page := func(q store.QueueQuery) (string, []any) {
-		_, sql, args := queueSQL(q)
-		return sql, append(args, 50, 100)
+		_, sql, _, args := queueSQL(q)
+		return sql, args
 	}
 	count := func(q store.QueueQuery) (string, []any) {
-		sql, _, args := queueSQL(q)
+		sql, _, args, _ := queueSQL(q)
 		return sql, args
 	}
 	fixed := func(sql string, args ...any) func() (string, []any) {
@@ -73,34 +74,52 @@ func TestQueryPlans(t *testing.T) {
 	of := func(f func(store.QueueQuery) (string, []any), q store.QueueQuery) func() (string, []any) {
 		return func() (string, []any) { return f(q) }
 	}
+	after := func(q store.QueueQuery, back bool) store.QueueQuery {
+		q.After, q.Backward = &mid, back
+		return q
+	}
 	agent := store.QueueQuery{Agent: "agent-4", Languages: []string{"es", "en"}}
 	agentFr := agent
 	agentFr.Language = "fr"
+	today := day(now) * dayMS
 	cases := []struct {
 		name      string
 		query     func() (string, []any)
 		index     string // the index meant to serve it
-		sortsFew  bool   // a lookup of a few rows may sort them
-		scansPart bool   // reads an index from end to end (a count over open tickets)
+		sortsFew  bool   // sorts a bounded set: a lookup's rows, a tally's, a day's due tickets
+		scansPart bool   // reads an index from end to end (a tally, or a count over open tickets)
 	}{
 		{"queue page, supervisor", of(page, store.QueueQuery{}), "tickets_open_queue", false, false},
+		{"queue page, supervisor, after a key", of(page, after(store.QueueQuery{}, false)), "tickets_open_queue", false, false},
+		{"queue page, supervisor, before a key", of(page, after(store.QueueQuery{}, true)), "tickets_open_queue", false, false},
+		{"queue page, supervisor, last", of(page, store.QueueQuery{Backward: true}), "tickets_open_queue", false, false},
 		{"queue page, agent", of(page, agent), "tickets_open_queue", false, false},
+		{"queue page, agent, after a key", of(page, after(agent, false)), "tickets_open_queue", false, false},
 		{"queue page, agent, language", of(page, agentFr), "tickets_open_queue", false, false},
-		{"queue page, language", of(page, store.QueueQuery{Language: "fr"}), "tickets_open_queue", false, false},
+		{"queue page, language", of(page, after(store.QueueQuery{Language: "fr"}, false)), "tickets_open_queue", false, false},
 		{"queue page, category", of(page, store.QueueQuery{Category: ticket.CategoryLostMFA}), "tickets_open_queue", false, false},
 		{"queue page, agency", of(page, store.QueueQuery{Agency: "va"}), "tickets_open_queue", false, false},
 		{"queue page, status", of(page, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusPending}}), "tickets_open_queue", false, false},
 		{"queue page, assignee", of(page, store.QueueQuery{Assignee: new("agent-7")}), "tickets_open_load", false, false},
+		{"queue page, assignee, after a key", of(page, after(store.QueueQuery{Assignee: new("agent-7")}, false)), "tickets_open_load", false, false},
 		{"urgent list", of(page, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false, false},
 		{"queue page, ref", of(page, store.QueueQuery{Ref: "SD-2026-000101"}), "sqlite_autoindex_tickets", true, false},
 		{"queue page, requester", of(page, store.QueueQuery{Requester: []byte("req101")}), "tickets_requester", true, false},
-		{"queue count, supervisor", of(count, store.QueueQuery{}), "COVERING INDEX", false, true},
-		{"queue count, agent", of(count, agent), "INDEX", false, true},
+		{"queue count, supervisor", of(count, store.QueueQuery{}), "ticket_tally", false, true},
+		{"queue count, agent", of(count, agent), "ticket_tally", false, true},
+		{"queue count, agent, language", of(count, agentFr), "ticket_tally", false, true},
+		{"queue count, assignee", of(count, store.QueueQuery{Assignee: new("agent-7")}), "ticket_tally_assignee", false, false},
+		{"urgent count", of(count, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false, true},
 		{"open tickets, classified", func() (string, []any) { return scanQueueSQL(openStatuses) }, "tickets_open", false, true},
-		{"board cells", fixed(boardCellsSQL, stateArgs(now, risk)...), "tickets_open_board", false, true},
-		{"queue stats", fixed(queueStatsSQL, stateArgs(now, risk)...), "tickets_open_board", false, true},
-		{"workload", fixed(workloadSQL, append(stateArgs(now, risk), ms(now.Add(-8*time.Hour)))...), "ticket_messages_author", false, true},
-		{"attainment", fixed(attainmentSQL, ms(now.AddDate(0, 0, -30)), ms(now), ms(now)), "tickets_created", false, false},
+		{"board: tickets by cell and rank", fixed(tallyCellsSQL), "ticket_tally", true, true},
+		{"board: running clocks due before today", fixed(dueCellsSQL, day(now)), "ticket_due_cells", false, true},
+		{"board: due from today to the at-risk bound", fixed(dueNowSQL, ms(now), ms(now), today, ms(risk)), "tickets_open_queue", true, false},
+		{"workload: tickets by assignee and rank", fixed(tallyLoadSQL), "ticket_tally_assignee", false, false},
+		{"workload: running clocks due before today", fixed(dueLoadSQL, day(now)), "ticket_due_assignees", false, true},
+		{"workload: replies", fixed(repliesSQL, "agent-4", ms(now.Add(-8*time.Hour))), "ticket_messages_author", false, false},
+		{"attainment: partial days", fixed(attainmentSQL, ms(now.AddDate(0, 0, -30)), today-29*dayMS, ms(now)), "tickets_created", false, false},
+		{"attainment: whole days", fixed(attainmentDaysSQL, day(now), day(now)-30, day(now)), "ticket_days", false, false},
+		{"attainment: due today", fixed(dueTodaySQL, today, ms(now), today-29*dayMS, today), "tickets_unanswered", false, false},
 		{"running clocks", fixed(runningClocksSQL, ms(now), ms(now), 0, 100), "tickets_open_queue", false, false},
 		{"breach candidates", fixed(breachCandidatesSQL, ms(now), 100), "tickets_open_queue", false, false},
 	}

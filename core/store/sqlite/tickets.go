@@ -132,7 +132,7 @@ func (c *conn) ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(
 		if err := rs.Scan(&r.ID, &r.Ref, &r.Language, &r.Category, &r.Agency, &r.Status, &r.Assignee, &cr, &due, &paused, &fulfilled); err != nil {
 			return fault.Storage(err)
 		}
-		r.CreatedAt, r.Due, r.Paused, r.Fulfilled = tm(cr), tm(due), paused != 0, fulfilled != 0
+		r.CreatedAt, r.Due, r.Paused, r.Fulfilled, r.FulfilledAt = tm(cr), tm(due), paused != 0, fulfilled != 0, tm(fulfilled)
 		if err := fn(r); err != nil {
 			return err
 		}
@@ -384,30 +384,47 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 }
 
 // QueuePage returns one window of the queue and the number of matches.
+// The window is read by key from the index in queue order; the number
+// comes from the tallies when they hold every filter, else it is counted.
 func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Ticket, int, error) {
-	count, page, args := queueSQL(q)
+	count, page, args, pageArgs := queueSQL(q)
 	var total int
 	row, err := c.row(ctx, count, args...)
 	if err := scanOne(row, err, &total); err != nil {
 		return nil, 0, ftsErr(err)
 	}
+	rows, err := collect(c, ctx, page, ticketRows, pageArgs...)
+	if q.Backward {
+		slices.Reverse(rows)
+	}
+	return rows, total, ftsErr(err)
+}
+
+// queueSQL is a queue query's count and page, with the arguments of each.
+// The page reads tickets_open_queue in its order (sla_rank, sla_due, id),
+// from a key on when one is given, backwards for the window before a key.
+func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs []any) {
+	where, args := queueWhere(q)
+	cols := strings.Replace(prefixed("t.", ticketCols), "t.body", "'' AS body", 1)
+	count, countArgs, ok := tallyCount(q)
+	if !ok {
+		count, countArgs = `SELECT count(*) FROM tickets t WHERE `+where, args
+	}
+	order, cmp := "t.sla_rank, t.sla_due, t.id", ">"
+	if q.Backward {
+		order, cmp = "t.sla_rank DESC, t.sla_due DESC, t.id DESC", "<"
+	}
+	pageArgs = slices.Clone(args)
+	if q.After != nil {
+		where += " AND (t.sla_rank, t.sla_due, t.id) " + cmp + " (?, ?, ?)"
+		pageArgs = append(pageArgs, q.After.Rank, ms(q.After.Due), q.After.ID)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := collect(c, ctx, page, ticketRows, append(args, limit, max(q.Offset, 0))...)
-	return rows, total, ftsErr(err)
-}
-
-// queueSQL is a queue query's count and page (whose last two parameters,
-// after args, are the limit and the offset). The page is ordered as the
-// tickets_open_queue index is (sla_rank, sla_due, id).
-func queueSQL(q store.QueueQuery) (count, page string, args []any) {
-	where, args := queueWhere(q)
-	cols := strings.Replace(prefixed("t.", ticketCols), "t.body", "'' AS body", 1)
-	return `SELECT count(*) FROM tickets t WHERE ` + where,
-		`SELECT ` + cols + ` FROM tickets t WHERE ` + where + `
-		ORDER BY t.sla_rank, t.sla_due, t.id LIMIT ? OFFSET ?`, args
+	pageArgs = append(pageArgs, limit)
+	return count, `SELECT ` + cols + ` FROM tickets t WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ?`, countArgs, pageArgs
 }
 
 // ftsErr turns an FTS5 syntax error into bad input.
@@ -416,61 +433,4 @@ func ftsErr(err error) error {
 		return &fault.Error{Code: fault.CodeInvalidInput, Field: "query", Err: err}
 	}
 	return err
-}
-
-// stateSums are the SQL sums of state counts, in StateCounts order; the
-// three parameters are now, risk, now. They read the clock columns, which
-// the open-ticket board and load indexes hold, not sla_rank, which SQLite
-// would compute from the table row: the counts need no row.
-const stateSums = `
-	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due > ? THEN 1 ELSE 0 END),
-	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due <= ? THEN 1 ELSE 0 END),
-	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due < ? THEN 1 ELSE 0 END),
-	sum(CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at <> 0 THEN 1 ELSE 0 END),
-	sum(CASE WHEN sla_fulfilled_at <> 0 THEN 1 ELSE 0 END)`
-
-func stateArgs(now, risk time.Time) []any {
-	return []any{ms(now), ms(risk), ms(now), ms(risk), ms(now)}
-}
-
-const boardCellsSQL = `SELECT language, agency, category,` + stateSums + `
-	FROM tickets t WHERE ` + openWhere + ` GROUP BY language, agency, category ORDER BY language, agency, category`
-
-// BoardCells counts open tickets by language, agency, category and state.
-func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
-	return collect(c, ctx, boardCellsSQL,
-		func(rs *sql.Rows) (store.BoardCell, error) {
-			var b store.BoardCell
-			err := rs.Scan(&b.Language, &b.Agency, &b.Category, &b.OnTrack, &b.AtRisk, &b.Breached, &b.Paused, &b.Fulfilled)
-			return b, err
-		}, stateArgs(now, risk)...)
-}
-
-// workloadSQL counts by assignee. Every assigned ticket has an assignee
-// greater than the empty string: a range on tickets_open_load, where a
-// not-equal test would not be.
-const workloadSQL = `SELECT assignee,` + stateSums + `,
-	(SELECT count(*) FROM ticket_messages m WHERE m.author = t.assignee AND m.kind = 'public' AND m.created_at >= ?)
-	FROM tickets t WHERE ` + openWhere + ` AND assignee > '' GROUP BY assignee ORDER BY assignee`
-
-// Workload counts open tickets by assignee and state, with replies.
-func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
-	args := append(stateArgs(now, risk), ms(repliesSince))
-	return collect(c, ctx, workloadSQL,
-		func(rs *sql.Rows) (store.LoadRow, error) {
-			var l store.LoadRow
-			err := rs.Scan(&l.Assignee, &l.OnTrack, &l.AtRisk, &l.Breached, &l.Paused, &l.Fulfilled, &l.Replies)
-			return l, err
-		}, args...)
-}
-
-const attainmentSQL = `SELECT count(*), coalesce(sum(CASE WHEN sla_fulfilled_at <> 0 AND sla_fulfilled_at <= sla_due THEN 1 ELSE 0 END), 0)
-	FROM tickets WHERE created_at >= ? AND created_at < ? AND (sla_fulfilled_at <> 0 OR (sla_paused_at = 0 AND sla_due < ?))`
-
-// Attainment counts tickets created in [from, now) whose target has passed
-// or been met, and those answered in time.
-func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
-	var total, inTime int
-	row, err := c.row(ctx, attainmentSQL, ms(from), ms(now), ms(now))
-	return total, inTime, scanOne(row, err, &total, &inTime)
 }

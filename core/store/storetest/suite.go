@@ -67,6 +67,7 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"Agents", testAgents},
 		{"Outbox", testOutbox},
 		{"QueueStats", testQueueStats},
+		{"Tickets/Tallies", testTallies},
 		{"Write/Rollback", testRollback},
 		{"Audit/Chain", testAuditChain},
 		{"Audit/Query", testAuditQuery},

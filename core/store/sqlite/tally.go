@@ -1,0 +1,363 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// The board, the workload, attainment and the queue's totals read the
+// counts that migration 0009's triggers keep, not the tickets. Only what
+// depends on the time of reading is counted from tickets: those due from
+// the start of today (UTC) to the end of the at-risk window, read in due
+// order from the open-ticket index.
+
+const dayMS = 86_400_000
+
+// day is the tallies' day number of t.
+func day(t time.Time) int64 { return ms(t) / dayMS }
+
+// cellKey names a board cell.
+type cellKey struct{ language, agency, category string }
+
+// tallyCellsSQL counts open tickets by cell and rank. The GROUP BY sorts
+// the tally's rows (one per cell, assignee, status and rank: some
+// thousands, whatever the backlog), not tickets.
+const tallyCellsSQL = `SELECT language, agency, category, sla_rank, sum(n) FROM ticket_tally
+	GROUP BY language, agency, category, sla_rank`
+
+// dueCellsSQL counts open tickets whose clock runs by cell, due before a day.
+const dueCellsSQL = `SELECT language, agency, category, sum(n) FROM ticket_due_cells
+	WHERE day < ? GROUP BY language, agency, category`
+
+// dueNowSQL reads the running clocks due from the start of today to the
+// end of the at-risk window (parameters: now, now, from, to), from
+// tickets_open_queue in due order: breached ones are due before now, the
+// rest are at risk.
+const dueNowSQL = `SELECT language, agency, category, assignee,
+	sum(sla_due < ?), sum(sla_due >= ?)
+	FROM tickets t WHERE ` + openWhere + ` AND t.sla_rank = 0 AND t.sla_due >= ? AND t.sla_due <= ?
+	GROUP BY language, agency, category, assignee`
+
+// dueNow is one row of dueNowSQL.
+type dueNow struct {
+	cell     cellKey
+	assignee string
+	breached int
+	atRisk   int
+}
+
+// dueSoon reads the clocks due from the start of now's day to risk.
+func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]dueNow, error) {
+	return collect(c, ctx, dueNowSQL, func(rs *sql.Rows) (dueNow, error) {
+		var d dueNow
+		err := rs.Scan(&d.cell.language, &d.cell.agency, &d.cell.category, &d.assignee, &d.breached, &d.atRisk)
+		return d, err
+	}, ms(now), ms(now), day(now)*dayMS, ms(risk))
+}
+
+// BoardCells counts open tickets by language, agency, category and state.
+func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
+	cells := map[cellKey]*store.BoardCell{}
+	get := func(k cellKey) *store.BoardCell {
+		b := cells[k]
+		if b == nil {
+			b = &store.BoardCell{Language: k.language, Agency: k.agency, Category: ticket.Category(k.category)}
+			cells[k] = b
+		}
+		return b
+	}
+	err := each(c, ctx, tallyCellsSQL, func(rs *sql.Rows) error {
+		var k cellKey
+		var rank, n int
+		if err := rs.Scan(&k.language, &k.agency, &k.category, &rank, &n); err != nil {
+			return err
+		}
+		addRank(&get(k).StateCounts, rank, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(c, ctx, dueCellsSQL, func(rs *sql.Rows) error {
+		var k cellKey
+		var n int
+		if err := rs.Scan(&k.language, &k.agency, &k.category, &n); err != nil {
+			return err
+		}
+		split(&get(k).StateCounts, n, 0)
+		return nil
+	}, day(now))
+	if err != nil {
+		return nil, err
+	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range soon {
+		split(&get(d.cell).StateCounts, d.breached, d.atRisk)
+	}
+	out := make([]store.BoardCell, 0, len(cells))
+	for _, b := range cells {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b store.BoardCell) int {
+		return cmp.Or(strings.Compare(a.Language, b.Language), strings.Compare(a.Agency, b.Agency),
+			strings.Compare(string(a.Category), string(b.Category)))
+	})
+	return out, nil
+}
+
+// addRank counts n open tickets of a rank: running ones (rank 0) on track
+// until split moves the breached and at-risk ones out.
+func addRank(s *store.StateCounts, rank, n int) {
+	switch rank {
+	case 0:
+		s.OnTrack += n
+	case 1:
+		s.Paused += n
+	default:
+		s.Fulfilled += n
+	}
+}
+
+// split moves running tickets from on track to breached and at risk.
+func split(s *store.StateCounts, breached, atRisk int) {
+	s.OnTrack -= breached + atRisk
+	s.Breached += breached
+	s.AtRisk += atRisk
+}
+
+// tallyLoadSQL counts open assigned tickets by assignee and rank, in the
+// order of ticket_tally_assignee.
+const tallyLoadSQL = `SELECT assignee, sla_rank, sum(n) FROM ticket_tally
+	WHERE assignee > '' GROUP BY assignee, sla_rank`
+
+// dueLoadSQL counts open assigned tickets whose clock runs, due before a day.
+const dueLoadSQL = `SELECT assignee, sum(n) FROM ticket_due_assignees WHERE day < ? GROUP BY assignee`
+
+// repliesSQL counts an agent's public replies since a time.
+const repliesSQL = `SELECT count(*) FROM ticket_messages WHERE author = ? AND kind = 'public' AND created_at >= ?`
+
+// Workload counts open tickets by assignee and state, with replies.
+func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
+	loads := map[string]*store.LoadRow{}
+	var order []string
+	err := each(c, ctx, tallyLoadSQL, func(rs *sql.Rows) error {
+		var a string
+		var rank, n int
+		if err := rs.Scan(&a, &rank, &n); err != nil {
+			return err
+		}
+		l := loads[a]
+		if l == nil {
+			l = &store.LoadRow{Assignee: a}
+			loads[a] = l
+			order = append(order, a)
+		}
+		addRank(&l.StateCounts, rank, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(c, ctx, dueLoadSQL, func(rs *sql.Rows) error {
+		var a string
+		var n int
+		if err := rs.Scan(&a, &n); err != nil {
+			return err
+		}
+		if l := loads[a]; l != nil {
+			split(&l.StateCounts, n, 0)
+		}
+		return nil
+	}, day(now))
+	if err != nil {
+		return nil, err
+	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range soon {
+		if l := loads[d.assignee]; l != nil {
+			split(&l.StateCounts, d.breached, d.atRisk)
+		}
+	}
+	slices.Sort(order)
+	out := make([]store.LoadRow, 0, len(order))
+	for _, a := range order {
+		l := loads[a]
+		row, err := c.row(ctx, repliesSQL, a, ms(repliesSince))
+		if err := scanOne(row, err, &l.Replies); err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
+	}
+	return out, nil
+}
+
+// attainmentSQL counts, exactly, the tickets created in [?, ?) whose
+// target has passed at ? or been met, and those answered in time. It
+// serves the partial days at the window's two ends.
+const attainmentSQL = `SELECT count(*), coalesce(sum(CASE WHEN sla_fulfilled_at <> 0 AND sla_fulfilled_at <= sla_due THEN 1 ELSE 0 END), 0)
+	FROM tickets WHERE created_at >= ? AND created_at < ? AND (sla_fulfilled_at <> 0 OR (sla_paused_at = 0 AND sla_due < ?))`
+
+// attainmentDaysSQL counts the whole creation days strictly between two
+// days from ticket_days: answered tickets, and running clocks due before
+// the last day (the day of reading).
+const attainmentDaysSQL = `SELECT
+	coalesce(sum(CASE WHEN outcome >= 2 OR (outcome = 0 AND due_day < ?) THEN n ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN outcome = 2 THEN n ELSE 0 END), 0)
+	FROM ticket_days WHERE created_day > ? AND created_day < ?`
+
+// dueTodaySQL counts running clocks never answered, created in [?, ?),
+// due today before now ([?, ?)): their target passed today.
+const dueTodaySQL = `SELECT count(*) FROM tickets
+	WHERE sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due < ? AND created_at >= ? AND created_at < ?`
+
+// Attainment counts tickets created in [from, now) whose target has passed
+// or been met, and those answered in time: the whole days between from's
+// day and now's from ticket_days, the two partial days from tickets.
+func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
+	if !from.Before(now) {
+		return 0, 0, nil
+	}
+	edge := func(lo, hi int64) (total, inTime int, err error) {
+		if lo >= hi {
+			return 0, 0, nil
+		}
+		row, err := c.row(ctx, attainmentSQL, lo, hi, ms(now))
+		return total, inTime, scanOne(row, err, &total, &inTime)
+	}
+	fromDay, nowDay := day(from), day(now)
+	if fromDay == nowDay {
+		return edge(ms(from), ms(now))
+	}
+	total, inTime, err := edge(ms(from), (fromDay+1)*dayMS)
+	if err != nil {
+		return 0, 0, err
+	}
+	t, in, err := edge(nowDay*dayMS, ms(now))
+	if err != nil {
+		return 0, 0, err
+	}
+	total, inTime = total+t, inTime+in
+	row, err := c.row(ctx, attainmentDaysSQL, nowDay, fromDay, nowDay)
+	if err := scanOne(row, err, &t, &in); err != nil {
+		return 0, 0, err
+	}
+	total, inTime = total+t, inTime+in
+	row, err = c.row(ctx, dueTodaySQL, nowDay*dayMS, ms(now), (fromDay+1)*dayMS, nowDay*dayMS)
+	if err := scanOne(row, err, &t); err != nil {
+		return 0, 0, err
+	}
+	return total + t, inTime, nil
+}
+
+// QueueStats counts open tickets by language and SLA state, and the
+// outbox's backlog and failures. The reads run on the caller's snapshot.
+func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.QueueStats, error) {
+	cells, err := c.BoardCells(ctx, now, risk)
+	if err != nil {
+		return store.QueueStats{}, err
+	}
+	s := store.QueueStats{ByLanguage: map[string]store.StateCounts{}}
+	for _, b := range cells {
+		l := s.ByLanguage[b.Language]
+		l.OnTrack += b.OnTrack
+		l.AtRisk += b.AtRisk
+		l.Breached += b.Breached
+		l.Paused += b.Paused
+		l.Fulfilled += b.Fulfilled
+		s.ByLanguage[b.Language] = l
+	}
+	row, err := c.row(ctx, `SELECT
+		coalesce(sum(CASE WHEN status IN ('queued','sending') THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
+		FROM outbox WHERE status IN ('queued','sending','failed')`)
+	return s, scanOne(row, err, &s.OutboxBacklog, &s.OutboxFailed)
+}
+
+// tallyCount builds the count of a queue query from ticket_tally, when
+// the tally holds every column it filters on: the statuses (open ones),
+// language, category, agency, assignee and an agent's scope. A running
+// clock's due time (DueBy) is counted from the due days, without other
+// filters. ok is false for a search by text, reference or requester,
+// whose matches are few or found by their own index.
+func tallyCount(q store.QueueQuery) (query string, args []any, ok bool) {
+	if q.Text != "" || q.Ref != "" || q.Requester != nil {
+		return "", nil, false
+	}
+	statuses := q.Statuses
+	if len(statuses) == 0 {
+		statuses = openStatuses
+	}
+	if !onlyOpen(statuses) {
+		return "", nil, false
+	}
+	if !q.DueBy.IsZero() {
+		if q.Agent != "" || q.Language != "" || q.Category != "" || q.Agency != "" || q.Assignee != nil || !allOpen(statuses) {
+			return "", nil, false
+		}
+		// Whole days before the bound's day from the tally, that day up to
+		// the bound from tickets_open_queue.
+		return `SELECT (SELECT coalesce(sum(n), 0) FROM ticket_due_cells WHERE day < ?) +
+			(SELECT count(*) FROM tickets t WHERE ` + openWhere + ` AND t.sla_rank = 0 AND t.sla_due >= ? AND t.sla_due <= ?)`,
+			[]any{day(q.DueBy), day(q.DueBy) * dayMS, ms(q.DueBy)}, true
+	}
+	where := []string{"status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"}
+	for _, s := range statuses {
+		args = append(args, string(s))
+	}
+	if q.Agent != "" {
+		cond := "assignee = ?"
+		args = append(args, q.Agent)
+		if len(q.Languages) > 0 {
+			cond += " OR (assignee = '' AND language IN (?" + strings.Repeat(",?", len(q.Languages)-1) + "))"
+			for _, l := range q.Languages {
+				args = append(args, l)
+			}
+		}
+		where = append(where, "("+cond+")")
+	}
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if q.Language != "" {
+		add("language = ?", q.Language)
+	}
+	if q.Category != "" {
+		add("category = ?", string(q.Category))
+	}
+	if q.Agency != "" {
+		add("agency = ?", q.Agency)
+	}
+	if q.Assignee != nil {
+		add("assignee = ?", *q.Assignee)
+	}
+	return `SELECT coalesce(sum(n), 0) FROM ticket_tally WHERE ` + strings.Join(where, " AND "), args, true
+}
+
+// each runs a query and calls fn for each row.
+func each(c *conn, ctx context.Context, q string, fn func(*sql.Rows) error, args ...any) error {
+	rs, err := c.rows(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := fn(rs); err != nil {
+			return storageErr(err)
+		}
+	}
+	return storageErr(rs.Err())
+}
