@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -24,6 +25,9 @@ import (
 	"supportdesk/core/store/sqlite"
 	"supportdesk/core/ticket"
 )
+
+// benchSupervisors is how many supervisors refresh the board at once.
+const benchSupervisors = 10
 
 // benchAgents is the team size of the board and queue benchmarks.
 const benchAgents = 50
@@ -137,6 +141,28 @@ func (b *benchRun) row(label string, d []time.Duration) {
 }
 
 // measure times k calls of fn.
+// measureAtOnce runs fn k times from conc goroutines at once (each takes
+// every conc-th sample) and returns each call's duration.
+func measureAtOnce(k, conc int, fn func(i int) error) ([]time.Duration, error) {
+	out := make([]time.Duration, k)
+	errs := make([]error, conc)
+	var wg sync.WaitGroup
+	for g := range conc {
+		wg.Go(func() {
+			for i := g; i < k; i += conc {
+				t0 := time.Now()
+				if err := fn(i); err != nil {
+					errs[g] = err
+					return
+				}
+				out[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 func measure(k int, fn func(i int) error) ([]time.Duration, error) {
 	out := make([]time.Duration, 0, k)
 	for i := range k {
@@ -256,6 +282,22 @@ func (a *app) benchTickets(name string, args []string) int {
 			return a.failErr(err)
 		}
 		b.row(a.l.T("cli.bench.board"), d)
+		// Ten supervisors whose boards refresh at the same moment, each
+		// with its own session.
+		sups := make([]staff.Token, benchSupervisors)
+		for i := range sups {
+			if sups[i], err = benchSession(ctx, svc, "supervisor@demo.example"); err != nil {
+				return a.failErr(err)
+			}
+		}
+		d, err = measureAtOnce(samples, benchSupervisors, func(i int) error {
+			_, err := svc.Board(ctx, sups[i%benchSupervisors])
+			return err
+		})
+		if err != nil {
+			return a.failErr(err)
+		}
+		b.row(a.l.T("cli.bench.board_at_once", map[string]any{"Count": benchSupervisors}), d)
 		return exitOK
 	}
 	heavy, err := benchSession(ctx, svc, "bench-agent-00@bench.example")
@@ -270,6 +312,8 @@ func (a *app) benchTickets(name string, args []string) int {
 		{a.l.T("cli.bench.queue_agent"), heavy, helpdesk.QueueFilter{}},
 		{a.l.T("cli.bench.queue_supervisor"), sup, helpdesk.QueueFilter{}},
 		{a.l.T("cli.bench.queue_filter", map[string]any{"Language": "fr"}), sup, helpdesk.QueueFilter{Language: "fr"}},
+		{a.l.T("cli.bench.queue_agent_filter", map[string]any{"Category": a.l.T("ticket_category." + string(ticket.CategoryLostMFA))}), heavy,
+			helpdesk.QueueFilter{Category: ticket.CategoryLostMFA}},
 	} {
 		// Pages at every depth: the keys of rows spread over the whole
 		// queue are collected first (not measured), then each sample reads

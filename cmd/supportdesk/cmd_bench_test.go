@@ -16,9 +16,9 @@ func TestBenchSubcommands(t *testing.T) {
 	}{
 		{"lookup", []string{"bench", "lookup", "--accounts", "300", "--samples", "5"}, []string{"look-up by email", "look-up by uuid", "p99"}},
 		{"bare", []string{"bench", "--accounts", "300", "--samples", "5"}, []string{"look-up by phone"}},
-		{"board", []string{"bench", "board", "--tickets", "300", "--history", "200", "--samples", "3"}, []string{"board (supervisor)"}},
+		{"board", []string{"bench", "board", "--tickets", "300", "--history", "200", "--samples", "3"}, []string{"board (supervisor)", "board, 10 supervisors at once"}},
 		{"queue", []string{"bench", "queue", "--tickets", "300", "--samples", "3"},
-			[]string{"queue page, agent with the most tickets", "queue page, supervisor", "language fr"}},
+			[]string{"queue page, agent with the most tickets", "queue page, supervisor", "language fr", "agent, category Lost MFA"}},
 		{"intake", []string{"bench", "intake", "--accounts", "200", "--samples", "40", "--clients", "4"},
 			[]string{"intake, submit until committed (4 clients)", "tickets/s committed", "raw single-row commits", "×"}},
 		{"french", []string{"--lang", "fr", "bench", "queue", "--tickets", "100", "--samples", "2"}, []string{"page de la file, superviseur"}},
