@@ -624,22 +624,32 @@ func (p *queuePage) table() []string {
 	return out
 }
 
-// queueLeft is the business time left, negative once breached (the badge
-// says so in words); an answered ticket has no clock running.
+// queueLeft is the business time left, or how late a breached ticket is,
+// worded as the ticket view words it; an answered ticket has no clock
+// running.
 func queueLeft(loc *i18n.Localizer, it helpdesk.QueueItem) string {
-	if it.State == sla.StateFulfilled {
+	switch {
+	case it.State == sla.StateFulfilled:
 		return dash
+	case it.Left < 0:
+		return loc.T("ticket.overdue", map[string]any{"Duration": loc.Hours(-it.Left)})
 	}
 	return loc.Hours(it.Left)
 }
 
-// fitColumns fits the natural widths into total cells. The subject takes
-// what is left when that is worth showing, category and requester giving up
-// a little for it; when even the other columns do not fit, category and
-// requester shrink, then the assignee and the age go, so the reference,
-// the time left and the SLA badge always show whole.
+// queueDrops are the columns given up, in turn, when the subject would get
+// less than its minimum: the requester (masked, read in the ticket), the
+// category, the age, the assignee, the language. The reference, the time
+// left, the SLA badge and the subject always show.
+var queueDrops = []int{colRequester, colCategory, colAge, colAssignee, colLang}
+
+// fitColumns lays the columns out by priority in total cells: the subject
+// takes the width left, and at least a quarter of the line (or 16 cells).
+// To make that room the category and the requester shrink first, then
+// whole columns go (queueDrops).
 func fitColumns(natural [colCount]int, total int) [colCount]int {
-	const gap, minSubject, give = 2, 14, 14
+	const gap = 2
+	minSubject := max(16, total/4)
 	sum := func(w [colCount]int) int {
 		n := 0
 		for c := range colSubject {
@@ -649,45 +659,22 @@ func fitColumns(natural [colCount]int, total int) [colCount]int {
 		}
 		return n
 	}
-	shrink := func(w *[colCount]int, to int) {
-		for _, c := range []int{colCategory, colRequester} {
-			if w[c] > 0 {
-				w[c] = min(w[c], to)
-			}
-		}
-	}
 	w := natural
 	w[colSubject] = 0
-	if rest := total - sum(w); rest >= minSubject {
-		w[colSubject] = rest
-		return w
-	}
-	if t := w; true {
-		shrink(&t, give)
-		if rest := total - sum(t); rest >= minSubject {
-			t[colSubject] = rest
-			return t
-		}
-	}
 	steps := []func(){
-		func() { shrink(&w, 18) },
-		func() { shrink(&w, 12) },
-		func() { w[colAssignee] = 0 },
-		func() { w[colAge] = 0 },
-		func() { shrink(&w, 8) },
+		func() { w[colCategory], w[colRequester] = min(w[colCategory], 18), min(w[colRequester], 18) },
+		func() { w[colCategory], w[colRequester] = min(w[colCategory], 12), min(w[colRequester], 12) },
+	}
+	for _, c := range queueDrops {
+		steps = append(steps, func() { w[c] = 0 })
 	}
 	for _, step := range steps {
-		if sum(w) <= total {
+		if total-sum(w) >= minSubject {
 			break
 		}
 		step()
 	}
-	// Give back what the last step took beyond need.
-	for _, c := range []int{colRequester, colCategory} {
-		if w[c] > 0 {
-			w[c] = min(natural[c], w[c]+max(0, total-sum(w)))
-		}
-	}
+	w[colSubject] = max(1, total-sum(w))
 	return w
 }
 

@@ -363,8 +363,8 @@ func (m *model) helpKeys() helpKeys {
 	if m.help.ShowAll {
 		helpKey.SetHelp(helpKey.Help().Key, m.c.loc.T("help.less"))
 	}
-	// The help key comes first among the global keys: when the footer is
-	// cut to fit, the key that shows everything else survives.
+	// The footer shows the help key whatever the width (fitShort): it
+	// opens everything the line had no room for.
 	if m.confirmOut {
 		keys := []key.Binding{withHelp(k.Confirm, m.c.loc.T("help.sign_out")), withHelp(k.Cancel, m.c.loc.T("help.stay"))}
 		return helpKeys{short: keys, full: [][]key.Binding{keys}}
@@ -376,8 +376,28 @@ func (m *model) helpKeys() helpKeys {
 		session = []key.Binding{helpKey, k.Language, k.SignOut, quitKey}
 	}
 	full := append(p.FullHelp(), session)
-	short := append(p.ShortHelp(), global...)
+	short := fitShort(m.help, append(p.ShortHelp(), k.Language, quitKey), helpKey, m.c.width)
 	return helpKeys{short: short, full: full}
+}
+
+// fitShort chooses the footer's keys for a line of width cells: the help
+// key always, last, and the others in order while each fits whole; one
+// that does not is left to the full help, never cut mid-word.
+func fitShort(h help.Model, keys []key.Binding, helpKey key.Binding, width int) []key.Binding {
+	sep := lipgloss.Width(h.ShortSeparator)
+	item := func(b key.Binding) int { return lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc) }
+	used := item(helpKey)
+	out := make([]key.Binding, 0, len(keys)+1)
+	for _, b := range keys {
+		if !b.Enabled() {
+			continue
+		}
+		if w := item(b) + sep; used+w <= width {
+			out = append(out, b)
+			used += w
+		}
+	}
+	return append(out, helpKey)
 }
 
 // layout gives the active page the rows left by the header, status line
