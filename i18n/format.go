@@ -1,26 +1,39 @@
 package i18n
 
 import (
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-playground/locales"
+	"github.com/go-playground/locales/en_US"
+	"github.com/go-playground/locales/es_US"
+	"github.com/go-playground/locales/fr_FR"
 )
 
-// format is one language's CLDR-style data; x/text has no date formatting,
-// so the few patterns the console needs are written out here.
+// Dates, times and numbers come from CLDR through go-playground/locales:
+// English is en-US, Spanish es-US (the center's users live in the United
+// States: "10,000", "0.4", "6:32 p. m."), French fr-FR ("10 000", "0,4",
+// "18:32"). Times are shown in the center's zone, DefaultZone, unless a
+// Localizer is given another, and always name their zone. Durations are
+// ours: CLDR's unit data is not in the library.
+
+// format is one language's locale data and the few corrections made on top
+// of the library's.
 type format struct {
-	weekdays [7]string  // Sunday first, as time.Weekday counts
-	months   [12]string // January first
-	longDate func(f format, t time.Time) string
-	short    string // time.Format layout of a short date
-	dateTime string // time.Format layout of a short date and time
-	group    string // thousands separator
-	minGroup int    // digits needed before grouping starts (CLDR minimumGroupingDigits + 3)
-	unitSep  string // between a number and its unit
-	days     string // unit symbols for Duration
-	hours    string
-	minutes  string
-	seconds  string
+	tr locales.Translator
+	// dateTime joins a short date and a short time (CLDR dateTimeFormats
+	// short: "{1}, {0}" in en and es, "{1} {0}" in fr).
+	dateTime string
+	// upperPeriods: the library's en-US data says "pm"; US English, and
+	// CLDR's own en data, write "PM".
+	upperPeriods bool
+	// firstOrdinal: French writes the first of the month "1er".
+	firstOrdinal bool
+	unitSep      string // between a number and its unit
+	days         string // unit symbols for Duration
+	hours        string
+	minutes      string
+	seconds      string
 }
 
 // nnbsp is U+202F NARROW NO-BREAK SPACE, the CLDR French digit group separator.
@@ -30,68 +43,59 @@ const nnbsp = "\u202f"
 const nbsp = "\u00a0"
 
 var formats = map[string]format{
-	"en": {
-		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-		months: [12]string{"January", "February", "March", "April", "May", "June", "July",
-			"August", "September", "October", "November", "December"},
-		longDate: func(f format, t time.Time) string {
-			return f.weekdays[t.Weekday()] + ", " + f.months[t.Month()-1] + " " +
-				strconv.Itoa(t.Day()) + ", " + strconv.Itoa(t.Year())
-		},
-		short:    "01/02/2006",
-		dateTime: "01/02/2006 3:04 PM MST",
-		group:    ",", minGroup: 4, unitSep: " ",
-		days: "d", hours: "h", minutes: "min", seconds: "s",
-	},
-	"es": {
-		weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
-		months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
-			"agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-		longDate: func(f format, t time.Time) string {
-			return f.weekdays[t.Weekday()] + ", " + strconv.Itoa(t.Day()) + " de " +
-				f.months[t.Month()-1] + " de " + strconv.Itoa(t.Year())
-		},
-		short:    "02/01/2006",
-		dateTime: "02/01/2006 15:04 MST",
-		// CLDR es: minimumGroupingDigits 2, so 1000 stays ungrouped and 10.000 is grouped.
-		group: ".", minGroup: 5, unitSep: " ",
-		days: "d", hours: "h", minutes: "min", seconds: "s",
-	},
-	"fr": {
-		weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-		months: [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-			"août", "septembre", "octobre", "novembre", "décembre"},
-		longDate: func(f format, t time.Time) string {
-			day := strconv.Itoa(t.Day())
-			if t.Day() == 1 {
-				day = "1er" // French writes the first of the month as an ordinal
-			}
-			return f.weekdays[t.Weekday()] + " " + day + " " + f.months[t.Month()-1] + " " +
-				strconv.Itoa(t.Year())
-		},
-		short:    "02/01/2006",
-		dateTime: "02/01/2006 15:04 MST",
-		group:    nnbsp, minGroup: 4, unitSep: nbsp,
-		days: "j", hours: "h", minutes: "min", seconds: "s",
-	},
+	"en": {tr: en_US.New(), dateTime: ", ", upperPeriods: true,
+		unitSep: " ", days: "d", hours: "h", minutes: "min", seconds: "s"},
+	"es": {tr: es_US.New(), dateTime: ", ",
+		unitSep: " ", days: "d", hours: "h", minutes: "min", seconds: "s"},
+	"fr": {tr: fr_FR.New(), dateTime: " ", firstOrdinal: true,
+		unitSep: nbsp, days: "j", hours: "h", minutes: "min", seconds: "s"},
 }
 
-// Date formats t as a long date in the localizer's zone:
-// "Monday, November 30, 2026", "lunes, 30 de noviembre de 2026",
-// "lundi 30 novembre 2026".
+// Date formats t as a long date with its weekday in the localizer's zone
+// (CLDR full date): "Monday, November 30, 2026", "lunes, 30 de noviembre
+// de 2026", "lundi 30 novembre 2026", "mardi 1er décembre 2026".
 func (l *Localizer) Date(t time.Time) string {
-	return l.f.longDate(l.f, t.In(l.loc))
+	t = t.In(l.loc)
+	s := l.f.tr.FmtDateFull(t)
+	if l.f.firstOrdinal && t.Day() == 1 {
+		s = strings.Replace(s, " 1 ", " 1er ", 1) // weekday names hold no digits
+	}
+	return s
 }
 
-// ShortDate formats t as a numeric date: "11/30/2026", "30/11/2026".
+// ShortDate formats t as a numeric date (CLDR short date): "11/30/26",
+// "30/11/2026", "01/12/2026".
 func (l *Localizer) ShortDate(t time.Time) string {
-	return t.In(l.loc).Format(l.f.short)
+	return l.f.tr.FmtDateShort(t.In(l.loc))
+}
+
+// Time formats t as a time of day with its zone abbreviation: "3:04 PM EST",
+// "3:04 p. m. EST", "15:04 EST".
+func (l *Localizer) Time(t time.Time) string {
+	t = t.In(l.loc)
+	return l.clock(t) + " " + t.Format("MST")
 }
 
 // DateTime formats t as a short date and time with the zone abbreviation:
-// "11/30/2026 3:04 PM EST", "30/11/2026 15:04 EST".
+// "11/30/26, 3:04 PM EST", "30/11/2026, 3:04 p. m. EST",
+// "30/11/2026 15:04 EST".
 func (l *Localizer) DateTime(t time.Time) string {
-	return t.In(l.loc).Format(l.f.dateTime)
+	t = t.In(l.loc)
+	return l.f.tr.FmtDateShort(t) + l.f.dateTime + l.Time(t)
+}
+
+// clock is the CLDR short time of t, already in the zone.
+func (l *Localizer) clock(t time.Time) string {
+	s := l.f.tr.FmtTimeShort(t)
+	if l.f.upperPeriods {
+		if head, ok := strings.CutSuffix(s, " am"); ok {
+			return head + " AM"
+		}
+		if head, ok := strings.CutSuffix(s, " pm"); ok {
+			return head + " PM"
+		}
+	}
+	return s
 }
 
 // Duration formats d with its two largest units, truncated, in the
@@ -130,6 +134,12 @@ func (l *Localizer) Duration(d time.Duration) string {
 	return sign + strings.Join(parts, " ")
 }
 
+// Seconds formats d in seconds with one decimal, for elapsed times:
+// "0.4 s", "0,4 s".
+func (l *Localizer) Seconds(d time.Duration) string {
+	return l.Decimal(d.Seconds(), 1) + l.f.unitSep + l.f.seconds
+}
+
 // Hours formats business time in hours and minutes ("3 h 20 min",
 // "56 h"): a business day has 12 hours, so counting days of 24 would
 // mislead.
@@ -148,27 +158,16 @@ func (l *Localizer) Hours(d time.Duration) string {
 	return sign + l.Number(h) + l.f.unitSep + l.f.hours + " " + l.Number(m) + l.f.unitSep + l.f.minutes
 }
 
-// Number formats n with the language's digit grouping: 1,000,000;
-// 1.000.000; 1 000 000 (narrow no-break spaces).
+// Number formats n with the language's digit grouping: 1,000,000 (en,
+// es-US); 1 000 000 (fr, narrow no-break spaces). Counts stay far below
+// 2^53, where a float64 would round.
 func (l *Localizer) Number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	if len(s) < l.f.minGroup {
-		return sign + s
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	head := len(s) % 3
-	if head == 0 {
-		head = 3
-	}
-	b.WriteString(s[:head])
-	for i := head; i < len(s); i += 3 {
-		b.WriteString(l.f.group)
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
+	return l.f.tr.FmtNumber(float64(n), 0)
+}
+
+// Decimal formats v rounded to digits decimals (none when negative) with
+// the language's grouping and decimal mark: 1,234.5 (en, es-US); 1 234,5
+// (fr).
+func (l *Localizer) Decimal(v float64, digits int) string {
+	return l.f.tr.FmtNumber(v, uint64(max(digits, 0)))
 }

@@ -61,7 +61,10 @@ func TestPlural(t *testing.T) {
 		{"en", 1000000, "1,000,000 codes left"},
 		{"es", 0, "Quedan 0 códigos"},
 		{"es", 1, "Queda 1 código"},
-		{"es", 1000000, "Quedan 1.000.000 códigos"},
+		{"es", 2, "Quedan 2 códigos"},
+		{"es", 1000000, "Quedan 1,000,000 códigos"}, // es-US groups with commas
+		{"en", 2, "2 codes left"},
+		{"fr", 1, "1 code restant"},
 		{"fr", 0, "0 code restant"}, // French counts 0 as singular
 		{"fr", 2, "2 codes restants"},
 		{"fr", 1000000, "1\u202f000\u202f000 codes restants"},
@@ -82,8 +85,8 @@ func TestErr(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"en", fault.Limited("sign_in", 5, until), "Too many attempts. Try again after 11/30/2026 3:04 PM EST."},
-		{"es", &fault.Error{Code: fault.CodeLocked, Until: until}, "El acceso está bloqueado hasta el 30/11/2026 15:04 EST."},
+		{"en", fault.Limited("sign_in", 5, until), "Too many attempts. Try again after 11/30/26, 3:04 PM EST."},
+		{"es", &fault.Error{Code: fault.CodeLocked, Until: until}, "El acceso está bloqueado hasta el 30/11/2026, 3:04 p.\u00a0m. EST."},
 		{"fr", fmt.Errorf("desk: %w", &fault.Error{Code: fault.CodeLocked, Until: until}), "L'accès est verrouillé jusqu'au 30/11/2026 15:04 EST."},
 		{"fr", fault.Invalid("email", fault.CodeInvalidInput), "Vérifiez ce champ\u00a0: E-mail."},
 		{"en", fault.Invalid("mystery", fault.CodeInvalidInput), "Check this field: mystery."},
@@ -105,6 +108,9 @@ func TestErr(t *testing.T) {
 	}
 }
 
+// TestDate pins the CLDR patterns of go-playground/locales (en-US, es-US,
+// fr-FR) and the two corrections made on top of them: US English writes
+// "PM", French writes the first of the month "1er".
 func TestDate(t *testing.T) {
 	t.Parallel()
 	b := testBundle(t)
@@ -112,17 +118,22 @@ func TestDate(t *testing.T) {
 	late := time.Date(2026, 12, 1, 3, 30, 0, 0, time.UTC)
 	first := time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
 	summer := time.Date(2026, 7, 4, 13, 5, 0, 0, time.UTC)
+	midnight := time.Date(2026, 11, 30, 5, 5, 0, 0, time.UTC)
 	tests := []struct {
-		lang                 string
-		t                    time.Time
-		date, short, dateTim string
+		lang                       string
+		t                          time.Time
+		date, short, dateTim, time string
 	}{
-		{"en", late, "Monday, November 30, 2026", "11/30/2026", "11/30/2026 10:30 PM EST"},
-		{"es", late, "lunes, 30 de noviembre de 2026", "30/11/2026", "30/11/2026 22:30 EST"},
-		{"fr", late, "lundi 30 novembre 2026", "30/11/2026", "30/11/2026 22:30 EST"},
-		{"fr", first, "mardi 1er décembre 2026", "01/12/2026", "01/12/2026 12:00 EST"},
-		{"es", first, "martes, 1 de diciembre de 2026", "01/12/2026", "01/12/2026 12:00 EST"},
-		{"en", summer, "Saturday, July 4, 2026", "07/04/2026", "07/04/2026 9:05 AM EDT"},
+		{"en", late, "Monday, November 30, 2026", "11/30/26", "11/30/26, 10:30 PM EST", "10:30 PM EST"},
+		{"es", late, "lunes, 30 de noviembre de 2026", "30/11/2026", "30/11/2026, 10:30 p.\u00a0m. EST", "10:30 p.\u00a0m. EST"},
+		{"fr", late, "lundi 30 novembre 2026", "30/11/2026", "30/11/2026 22:30 EST", "22:30 EST"},
+		{"fr", first, "mardi 1er décembre 2026", "01/12/2026", "01/12/2026 12:00 EST", "12:00 EST"},
+		{"es", first, "martes, 1 de diciembre de 2026", "1/12/2026", "1/12/2026, 12:00 p.\u00a0m. EST", "12:00 p.\u00a0m. EST"},
+		{"en", first, "Tuesday, December 1, 2026", "12/1/26", "12/1/26, 12:00 PM EST", "12:00 PM EST"},
+		{"en", summer, "Saturday, July 4, 2026", "7/4/26", "7/4/26, 9:05 AM EDT", "9:05 AM EDT"},
+		{"en", midnight, "Monday, November 30, 2026", "11/30/26", "11/30/26, 12:05 AM EST", "12:05 AM EST"},
+		{"es", midnight, "lunes, 30 de noviembre de 2026", "30/11/2026", "30/11/2026, 12:05 a.\u00a0m. EST", "12:05 a.\u00a0m. EST"},
+		{"fr", midnight, "lundi 30 novembre 2026", "30/11/2026", "30/11/2026 00:05 EST", "00:05 EST"},
 	}
 	for _, tt := range tests {
 		l := b.Localizer(tt.lang)
@@ -135,8 +146,11 @@ func TestDate(t *testing.T) {
 		if got := l.DateTime(tt.t); got != tt.dateTim {
 			t.Errorf("%s DateTime = %q, want %q", tt.lang, got, tt.dateTim)
 		}
+		if got := l.Time(tt.t); got != tt.time {
+			t.Errorf("%s Time = %q, want %q", tt.lang, got, tt.time)
+		}
 	}
-	if got := b.Localizer("en").In(time.UTC).DateTime(late); got != "12/01/2026 3:30 AM UTC" {
+	if got := b.Localizer("en").In(time.UTC).DateTime(late); got != "12/1/26, 3:30 AM UTC" {
 		t.Errorf("In(UTC).DateTime = %q", got)
 	}
 	if got := b.Localizer("en").Location().String(); got != DefaultZone {
@@ -185,9 +199,10 @@ func TestNumber(t *testing.T) {
 		{"en", 1000, "1,000", 5},
 		{"en", 1000000, "1,000,000", 9},
 		{"en", -1234567, "-1,234,567", 10},
-		{"es", 1000, "1000", 4}, // CLDR: Spanish groups from five digits
-		{"es", 10000, "10.000", 6},
-		{"es", 1000000, "1.000.000", 9},
+		{"es", 1000, "1,000", 5}, // es-US (es-419): grouped from four digits, with commas
+		{"es", 10000, "10,000", 6},
+		{"es", 1000000, "1,000,000", 9},
+		{"es", -1234567, "-1,234,567", 10},
 		{"fr", 1000, "1\u202f000", 5},
 		{"fr", 1000000, "1\u202f000\u202f000", 9},
 	}
@@ -199,6 +214,49 @@ func TestNumber(t *testing.T) {
 		if w := lipgloss.Width(got); w != tt.width {
 			t.Errorf("%s Number(%d) is %d cells wide, want %d", tt.lang, tt.n, w, tt.width)
 		}
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t)
+	tests := []struct {
+		lang   string
+		v      float64
+		digits int
+		want   string
+	}{
+		{"en", 0.4, 1, "0.4"},
+		{"es", 0.4, 1, "0.4"}, // es-US writes a decimal point
+		{"fr", 0.4, 1, "0,4"},
+		{"en", 1234.5, 1, "1,234.5"},
+		{"es", 10000.25, 2, "10,000.25"},
+		{"fr", 1234.5, 1, "1\u202f234,5"},
+		{"fr", -0.4, 1, "-0,4"},
+		{"en", 12.34, 0, "12"},
+		{"fr", 2.0, 1, "2,0"},
+		{"en", 0.45, -1, "0"},
+	}
+	for _, tt := range tests {
+		if got := b.Localizer(tt.lang).Decimal(tt.v, tt.digits); got != tt.want {
+			t.Errorf("%s Decimal(%v, %d) = %q, want %q", tt.lang, tt.v, tt.digits, got, tt.want)
+		}
+	}
+}
+
+// TestSeconds is how the command line reports an elapsed time: one
+// decimal, the language's decimal mark and unit spacing.
+func TestSeconds(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t)
+	d := 412 * time.Millisecond
+	for lang, want := range map[string]string{"en": "0.4 s", "es": "0.4 s", "fr": "0,4\u00a0s"} {
+		if got := b.Localizer(lang).Seconds(d); got != want {
+			t.Errorf("%s Seconds(%v) = %q, want %q", lang, d, got, want)
+		}
+	}
+	if got := b.Localizer("fr").Seconds(83*time.Second + 260*time.Millisecond); got != "83,3\u00a0s" {
+		t.Errorf("fr Seconds(83.26s) = %q", got)
 	}
 }
 

@@ -278,8 +278,8 @@ func TestProofingScriptInCallersZone(t *testing.T) {
 	steps, st = p.script()
 	step := steps[st.step]
 	see, say := strings.Join(step.see, "\n"), strings.Join(step.say, "\n")
-	for _, want := range []string{"✗ Document check 5/5 · clears 11/30/2026 3:04 PM PST", "Times in Pacific Time (PT)",
-		"Glare on the document, Document image blurry", "Document check: no tries left until 11/30/2026 3:04 PM PST"} {
+	for _, want := range []string{"✗ Document check 5/5 · clears 11/30/26, 3:04 PM PST", "Times in Pacific Time (PT)",
+		"Glare on the document, Document image blurry", "Document check: no tries left until 11/30/26, 3:04 PM PST"} {
 		if !strings.Contains(see, want) {
 			t.Errorf("the agent does not see %q:\n%s", want, see)
 		}
@@ -518,7 +518,7 @@ func TestAccountProofingTab(t *testing.T) {
 	m := accountModel(t, f, access.RoleAgent, "es")
 	send(m, "3")
 	view := m.View()
-	for _, want := range []string{"Verificación de identidad", "✗ Revisión del documento 5/5 · se libera el 30/11/2026 18:04 EST",
+	for _, want := range []string{"Verificación de identidad", "✗ Revisión del documento 5/5 · se libera el 30/11/2026, 6:04 p.\u00a0m. EST",
 		"Imagen del documento borrosa", "código 1234", "Revisión por fraude: pendiente"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("%q missing:\n%s", want, view)

@@ -58,7 +58,7 @@ func TestHeldListRenders(t *testing.T) {
 			for _, want := range []string{
 				"Held mail (3)", "3 messages held", "m•••@example.net", "Re: Your request SD-2026-0001",
 				"not the requester", "forged reply address", "matches no ticket", "SD-2026-000108",
-				"11/30/2026 12:04 PM EST", "My ID photos",
+				"11/30/26, 12:04 PM EST", "My ID photos",
 			} {
 				if !strings.Contains(view, want) {
 					t.Errorf("view lacks %q:\n%s", want, view)

@@ -306,7 +306,7 @@ func TestLookup(t *testing.T) {
 		t.Error("the contact or the code stayed on screen after the account opened")
 	}
 	view := m.View()
-	for _, want := range []string{"j•••@example.com", "•••-•••-1234", fakeUUID, "Quien llama está verificado hasta las 15:34 EST"} {
+	for _, want := range []string{"j•••@example.com", "•••-•••-1234", fakeUUID, "Quien llama está verificado hasta las 3:34 p.\u00a0m. EST"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("account view lacks %q:\n%s", want, view)
 		}

@@ -350,7 +350,7 @@ func (v *verifier) status(width int) string {
 	case v.step == verifyCode && v.wrong > 0:
 		return s.Error.Render(wrap("✗ "+loc.N("verify.code_wrong", callers.MaxTries-v.wrong, nil), width))
 	case v.step == verifyStated && !v.ended.IsZero():
-		return s.Warn.Render(wrap("! "+loc.T("verify.ended", map[string]any{"Time": clockTime(loc, v.ended)}), width))
+		return s.Warn.Render(wrap("! "+loc.T("verify.ended", map[string]any{"Time": loc.Time(v.ended)}), width))
 	}
 	return ""
 }
@@ -369,7 +369,7 @@ func (v *verifier) lines(width int) []string {
 		out = append(out, truncate(s.Label.Render(loc.T("verify.field_code"))+"  "+v.code.View(), width))
 		out = append(out, styledLines(s.Warn, loc.T("verify.sent"), width)...)
 		out = append(out, s.Muted.Render(truncate(loc.N("verify.code_valid", callers.MaxTries,
-			map[string]any{"Time": clockTime(loc, v.check.ExpiresAt)}), width)))
+			map[string]any{"Time": loc.Time(v.check.ExpiresAt)}), width)))
 	case verifySpent:
 		out = append(out, styledLines(s.Error, "✗ "+loc.T(v.spent), width)...)
 		out = append(out, s.Muted.Render(truncate(loc.T("verify.new_code"), width)))
@@ -386,9 +386,9 @@ func (v *verifier) lines(width int) []string {
 func (v *verifier) badge(width int) string {
 	loc, s := v.c.loc, v.c.styles
 	if !v.verified() {
-		return s.Warn.Render(truncate("! "+loc.T("verify.ended", map[string]any{"Time": clockTime(loc, v.until)}), width))
+		return s.Warn.Render(truncate("! "+loc.T("verify.ended", map[string]any{"Time": loc.Time(v.until)}), width))
 	}
-	return s.OK.Render(truncate("✓ "+loc.T("verify.badge", map[string]any{"Time": clockTime(loc, v.until)}), width))
+	return s.OK.Render(truncate("✓ "+loc.T("verify.badge", map[string]any{"Time": loc.Time(v.until)}), width))
 }
 
 // help lists the keys of the step in focus.
@@ -401,15 +401,4 @@ func (v *verifier) help() []key.Binding {
 		return []key.Binding{withHelp(k.Search, v.c.loc.T("help.new_code"))}
 	}
 	return []key.Binding{withHelp(k.Search, v.c.loc.T("help.send_code"))}
-}
-
-// clockTime is a time of day with its zone ("3:34 PM EST", "15:34 EST"):
-// the localizer's date and time without the date, which is all a
-// verification of 30 minutes needs.
-func clockTime(loc interface{ DateTime(time.Time) string }, t time.Time) string {
-	s := loc.DateTime(t)
-	if _, rest, ok := strings.Cut(s, " "); ok {
-		return rest
-	}
-	return s
 }
