@@ -6,6 +6,7 @@ package i18n
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 	_ "time/tzdata" // the center's zone must load on hosts without a zoneinfo database
 
@@ -33,7 +34,8 @@ func NewBundle() (*Bundle, error) {
 	return newBundle(locales.FS)
 }
 
-// newBundle loads every active.<lang>.toml of Languages from fsys.
+// newBundle loads the message files of every language of Languages from
+// fsys (MessageFiles); an id defined in two files of a language is an error.
 func newBundle(fsys fs.FS) (*Bundle, error) {
 	loc, err := time.LoadLocation(DefaultZone)
 	if err != nil {
@@ -46,17 +48,42 @@ func newBundle(fsys fs.FS) (*Bundle, error) {
 	}
 	b.b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, lang := range Languages {
-		mf, err := b.b.LoadMessageFileFS(fsys, "active."+lang+".toml")
+		files, err := MessageFiles(fsys, lang)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: load %s messages: %w", lang, err)
+			return nil, err
 		}
-		set := make(map[string]struct{}, len(mf.Messages))
-		for _, m := range mf.Messages {
-			set[m.ID] = struct{}{}
+		set := map[string]struct{}{}
+		for _, f := range files {
+			mf, err := b.b.LoadMessageFileFS(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: load %s messages: %w", lang, err)
+			}
+			for _, m := range mf.Messages {
+				if _, dup := set[m.ID]; dup {
+					return nil, fmt.Errorf("i18n: %s: message %q is defined twice", f, m.ID)
+				}
+				set[m.ID] = struct{}{}
+			}
 		}
 		b.ids[lang] = set
 	}
 	return b, nil
+}
+
+// MessageFiles lists a language's message files in fsys: active.<lang>.toml,
+// the console's, first, then any <area>.<lang>.toml (macros.es.toml, say)
+// that keeps one area's texts apart for its translators.
+func MessageFiles(fsys fs.FS, lang string) ([]string, error) {
+	files, err := fs.Glob(fsys, "*."+lang+".toml")
+	if err != nil {
+		return nil, err
+	}
+	active := "active." + lang + ".toml"
+	if !slices.Contains(files, active) {
+		return nil, fmt.Errorf("i18n: no %s", active)
+	}
+	files = slices.DeleteFunc(files, func(f string) bool { return f == active })
+	return append([]string{active}, files...), nil
 }
 
 // Localizer returns a localizer for lang in the center's zone; an unknown

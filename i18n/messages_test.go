@@ -47,21 +47,26 @@ func loadCatalogs(t testing.TB) map[string]catalog {
 	t.Helper()
 	out := make(map[string]catalog, len(Languages))
 	for _, lang := range Languages {
-		path := "active." + lang + ".toml"
-		buf, err := fs.ReadFile(locales.FS, path)
+		paths, err := MessageFiles(locales.FS, lang)
 		if err != nil {
-			t.Fatalf("read %s: %v", path, err)
+			t.Fatal(err)
 		}
-		mf, err := goi18n.ParseMessageFileBytes(buf, path, map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
-		if err != nil {
-			t.Fatalf("parse %s: %v", path, err)
-		}
-		c := make(catalog, len(mf.Messages))
-		for _, m := range mf.Messages {
-			if _, dup := c[m.ID]; dup {
-				t.Errorf("%s: duplicate id %q", path, m.ID)
+		c := catalog{}
+		for _, path := range paths {
+			buf, err := fs.ReadFile(locales.FS, path)
+			if err != nil {
+				t.Fatalf("read %s: %v", path, err)
 			}
-			c[m.ID] = m
+			mf, err := goi18n.ParseMessageFileBytes(buf, path, map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
+			if err != nil {
+				t.Fatalf("parse %s: %v", path, err)
+			}
+			for _, m := range mf.Messages {
+				if _, dup := c[m.ID]; dup {
+					t.Errorf("%s: duplicate id %q", path, m.ID)
+				}
+				c[m.ID] = m
+			}
 		}
 		out[lang] = c
 	}
