@@ -14,7 +14,7 @@ import (
 
 // RenderMail renders an outbox row as a plain-text email in the row's
 // language: the subject is mail.<template>.subject, the body a greeting,
-// mail.<template>.body and a signature. Data values become template
+// mail.<template>.body, a closing and the team's signature. Data values become template
 // variables named in CamelCase ("ref" is {{.Ref}}); a few are localized
 // first: "kind" (a method kind), "remaining" (a count), "due" (an RFC 3339
 // instant, shown as a long date). Values ending in "_sealed" never reach
@@ -34,13 +34,30 @@ func (b *Bundle) RenderMail(n notify.Notification) (subject, body string, err er
 	if name, _ := data["Name"].(string); name != "" {
 		greeting = l.T("mail.greeting_named", map[string]any{"Name": singleLine(name)})
 	}
-	body = greeting + "\n\n" + l.T(prefix+".body", data) + "\n\n" + l.T("mail.signature")
+	body = greeting + "\n\n" + l.T(prefix+".body", data) + "\n\n" + l.T("mail.closing") + "\n" + l.T("mail.signature")
 	if strings.Contains(subject, "<no value>") || strings.Contains(body, "<no value>") {
 		// text/template prints a missing variable this way; a mail with a hole must not go out
 		return "", "", fmt.Errorf("i18n: mail %s: a template variable has no data", n.Template)
 	}
 	return subject, body, nil
 }
+
+// RenderMail renders a notification exactly as the outbox will (in the
+// notification's language, not the localizer's), so the console can show a
+// reply before it is sent.
+func (l *Localizer) RenderMail(n notify.Notification) (subject, body string, err error) {
+	return l.bundle.RenderMail(n)
+}
+
+// MailSender is the From display name of mail to a user of lang: the
+// team's name in the user's language. Bundle satisfies core/mail's
+// SenderNamer with it.
+func (b *Bundle) MailSender(lang string) string {
+	return singleLine(b.Localizer(lang).T("mail.sender"))
+}
+
+// MailSender is the From display name of mail in this localizer's language.
+func (l *Localizer) MailSender() string { return l.bundle.MailSender(l.lang) }
 
 // mailData turns a row's Data into template data, localizing the values
 // that need it and stripping control characters from the rest.

@@ -71,7 +71,7 @@ func TestRenderMail(t *testing.T) {
 			n:       notify.Notification{Template: notify.TemplateTicketAck, Language: "fr", Data: ack},
 			subject: "Accusé de réception de votre demande SD-2026-000123",
 			contains: []string{"Bonjour José Pérez,\n\n", "sa référence est SD-2026-000123",
-				"au plus tard le lundi 30 novembre 2026.", "\n\nL'équipe du centre de contact"},
+				"au plus tard le lundi 30 novembre 2026.", "\n\nCordialement,\nL'équipe du centre de contact"},
 		},
 		{
 			name:     "spanish ack",
@@ -209,4 +209,42 @@ func FuzzPlainText(f *testing.F) {
 			t.Fatalf("singleLine(%q) = %q", out, one)
 		}
 	})
+}
+
+// TestMailEndsWithClosingAndSender checks that every mail to a user ends
+// with a closing and the team's name in the user's language, each once,
+// and that the From name is the team's in that language, not "Support".
+func TestMailEndsWithClosingAndSender(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t)
+	want := map[string]struct{ greeting, end, sender string }{
+		"en": {"Hello Ana,\n\n", "\n\nKind regards,\nThe contact center team", "Contact Center"},
+		"es": {"Hola, Ana:\n\n", "\n\nAtentamente,\nEl equipo del centro de atención", "Centro de Atención"},
+		"fr": {"Bonjour Ana,\n\n", "\n\nCordialement,\nL'équipe du centre de contact", "Centre de contact"},
+	}
+	for lang, w := range want {
+		n := notify.Notification{Template: notify.TemplateTicketReply, Language: lang,
+			Data: map[string]string{"ref": "SD-2026-000123", "body": "Texte.", "name": "Ana"}}
+		_, body, err := b.RenderMail(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(body, w.greeting) || !strings.HasSuffix(body, w.end) {
+			t.Errorf("%s: greeting %q and end %q expected in\n%s", lang, w.greeting, w.end, body)
+		}
+		if strings.Count(body, strings.TrimSpace(w.greeting)) != 1 || strings.Count(body, strings.TrimSpace(w.end)) != 1 {
+			t.Errorf("%s: greeting or closing twice in\n%s", lang, body)
+		}
+		if got := b.MailSender(lang); got != w.sender {
+			t.Errorf("%s: sender %q, want %q", lang, got, w.sender)
+		}
+		// The preview renders through the same code as the outbox.
+		ps, pb, err := b.Localizer("en").WithLang(lang).RenderMail(n)
+		if s, _, _ := b.RenderMail(n); err != nil || ps != s || pb != body {
+			t.Errorf("%s: preview %q / %q (%v) differs from the mail", lang, ps, pb, err)
+		}
+	}
+	if got := b.MailSender("de"); got != want["en"].sender {
+		t.Errorf("unknown language: sender %q", got)
+	}
 }

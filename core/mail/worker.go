@@ -30,6 +30,13 @@ type Renderer interface {
 	RenderMail(n notify.Notification) (subject, body string, err error)
 }
 
+// SenderNamer names the sender of mail to a user of lang: the team's name
+// in the user's language. When the Renderer implements it, that name is the
+// From display name; the address stays Worker.From's.
+type SenderNamer interface {
+	MailSender(lang string) string
+}
+
 // TextSender delivers a short text message to a phone (E.164).
 type TextSender interface {
 	SendText(ctx context.Context, e164, text, lang string) error
@@ -319,7 +326,7 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 	if date.IsZero() {
 		date = w.now()
 	}
-	msg := &Message{MessageID: n.MessageID, From: w.From, To: addr.Address, Subject: subject, Body: body,
+	msg := &Message{MessageID: n.MessageID, From: w.from(n.Language), To: addr.Address, Subject: subject, Body: body,
 		Language: n.Language, Date: date}
 	if n.TicketID != 0 && n.Data["ref"] != "" {
 		if err := w.thread(ctx, n, msg); err != nil {
@@ -337,6 +344,22 @@ func (w *Worker) deliver(ctx context.Context, n notify.Notification) error {
 		err = errors.New("send timed out") // our own timeout: retry like any transient failure
 	}
 	return redact(err, addr.Address)
+}
+
+// from is the From header of mail in lang: Worker.From's address under the
+// Renderer's name for the team in lang, when it names one.
+func (w *Worker) from(lang string) string {
+	sn, ok := w.Renderer.(SenderNamer)
+	if !ok {
+		return w.From
+	}
+	name := strings.TrimSpace(headerText(sn.MailSender(lang)))
+	addr, err := envelope(w.From)
+	if name == "" || err != nil {
+		return w.From
+	}
+	// A quoted string keeps the name readable here; Bytes encodes it for the wire.
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `" <` + addr + `>`
 }
 
 // NoReplyLocal is the local part of the address account notices name in
