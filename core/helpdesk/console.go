@@ -157,6 +157,15 @@ func (d *Desk) item(t ticket.Ticket, cal *calendar.Calendar, cls sla.Classifier,
 		Subject: t.Subject}
 }
 
+// answerBy is the date a reply may promise: the due time while on track,
+// else what a request arriving now would be promised.
+func (d *Desk) answerBy(it QueueItem, now time.Time) time.Time {
+	if it.State == sla.StateOnTrack && it.Due.After(now) {
+		return it.Due
+	}
+	return d.policy.Load().Start(now).Due
+}
+
 // requester is the masked requester address.
 func (d *Desk) requester(t ticket.Ticket) string {
 	plain, err := d.keys.Open(t.RequesterSealed, []byte(ticket.RequesterAAD(t.Ref)))
@@ -202,7 +211,7 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		v = TicketView{ID: t.ID, Version: t.Version, Ref: t.Ref, Channel: t.Channel, Language: t.Language, Category: t.Category,
 			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: it.AssigneeName, Subject: t.Subject,
 			RequesterMasked: it.RequesterMasked, CreatedAt: t.CreatedAt, Due: it.Due, State: it.State, Left: it.Left, SLALog: log,
-			FollowsRef: t.FollowsRef, MailBounced: t.MailBouncedAt}
+			FollowsRef: t.FollowsRef, MailBounced: t.MailBouncedAt, AnswerBy: d.answerBy(it, now)}
 		if name, err := d.keys.Open(t.NameSealed, []byte(ticket.RequesterAAD(t.Ref))); err == nil {
 			v.RequesterName = string(name)
 		}

@@ -95,6 +95,10 @@ type TicketView struct {
 	// Present are the other agents who have the ticket open now (not the
 	// viewer), replying before viewing in importance; empty for most.
 	Present []presence.Viewer
+	// AnswerBy is the date a reply may promise the next answer by: the due
+	// time while the ticket is on track, else a full reply target from now
+	// on the business calendar (a breached ticket's due time is past).
+	AnswerBy time.Time
 }
 
 // Cell is one line of the supervisor's counts: a language × agency ×
