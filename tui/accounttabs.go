@@ -45,6 +45,9 @@ type accountPanel struct {
 	tab        int
 	vp         viewport.Model
 	tickets    []helpdesk.QueueItem
+	pick       int // the ticket under the cursor in the Tickets tab
+	pickLine   int // where its lines start in the tab's content, and how many
+	pickLines  int
 	state      ticketsState
 	ticketsErr error
 	form       panelForm // the form open over the tabs, nil when none
@@ -160,7 +163,7 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 		if a.v == nil || msg.accountID != a.v.ID {
 			return nil, false
 		}
-		a.state, a.tickets, a.ticketsErr = ticketsLoaded, msg.items, msg.err
+		a.state, a.tickets, a.ticketsErr, a.pick = ticketsLoaded, msg.items, msg.err, 0
 		a.render()
 		return nil, true
 	case changeRequestedMsg:
@@ -198,6 +201,13 @@ func (a *accountPanel) update(msg tea.Msg) (tea.Cmd, bool) {
 			return a.step(-1), true
 		case key.Matches(msg, k.Right):
 			return a.step(1), true
+		case a.tab == tabTickets && len(a.tickets) > 0 && key.Matches(msg, k.Open):
+			return navCmd(openTicketMsg{id: a.tickets[a.pick].ID}), true
+		case a.tab == tabTickets && len(a.tickets) > 0 && k.isCursor(msg):
+			a.pick = max(0, min(len(a.tickets)-1, a.pick+k.cursorStep(msg, max(1, a.vp.Height/2), len(a.tickets))))
+			a.render()
+			a.showPick()
+			return nil, true
 		}
 		var cmd tea.Cmd
 		a.vp, cmd = a.vp.Update(msg)
@@ -297,11 +307,33 @@ func (a *accountPanel) ticketList(av accountView) string {
 		return head + "\n" + av.none()
 	}
 	items := make([]string, 0, len(a.tickets))
-	for _, t := range a.tickets {
+	for i, t := range a.tickets {
 		title := sanitizeLine(t.Ref) + " · " + enumText(loc, "ticket_status", string(t.Status)) + " · " + badgeText(loc, t.State)
 		detail := av.date(t.CreatedAt) + " · " + langCode(t.Language) + " · " +
 			enumText(loc, "ticket_category", string(t.Category)) + " · " + sanitizeLine(t.Subject)
-		items = append(items, s.item(2, av.width, title, detail))
+		item := s.item(2, av.width, title, detail)
+		if i == a.pick {
+			// The cursor: enter opens this ticket.
+			item = "›" + strings.TrimPrefix(item, " ")
+			first, rest, _ := strings.Cut(item, "\n")
+			item = s.Selected.Render(first) + "\n" + rest
+		}
+		items = append(items, item)
 	}
+	a.pickLine = 1
+	for _, it := range items[:a.pick] {
+		a.pickLine += strings.Count(it, "\n") + 1
+	}
+	a.pickLines = strings.Count(items[a.pick], "\n") + 1
 	return head + "\n" + strings.Join(items, "\n")
+}
+
+// showPick scrolls the Tickets tab so the ticket under the cursor shows.
+func (a *accountPanel) showPick() {
+	switch {
+	case a.pickLine < a.vp.YOffset:
+		a.vp.SetYOffset(a.pickLine)
+	case a.pickLine+a.pickLines > a.vp.YOffset+a.vp.Height:
+		a.vp.SetYOffset(a.pickLine + a.pickLines - a.vp.Height)
+	}
 }

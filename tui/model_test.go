@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,25 +182,59 @@ func TestLanguageCycle(t *testing.T) {
 		}
 	}
 	signIn(t, m)
-	if got := m.c.loc.Lang(); got != "fr" {
-		t.Fatalf("after sign-in language %q, want the agent's fr", got)
+	if got := m.c.loc.Lang(); got != "en" {
+		t.Fatalf("after sign-in language %q, want en, chosen on the sign-in screen over the profile's fr", got)
 	}
 	msg := run(t, m, send(m, "ctrl+l"))
-	if saved, ok := msg.(langSavedMsg); !ok || saved.lang != "en" {
+	if saved, ok := msg.(langSavedMsg); !ok || saved.lang != "es" {
 		t.Fatalf("ctrl+l after sign-in returned %#v", msg)
 	}
-	if len(f.langs) != 1 || f.langs[0] != "en" {
-		t.Errorf("backend saw languages %v, want [en]", f.langs)
+	if len(f.langs) != 1 || f.langs[0] != "es" {
+		t.Errorf("backend saw languages %v, want [es]", f.langs)
 	}
 
 	f.langErr = fault.Storage(errors.New("disk full"))
 	run(t, m, send(m, "ctrl+l"))
 	view := m.View()
-	if !strings.Contains(view, loc(t, "es").T("console.lang_not_saved")) {
+	if !strings.Contains(view, loc(t, "fr").T("console.lang_not_saved")) {
 		t.Errorf("failed save not shown:\n%s", view)
 	}
 	if strings.Contains(view, "disk full") {
 		t.Error("raw error text reached the screen")
+	}
+}
+
+// The profile's language applies at sign-in, unless the agent chose one
+// on the sign-in screen: that choice wins and is saved to the profile.
+func TestSignInLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		keys  []string
+		want  string
+		saved []string
+	}{
+		{"profile", nil, "fr", nil},
+		{"chosen", []string{"ctrl+l"}, "es", []string{"es"}},
+		{"chosen, the profile's", []string{"ctrl+l", "ctrl+l"}, "fr", nil},
+	} {
+		f := newFake("fr")
+		m := newTestModel(t, testOptions(f, "en"), 100, 30)
+		send(m, tc.keys...)
+		typeText(m, fakeEmail)
+		send(m, "tab")
+		typeText(m, fakePassword)
+		send(m, "tab")
+		typeText(m, fakeCode)
+		cmd := send(m, "enter")
+		_, next := m.Update(cmd())
+		drain(m, next)
+		if got := m.c.loc.Lang(); got != tc.want {
+			t.Errorf("%s: language %q after sign-in, want %q", tc.name, got, tc.want)
+		}
+		if !slices.Equal(f.langs, tc.saved) {
+			t.Errorf("%s: saved %v, want %v", tc.name, f.langs, tc.saved)
+		}
 	}
 }
 

@@ -36,18 +36,25 @@ func (m *model) signedIn(agent staff.SignedIn) tea.Cmd {
 	c.ctx, c.cancel = context.WithCancel(c.base)
 	now := c.now()
 	c.lastKey, c.touched = now, now
-	if i18n.Supported(agent.UILanguage) {
+	// A language chosen on the sign-in screen wins, and becomes the
+	// profile's; otherwise the profile's language applies.
+	var save tea.Cmd
+	switch {
+	case m.langChosen && c.loc.Lang() != i18n.Normalize(agent.UILanguage):
+		save = saveLangCmd(c.ctx, c.backend, c.token(), c.loc.Lang())
+	case !m.langChosen && i18n.Supported(agent.UILanguage):
 		c.setLang(i18n.Normalize(agent.UILanguage))
 	}
+	m.langChosen = false
 	m.signIn.clearSecrets()
 	m.lookup = newLookupPage(c)
 	idle := m.armIdle()
 	if c.worksTickets() {
 		m.queue = newQueuePage(c)
-		return tea.Batch(m.push(m.queue), idle, m.startFeed())
+		return tea.Batch(m.push(m.queue), idle, m.startFeed(), save)
 	}
 	m.lookup.home = true
-	return tea.Batch(m.push(m.lookup), idle)
+	return tea.Batch(m.push(m.lookup), idle, save)
 }
 
 // armIdle starts a new idle timer from the last key.

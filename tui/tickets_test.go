@@ -389,6 +389,14 @@ func TestTicketDraftAndKeys(t *testing.T) {
 	if tp.account.tab != tabTickets || ft.accountCalls != 1 || !strings.Contains(m.View(), "SD-2026-000108") {
 		t.Errorf("tickets tab: tab %d, calls %d", tp.account.tab, ft.accountCalls)
 	}
+	// The account's tickets open: down to the second, enter.
+	send(m, "down")
+	if !strings.Contains(m.View(), "› ▪ SD-2026-000108") {
+		t.Errorf("the cursor is not on the second ticket:\n%s", m.View())
+	}
+	if cmd := send(m, "enter"); cmd == nil || cmd() != (openTicketMsg{id: sampleQueue()[7].ID}) {
+		t.Error("enter on the account's second ticket did not open it")
+	}
 	send(m, "left")
 	if tp.account.tab != tabHistory {
 		t.Errorf("left went to tab %d", tp.account.tab)

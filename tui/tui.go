@@ -50,6 +50,7 @@ type model struct {
 	confirmOut bool        // sign-out asked with a draft unsent: y confirms
 	idleGen    int         // the idle timer in force; older ticks are dropped
 	langLater  bool        // the language changed while locked: saved on unlock
+	langChosen bool        // the language was switched on the sign-in screen: it wins over the profile's
 	help       help.Model
 	langErr    error  // a failed language save, shown until the next switch
 	feed       follow // the change feed the screens follow (live.go)
@@ -341,6 +342,7 @@ func (m *model) switchLanguage() tea.Cmd {
 		}
 	}
 	if c.agent == nil || c.backend == nil {
+		m.langChosen = c.agent == nil
 		return nil
 	}
 	if m.lock != nil {
