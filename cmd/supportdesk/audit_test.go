@@ -173,8 +173,8 @@ func TestAuditUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"audit"}, exitUsage, "audit export [--since T]"},
-		{[]string{"audit", "--help"}, exitOK, "audit verify [--head FILE]"},
+		{[]string{"audit"}, exitUsage, "audit export [--db PATH] [--since T]"},
+		{[]string{"audit", "--help"}, exitOK, "audit verify [--db PATH] [--head FILE]"},
 		{[]string{"audit", "frobnicate"}, exitUsage, "Usage: supportdesk audit verify"},
 		{[]string{"audit", "verify", "--help"}, exitOK, "--head"},
 		{[]string{"audit", "export", "--help"}, exitOK, "--since"},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"supportdesk/core/access"
+	"supportdesk/core/account"
 	"supportdesk/core/fault"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
@@ -93,6 +94,12 @@ func (a *app) agent(args []string) int {
 	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
 		p, err := svc.Staff.AddAgent(ctx, operator(svc), in)
+		if fault.CodeOf(err) == fault.CodeConflict {
+			// Agents are unique by email, and the id is new: the conflict
+			// is the address, not someone else's edit.
+			shown, _ := account.NormalizeEmail(*email) // AddAgent took it, so it normalizes
+			return a.fail(exitFail, a.l.T("cli.error.agent_exists", map[string]any{"Email": clean(shown)}))
+		}
 		if err != nil {
 			return a.failErr(err)
 		}

@@ -54,6 +54,9 @@ func (a *app) auditVerify(args []string) int {
 		}
 		head = &h
 	}
+	if st, ok := a.needDB(); !ok {
+		return st
+	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
 		rep, err := svc.VerifyAudit(ctx, operator(svc), head)
 		if errors.Is(err, auditlog.ErrExportedHead) {
@@ -77,6 +80,15 @@ func (a *app) auditVerify(args []string) int {
 		}
 		return exitOK
 	})
+}
+
+// needDB refuses a database that is not there: opening would create an
+// empty one, and a mistyped --db would verify as a clean log.
+func (a *app) needDB() (int, bool) {
+	if db := a.dbPath(false); !service.Exists(db) {
+		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": clean(db)})), false
+	}
+	return exitOK, true
 }
 
 func readHeadFile(path string) (audit.Head, error) {
@@ -104,6 +116,9 @@ func (a *app) auditExport(args []string) int {
 	since, err := parseSince(*sinceFlag)
 	if err != nil {
 		return a.fail(exitUsage, a.l.T("cli.error.since", map[string]any{"Value": clean(*sinceFlag)}))
+	}
+	if st, ok := a.needDB(); !ok {
+		return st
 	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
 		// A date alone is midnight in the center's zone, as every date the

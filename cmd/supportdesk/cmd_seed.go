@@ -25,6 +25,9 @@ const demoTickets = 2000
 // demoSeed is the seed `demo` uses.
 const demoSeed = 1
 
+// seedMax bounds --accounts and --tickets.
+const seedMax = 10_000_000
+
 func (a *app) seed(args []string) int {
 	fs := a.flags("seed", "cli.usage.seed")
 	n := fs.Int("accounts", 1000, a.l.T("cli.flag.accounts"))
@@ -33,8 +36,15 @@ func (a *app) seed(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
-	if *n < 0 || *n > 10_000_000 || *tickets < 0 || *tickets > 10_000_000 {
-		return a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(10_000_000)}))
+	switch {
+	case *n < 0 || *n > seedMax:
+		return a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(seedMax)}))
+	case *tickets < 0 || *tickets > seedMax:
+		return a.fail(exitUsage, a.l.T("cli.error.tickets", map[string]any{"Max": a.l.Number(seedMax)}))
+	case *n == 0 && *tickets == 0:
+		// --accounts 0 is for adding tickets; alone it would do nothing and
+		// say nothing, which reads as success.
+		return a.fail(exitUsage, a.l.T("cli.error.seed_nothing"))
 	}
 	return a.withService(a.dbPath(false), func(ctx context.Context, svc *service.Service) int {
 		if st := a.runSeed(ctx, svc, *n, *s, true); st != exitOK {
@@ -65,8 +75,7 @@ func (a *app) runTicketSeed(ctx context.Context, svc *service.Service, db string
 		return a.failErr(err)
 	}
 	if print {
-		secs := strconv.FormatFloat(time.Since(start).Seconds(), 'f', 1, 64)
-		fmt.Fprintln(a.stdout, a.l.N("cli.seed.tickets_done", made, map[string]any{"Count": a.l.Number(int64(made)), "Seconds": secs}))
+		fmt.Fprintln(a.stdout, a.l.N("cli.seed.tickets_done", made, map[string]any{"Elapsed": a.l.Seconds(time.Since(start))}))
 	}
 	return exitOK
 }
@@ -108,8 +117,7 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 	if !print {
 		return exitOK
 	}
-	secs := strconv.FormatFloat(time.Since(start).Seconds(), 'f', 1, 64)
-	fmt.Fprintln(a.stdout, a.l.N("cli.seed.done", res.Accounts, map[string]any{"Count": a.l.Number(int64(res.Accounts)), "Seconds": secs}))
+	fmt.Fprintln(a.stdout, a.l.N("cli.seed.done", res.Accounts, map[string]any{"Elapsed": a.l.Seconds(time.Since(start))}))
 	fmt.Fprintln(a.stdout, a.l.T("cli.seed.agents"))
 	for _, ag := range res.Agents {
 		fmt.Fprintln(a.stdout, "  "+a.l.T("cli.seed.agent", map[string]any{"Role": a.l.T("role." + string(ag.Role)),
@@ -125,7 +133,7 @@ func (a *app) demo(args []string) int {
 		return a.flagError(err)
 	}
 	if a.idleLock < 0 {
-		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--idle-lock"}))
+		return a.fail(exitUsage, a.badValue("idle-lock", a.idleLock.String(), "cli.error.flag_duration_negative"))
 	}
 	db := a.dbPath(true)
 	fresh := !service.Exists(db)
@@ -181,7 +189,7 @@ func (a *app) console(args []string) int {
 		return a.flagError(err)
 	}
 	if a.idleLock < 0 {
-		return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": "--idle-lock"}))
+		return a.fail(exitUsage, a.badValue("idle-lock", a.idleLock.String(), "cli.error.flag_duration_negative"))
 	}
 	db := a.dbPath(false)
 	if !service.Exists(db) {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,6 +38,7 @@ type app struct {
 	idleLock       time.Duration // --idle-lock of demo and console; 0 keeps 30 minutes
 	demoQueries    []string
 	getenv         func(string) string
+	fset           *flag.FlagSet // the flag set made last, whose errors flagError reports
 }
 
 // command is a subcommand.
@@ -73,6 +76,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	}
 	a := &app{stdout: stdout, stderr: stderr, stdin: stdin, getenv: getenv}
 	a.l = bundle.Localizer(i18n.FromEnv())
+	// --lang counts before anything is printed, --help included.
+	if l := langArg(args); i18n.Supported(l) {
+		a.l = bundle.Localizer(l)
+	}
 	fs := a.flags("supportdesk", "cli.usage.main")
 	lang := fs.String("lang", "", a.l.T("cli.flag.lang"))
 	if err := fs.Parse(args); err != nil {
@@ -89,12 +96,73 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		fs.Usage()
 		return exitUsage
 	}
+	if rest[0] == "help" {
+		return a.help(fs, rest[1:])
+	}
+	if c, ok := lookup(rest[0]); ok {
+		return c.run(a, rest[1:])
+	}
+	return a.unknownCommand(rest[0])
+}
+
+func lookup(name string) (command, bool) {
 	for _, c := range commands() {
-		if c.name == rest[0] {
-			return c.run(a, rest[1:])
+		if c.name == name {
+			return c, true
 		}
 	}
-	return a.fail(exitUsage, a.l.T("cli.error.unknown_command", map[string]any{"Command": clean(rest[0])}))
+	return command{}, false
+}
+
+func (a *app) unknownCommand(name string) int {
+	return a.fail(exitUsage, a.l.T("cli.error.unknown_command", map[string]any{"Command": clean(name)}))
+}
+
+// help runs "supportdesk help [command [subcommand]]": the usage of the
+// binary or of a command, on standard output since it was asked for.
+func (a *app) help(top *flag.FlagSet, args []string) int {
+	if len(args) == 0 {
+		a.stderr, a.stdout = a.stdout, a.stderr
+		defer func() { a.stderr, a.stdout = a.stdout, a.stderr }()
+		top.Usage()
+		return exitOK
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		return a.unknownCommand(args[0])
+	}
+	a.stderr, a.stdout = a.stdout, a.stderr
+	defer func() { a.stderr, a.stdout = a.stdout, a.stderr }()
+	return c.run(a, append(args[1:len(args):len(args)], "--help"))
+}
+
+// langArg is the value of --lang among the options before the command
+// (the last one wins, as in the flag package), or "".
+func langArg(args []string) string {
+	lang := ""
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" || arg == "-" || !strings.HasPrefix(arg, "-") {
+			break // the command
+		}
+		name, value, inline := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
+		switch name {
+		case "lang":
+			if !inline {
+				if i+1 == len(args) {
+					return lang
+				}
+				i++
+				value = args[i]
+			}
+			lang = value
+		case "db", "config":
+			if !inline {
+				i++ // their value
+			}
+		}
+	}
+	return lang
 }
 
 // flags makes a flag set whose usage and errors are localized. Every set
@@ -102,6 +170,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 func (a *app) flags(name, usageID string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	a.fset = fs
 	fs.StringVar(&a.dbFlag, "db", a.dbFlag, a.l.T("cli.flag.db", map[string]any{"Path": defaultDB(a.getenv, false)}))
 	fs.StringVar(&a.configFlag, "config", a.configFlag, a.l.T("cli.flag.config"))
 	fs.Usage = func() {
@@ -112,6 +181,7 @@ func (a *app) flags(name, usageID string) *flag.FlagSet {
 			for _, c := range commands() {
 				fmt.Fprintf(a.stderr, "  %-9s %s\n", c.name, a.l.T(c.short))
 			}
+			fmt.Fprintf(a.stderr, "  %-9s %s\n", "help", a.l.T("cli.cmd.help"))
 		}
 		fmt.Fprintln(a.stderr)
 		fmt.Fprintln(a.stderr, a.l.T("cli.options"))
@@ -126,13 +196,71 @@ func (a *app) flags(name, usageID string) *flag.FlagSet {
 	return fs
 }
 
-// flagError reports a parse error in the user's language. --help is not an
-// error.
+// flagError reports a parse error in the user's language, naming the
+// option and what it takes. --help is not an error.
 func (a *app) flagError(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	return a.fail(exitUsage, a.l.T("cli.error.flag", map[string]any{"Detail": clean(flagDetail(err))}))
+	return a.fail(exitUsage, a.flagMessage(err.Error()))
+}
+
+// The flag package's errors, which are English text only.
+var (
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(.+)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -(.+)$`)
+	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([^:]+): `)
+)
+
+// flagMessage turns a flag package error into a localized sentence.
+func (a *app) flagMessage(msg string) string {
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return a.l.T("cli.error.flag_unknown", map[string]any{"Option": "--" + clean(m[1])})
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return a.l.T("cli.error.flag_needs_value", map[string]any{"Option": "--" + clean(m[1])})
+	}
+	m := flagBadValue.FindStringSubmatch(msg)
+	if m == nil {
+		return a.l.T("cli.error.flag", map[string]any{"Detail": clean(flagDetail(errors.New(msg)))})
+	}
+	value, err := strconv.Unquote(m[1])
+	if err != nil {
+		value = m[1]
+	}
+	return a.badValue(m[2], value, "")
+}
+
+// badValue says that option --name does not take value, and what it takes:
+// id, or else the message of the flag's type.
+func (a *app) badValue(name, value, id string) string {
+	if id == "" {
+		id = "cli.error.flag_value"
+		if f := a.lookupFlag(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case int, int64:
+					id = "cli.error.flag_int"
+				case uint, uint64:
+					id = "cli.error.flag_uint"
+				case float64:
+					id = "cli.error.flag_number"
+				case time.Duration:
+					id = "cli.error.flag_duration"
+				case bool:
+					id = "cli.error.flag_bool"
+				}
+			}
+		}
+	}
+	return a.l.T(id, map[string]any{"Option": "--" + clean(name), "Value": clean(value)})
+}
+
+func (a *app) lookupFlag(name string) *flag.Flag {
+	if a.fset == nil {
+		return nil
+	}
+	return a.fset.Lookup(name)
 }
 
 // flagDetail keeps the flag name from the flag package's English message.

@@ -52,7 +52,7 @@ func TestSLADueRefusesBadInput(t *testing.T) {
 		{"Spanish", []string{"--lang", "es", "sla", "due", "--from", "ayer"}, "--from no válido (ayer)"},
 		{"zero days", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "--days", "0"}, "from 1 to 30"},
 		{"31 days", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "--days", "31"}, "from 1 to 30"},
-		{"days not a number", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "--days", "two"}, "invalid option"},
+		{"days not a number", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "--days", "two"}, `--days takes a whole number, not "two"`},
 		{"no --from", []string{"sla", "due"}, "Usage: supportdesk sla due"},
 		{"no subcommand", []string{"sla"}, "Usage: supportdesk sla due"},
 		{"stray argument", []string{"sla", "due", "--from", "2026-11-25T19:30:00-05:00", "now"}, "Usage: supportdesk sla due"},
