@@ -656,7 +656,7 @@ func (p *boardPage) sectionView() []string {
 		numeric = map[int]bool{3: true, 4: true, 5: true, 6: true}
 		for _, cell := range p.view.Cells {
 			rows = append(rows, []string{
-				langCode(cell.Language), p.agencyText(cell.Agency), enumText(loc, "ticket_category", string(cell.Category)),
+				langCode(cell.Language), p.agencyText(cell), enumText(loc, "ticket_category", string(cell.Category)),
 				loc.Number(int64(cell.Breached)), loc.Number(int64(cell.AtRisk)), loc.Number(int64(cell.OnTrack)), loc.Number(int64(cell.Paused)),
 			})
 		}
@@ -714,11 +714,14 @@ func (p *boardPage) sectionView() []string {
 }
 
 // agencyText names an agency, or says there is none.
-func (p *boardPage) agencyText(a string) string {
-	if a == "" {
+func (p *boardPage) agencyText(c helpdesk.Cell) string {
+	switch {
+	case c.Agency == "":
 		return p.c.loc.T("board.no_agency")
+	case c.AgencyName != "":
+		return sanitizeLine(c.AgencyName)
 	}
-	return sanitizeLine(a)
+	return sanitizeLine(c.Agency)
 }
 
 // cursorTable renders headers and the rows in view, the cursor row marked

@@ -47,7 +47,7 @@ type queuePage struct {
 	cursor   int
 	top      int
 	err      error
-	agencies map[string]bool // agencies seen, offered by the filter editor
+	agencies map[string]string // partner agencies by id, their names: the filter editor's values
 	width    int
 	height   int
 }
@@ -60,7 +60,7 @@ func newQueuePage(c *common) *queuePage {
 	ti.Prompt = "/ "
 	return &queuePage{
 		c: c, id: c.nextID(), search: ti, total: -1,
-		pages: map[int][]helpdesk.QueueItem{}, pending: map[int]bool{}, agencies: map[string]bool{},
+		pages: map[int][]helpdesk.QueueItem{}, pending: map[int]bool{}, agencies: map[string]string{},
 	}
 }
 
@@ -258,10 +258,8 @@ func (p *queuePage) loaded(msg queueLoadedMsg) tea.Cmd {
 	p.pages[msg.page] = msg.result.Items
 	delete(p.stale, msg.page)
 	p.total, p.at = msg.result.Total, msg.result.At
-	for _, it := range msg.result.Items {
-		if it.Agency != "" {
-			p.agencies[it.Agency] = true
-		}
+	for _, a := range msg.result.Agencies {
+		p.agencies[a.ID] = a.Name
 	}
 	p.follow2(msg.page, msg.result.Items)
 	p.cursor = max(0, min(p.cursor, p.total-1))
@@ -498,7 +496,7 @@ func (p *queuePage) filterLine() string {
 	loc := p.c.loc
 	parts := make([]string, 0, 5)
 	for i := range filterRows {
-		parts = append(parts, loc.T(filterLabels[i]+"_is", map[string]any{"Value": filterValue(loc, p.filter, i)}))
+		parts = append(parts, loc.T(filterLabels[i]+"_is", map[string]any{"Value": filterValue(loc, p.filter, i, p.agencies)}))
 	}
 	line := strings.Join(parts, " · ")
 	if p.filter.Search != "" {
@@ -723,19 +721,28 @@ var filterLabels = [filterRows]string{"queue.filter.status", "queue.filter.langu
 type filterPanel struct {
 	row      int
 	f        helpdesk.QueueFilter
-	agencies []string
+	agencies []string          // ids, by name
+	names    map[string]string // agency names by id
 }
 
-func newFilterPanel(f helpdesk.QueueFilter, seen map[string]bool) *filterPanel {
-	ag := make([]string, 0, len(seen)+1)
-	for a := range seen {
+func newFilterPanel(f helpdesk.QueueFilter, names map[string]string) *filterPanel {
+	ag := make([]string, 0, len(names)+1)
+	for a := range names {
 		ag = append(ag, a)
 	}
-	if f.Agency != "" && !seen[f.Agency] {
+	if _, ok := names[f.Agency]; f.Agency != "" && !ok {
 		ag = append(ag, f.Agency)
 	}
-	slices.Sort(ag)
-	return &filterPanel{f: f, agencies: ag}
+	slices.SortFunc(ag, func(a, b string) int { return strings.Compare(agencyName(names, a), agencyName(names, b)) })
+	return &filterPanel{f: f, agencies: ag, names: names}
+}
+
+// agencyName is an agency's name, else its id as stored.
+func agencyName(names map[string]string, id string) string {
+	if n := names[id]; n != "" {
+		return sanitizeLine(n)
+	}
+	return sanitizeLine(id)
 }
 
 // options lists a row's values; "" means any.
@@ -785,7 +792,7 @@ func (fp *filterPanel) view(c *common, width int) []string {
 	}
 	out := make([]string, 0, filterRows)
 	for i := range filterRows {
-		marker, value := "  ", filterValue(loc, fp.f, i)
+		marker, value := "  ", filterValue(loc, fp.f, i, fp.names)
 		if i == fp.row {
 			marker, value = "› ", "‹ "+value+" ›"
 		}
@@ -812,7 +819,7 @@ func filterRaw(f helpdesk.QueueFilter, row int) string {
 }
 
 // filterValue is a filter row's value as the agent reads it.
-func filterValue(loc *i18n.Localizer, f helpdesk.QueueFilter, row int) string {
+func filterValue(loc *i18n.Localizer, f helpdesk.QueueFilter, row int, agencies map[string]string) string {
 	v := filterRaw(f, row)
 	if v == "" {
 		return loc.T("queue.filter.any")
@@ -825,5 +832,5 @@ func filterValue(loc *i18n.Localizer, f helpdesk.QueueFilter, row int) string {
 	case filterCategory:
 		return enumText(loc, "ticket_category", v)
 	}
-	return sanitizeLine(v)
+	return agencyName(agencies, v)
 }

@@ -756,7 +756,7 @@ func (p *ticketPage) headerView() string {
 		enumText(loc, "ticket_category", string(v.Category)),
 	}
 	if v.Agency != "" {
-		who = append(who, loc.T("ticket.agency", map[string]any{"Agency": sanitizeLine(v.Agency)}))
+		who = append(who, loc.T("ticket.agency", map[string]any{"Agency": agencyName(map[string]string{v.Agency: v.AgencyName}, v.Agency)}))
 	}
 	lines := []string{
 		truncate(title, p.width),

@@ -195,7 +195,8 @@ func match(it helpdesk.QueueItem, q helpdesk.QueueFilter) bool {
 func (f *fakeTickets) Queue(_ context.Context, _ staff.Token, q helpdesk.QueueFilter, at helpdesk.PageAt, limit int) (helpdesk.QueuePage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	page := helpdesk.QueuePage{At: fixedNow}
+	page := helpdesk.QueuePage{At: fixedNow, Agencies: []helpdesk.AgencyOption{
+		{ID: "ssa", Name: "Social Security Administration"}, {ID: "va", Name: "Veterans Affairs"}}}
 	var rows []helpdesk.QueueItem
 	if f.items == nil {
 		page.Total = f.total

@@ -137,6 +137,15 @@ func TestQueueKeys(t *testing.T) {
 			t.Errorf("row %d is %s", i, it.Language)
 		}
 	}
+	// Agencies are offered by name, by name's order, and named in the filter line.
+	send(m, "f", "down", "down", "down", "right")
+	if v := m.View(); !strings.Contains(v, "‹ Social Security Administration ›") {
+		t.Errorf("the agency filter does not name the agency:\n%s", v)
+	}
+	drain(m, send(m, "enter"))
+	if q.filter.Agency != "ssa" || !strings.Contains(m.View(), "Agency: Social Security Administration") {
+		t.Errorf("agency filter %q; filter line:\n%s", q.filter.Agency, m.View())
+	}
 	send(m, "f", "esc")
 	if q.panel != nil {
 		t.Error("esc did not close the filters")

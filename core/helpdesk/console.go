@@ -122,15 +122,20 @@ func (d *Desk) page(ctx context.Context, r store.Reader, q store.QueueQuery, now
 	if err != nil {
 		return QueuePage{}, err
 	}
-	names := map[string]string{}
-	if err := agentNames(ctx, r, names); err != nil {
+	names, err := loadNames(ctx, r)
+	if err != nil {
 		return QueuePage{}, err
 	}
-	return QueuePage{Total: total, At: now, Items: d.items(rows, now, names)}, nil
+	agencies := make([]AgencyOption, 0, len(names.agencies))
+	for id, name := range names.agencies {
+		agencies = append(agencies, AgencyOption{ID: id, Name: name})
+	}
+	slices.SortFunc(agencies, func(a, b AgencyOption) int { return strings.Compare(a.Name, b.Name) })
+	return QueuePage{Total: total, At: now, Items: d.items(rows, now, names), Agencies: agencies}, nil
 }
 
 // items dresses rows for display on one calendar, loaded once.
-func (d *Desk) items(rows []ticket.Ticket, now time.Time, names map[string]string) []QueueItem {
+func (d *Desk) items(rows []ticket.Ticket, now time.Time, names names) []QueueItem {
 	cal := d.cal()
 	cls := sla.NewClassifier(cal, now)
 	out := make([]QueueItem, len(rows))
@@ -140,19 +145,31 @@ func (d *Desk) items(rows []ticket.Ticket, now time.Time, names map[string]strin
 	return out
 }
 
-func agentNames(ctx context.Context, r store.Reader, names map[string]string) error {
+// names are the display names of agents and agencies by id.
+type names struct{ agents, agencies map[string]string }
+
+// loadNames reads every agent's and agency's display name.
+func loadNames(ctx context.Context, r store.Reader) (names, error) {
+	n := names{agents: map[string]string{}, agencies: map[string]string{}}
 	agents, err := r.Agents(ctx)
-	for _, a := range agents {
-		names[a.ID] = a.DisplayName
+	if err != nil {
+		return n, err
 	}
-	return err
+	for _, a := range agents {
+		n.agents[a.ID] = a.DisplayName
+	}
+	agencies, err := r.Agencies(ctx)
+	for _, a := range agencies {
+		n.agencies[a.ID] = a.Name
+	}
+	return n, err
 }
 
 // item dresses one ticket: requester masked, SLA state and business time
 // left at now.
-func (d *Desk) item(t ticket.Ticket, cal *calendar.Calendar, cls sla.Classifier, now time.Time, names map[string]string) QueueItem {
-	return QueueItem{ID: t.ID, Place: store.KeyOf(t), Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, Status: t.Status,
-		Assignee: t.Assignee, AssigneeName: names[t.Assignee], RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt,
+func (d *Desk) item(t ticket.Ticket, cal *calendar.Calendar, cls sla.Classifier, now time.Time, names names) QueueItem {
+	return QueueItem{ID: t.ID, Place: store.KeyOf(t), Ref: t.Ref, Language: t.Language, Category: t.Category, Agency: t.Agency, AgencyName: names.agencies[t.Agency],
+		Status: t.Status, Assignee: t.Assignee, AssigneeName: names.agents[t.Assignee], RequesterMasked: d.requester(t), CreatedAt: t.CreatedAt,
 		Due: t.SLA.Due, State: cls.Classify(t.SLA.Due, t.SLA.Paused(), t.SLA.Fulfilled()), Left: t.SLA.Left(cal, now),
 		Subject: t.Subject}
 }
@@ -195,8 +212,8 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		if err := staff.Check(actor, access.ActTicketView, sc, "ticket", t.Ref); err != nil {
 			return err
 		}
-		names := map[string]string{}
-		if err := agentNames(ctx, tx, names); err != nil {
+		names, err := loadNames(ctx, tx)
+		if err != nil {
 			return err
 		}
 		msgs, err := tx.TicketMessages(ctx, id)
@@ -209,7 +226,7 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		}
 		it := d.items([]ticket.Ticket{t}, now, names)[0]
 		v = TicketView{ID: t.ID, Version: t.Version, Ref: t.Ref, Channel: t.Channel, Language: t.Language, Category: t.Category,
-			Agency: t.Agency, Status: t.Status, Assignee: t.Assignee, AssigneeName: it.AssigneeName, Subject: t.Subject,
+			Agency: t.Agency, AgencyName: it.AgencyName, Status: t.Status, Assignee: t.Assignee, AssigneeName: it.AssigneeName, Subject: t.Subject,
 			RequesterMasked: it.RequesterMasked, CreatedAt: t.CreatedAt, Due: it.Due, State: it.State, Left: it.Left, SLALog: log,
 			FollowsRef: t.FollowsRef, MailBounced: t.MailBouncedAt, AnswerBy: d.answerBy(it, now)}
 		if name, err := d.keys.Open(t.NameSealed, []byte(ticket.RequesterAAD(t.Ref))); err == nil {
@@ -218,7 +235,7 @@ func (d *Desk) Ticket(ctx context.Context, tok staff.Token, id int64) (TicketVie
 		for _, m := range msgs {
 			author := ""
 			if m.Kind != ticket.MessageInbound {
-				author = names[m.Author]
+				author = names.agents[m.Author]
 			}
 			v.Messages = append(v.Messages, MessageView{Kind: m.Kind, AuthorName: author, Body: m.Body, At: m.CreatedAt})
 		}
@@ -319,8 +336,8 @@ func (d *Desk) AccountTickets(ctx context.Context, tok staff.Token, accountID st
 				visible = append(visible, t)
 			}
 		}
-		names := map[string]string{}
-		if err := agentNames(ctx, tx, names); err != nil {
+		names, err := loadNames(ctx, tx)
+		if err != nil {
 			return err
 		}
 		out = d.items(visible, now, names)
@@ -355,7 +372,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	var cells []store.BoardCell
 	var loads []store.LoadRow
 	var closures []store.Closure
-	names := map[string]string{}
+	var names names
 	err := func() error {
 		var err error
 		if cells, err = r.BoardCells(ctx, now, risk); err != nil {
@@ -382,7 +399,8 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		if v.MailFailed, err = r.OutboxFailed(ctx); err != nil {
 			return err
 		}
-		return agentNames(ctx, r, names)
+		names, err = loadNames(ctx, r)
+		return err
 	}()
 	if err != nil {
 		return BoardView{}, err
@@ -390,7 +408,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	for _, c := range cells {
 		// A group whose open tickets are all answered has nothing to watch.
 		if c.OnTrack+c.AtRisk+c.Breached+c.Paused > 0 {
-			v.Cells = append(v.Cells, Cell{Language: c.Language, Agency: c.Agency, Category: c.Category,
+			v.Cells = append(v.Cells, Cell{Language: c.Language, Agency: c.Agency, AgencyName: names.agencies[c.Agency], Category: c.Category,
 				OnTrack: c.OnTrack, AtRisk: c.AtRisk, Breached: c.Breached, Paused: c.Paused})
 		}
 		v.Totals[sla.StateOnTrack] += c.OnTrack
@@ -400,7 +418,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		v.Totals[sla.StateFulfilled] += c.Fulfilled
 	}
 	for _, l := range loads {
-		v.Workload = append(v.Workload, AgentLoad{AgentID: l.Assignee, Name: names[l.Assignee],
+		v.Workload = append(v.Workload, AgentLoad{AgentID: l.Assignee, Name: names.agents[l.Assignee],
 			Open: l.OnTrack + l.AtRisk + l.Breached + l.Paused + l.Fulfilled, AtRisk: l.AtRisk, Breached: l.Breached, RepliesToday: l.Replies})
 	}
 	for _, c := range closures {

@@ -59,6 +59,17 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 	if first.Total == 0 || len(first.Items) != min(40, first.Total) {
 		t.Fatalf("page %d of %d", len(first.Items), first.Total)
 	}
+	// The agency filter's values: every partner agency, by name.
+	if i := slices.IndexFunc(first.Agencies, func(a helpdesk.AgencyOption) bool { return a.ID == "ssa" }); i < 0 ||
+		first.Agencies[i].Name != "Social Security Administration" ||
+		!slices.IsSortedFunc(first.Agencies, func(a, b helpdesk.AgencyOption) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("agencies offered: %+v", first.Agencies)
+	}
+	for _, it := range first.Items {
+		if it.Agency != "" && it.AgencyName == "" {
+			t.Errorf("%s: agency %s has no name", it.Ref, it.Agency)
+		}
+	}
 	last := first.Items[len(first.Items)-1].Place
 	next, err := d.Queue(ctx, camille.Token, helpdesk.QueueFilter{}, helpdesk.PageAt{After: &last}, 40)
 	if err != nil {

@@ -30,6 +30,7 @@ type QueueItem struct {
 	Language        string
 	Category        ticket.Category
 	Agency          string
+	AgencyName      string // the agency's name, "" when none or unknown
 	Status          ticket.Status
 	Assignee        string // agent id, "" when unassigned
 	AssigneeName    string
@@ -44,9 +45,16 @@ type QueueItem struct {
 // QueuePage is a window of a queue, most urgent first: tickets waiting for
 // a reply by due time, then paused ones, then answered ones.
 type QueuePage struct {
-	Items []QueueItem
-	Total int // rows matching the filter
-	At    time.Time
+	Items    []QueueItem
+	Total    int // rows matching the filter
+	At       time.Time
+	Agencies []AgencyOption // every partner agency, by name: the agency filter's values
+}
+
+// AgencyOption is a partner agency a queue can be filtered by.
+type AgencyOption struct {
+	ID   string
+	Name string
 }
 
 // QueueKey is a ticket's place in queue order.
@@ -77,6 +85,7 @@ type TicketView struct {
 	Language        string
 	Category        ticket.Category
 	Agency          string
+	AgencyName      string
 	Status          ticket.Status
 	Assignee        string
 	AssigneeName    string
@@ -104,13 +113,14 @@ type TicketView struct {
 // Cell is one line of the supervisor's counts: a language × agency ×
 // category combination and how many of its open tickets are in each state.
 type Cell struct {
-	Language string
-	Agency   string
-	Category ticket.Category
-	OnTrack  int
-	AtRisk   int
-	Breached int
-	Paused   int
+	Language   string
+	Agency     string
+	AgencyName string // "" when none or unknown
+	Category   ticket.Category
+	OnTrack    int
+	AtRisk     int
+	Breached   int
+	Paused     int
 }
 
 // AgentLoad is one agent's workload.
