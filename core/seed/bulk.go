@@ -18,24 +18,32 @@ type BulkLoader interface {
 	BulkLoad(ctx context.Context, fn func(context.Context) error) error
 }
 
-// bulkLoader finds the backend's BulkLoader under the store's wrappers.
-func bulkLoader(st store.Store) (BulkLoader, bool) {
+// backend finds what the backend offers as T under the store's wrappers.
+func backend[T any](st store.Store) (T, bool) {
 	for {
-		if b, ok := st.(BulkLoader); ok {
+		if b, ok := st.(T); ok {
 			return b, true
 		}
 		u, ok := st.(interface{ Unwrap() store.Store })
 		if !ok {
-			return nil, false
+			var zero T
+			return zero, false
 		}
 		st = u.Unwrap()
 	}
 }
 
+// BulkWriter is what a backend may offer on top of BulkLoader: a write
+// transaction for new accounts' rows that inserts them many to a
+// statement. It takes no audit entries (see recorder).
+type BulkWriter interface {
+	BulkWrite(ctx context.Context, fn func(store.Tx) error) error
+}
+
 // inBulk runs fn inside the backend's bulk load when asked and offered,
 // else as is.
 func inBulk(ctx context.Context, st store.Store, want bool, fn func(context.Context) error) error {
-	if b, ok := bulkLoader(st); want && ok {
+	if b, ok := backend[BulkLoader](st); want && ok {
 		return b.BulkLoad(ctx, fn)
 	}
 	return fn(ctx)
@@ -48,10 +56,11 @@ type op func(context.Context, store.Tx) error
 // so that the work before them (random draws, sealing, fingerprints) runs
 // in parallel goroutines and one writer replays them in order. It offers
 // only the writes seeding an account makes; anything else is a bug and
-// panics on the nil Tx.
+// panics on the nil Tx. Audit entries are kept apart: a bulk write cannot
+// take them, they go through the keyed log's own Write.
 type recorder struct {
 	store.Tx
-	ops []op
+	ops, audits []op
 }
 
 func (r *recorder) add(o op) error { r.ops = append(r.ops, o); return nil }
@@ -103,7 +112,8 @@ func (r *recorder) PutReset(_ context.Context, x account.Reset) error {
 }
 
 func (r *recorder) AppendAudit(_ context.Context, e *audit.Entry) error {
-	return r.add(func(ctx context.Context, tx store.Tx) error { return tx.AppendAudit(ctx, e) })
+	r.audits = append(r.audits, func(ctx context.Context, tx store.Tx) error { return tx.AppendAudit(ctx, e) })
+	return nil
 }
 
 func (r *recorder) PutIDV(_ context.Context, v store.IDV) error {
@@ -132,9 +142,40 @@ func (r *recorder) PutThrottle(_ context.Context, t store.Throttle) error {
 
 // chunk is the writes of accounts [start, end), made by one worker.
 type chunk struct {
-	start, end int
-	ops        []op
-	err        error
+	start, end  int
+	ops, audits []op
+	err         error
+}
+
+// take reads the chunks of up to batch accounts from done on, in order,
+// and hands each to fn; it returns where it stopped.
+func take(ctx context.Context, chunks <-chan chan chunk, done, batch, total int, fn func(chunk) error) (int, error) {
+	for n := 0; n < batch && done < total; {
+		wait, ok := <-chunks
+		if !ok {
+			return done, ctx.Err()
+		}
+		c := <-wait
+		if c.err != nil {
+			return done, c.err
+		}
+		if err := fn(c); err != nil {
+			return done, err
+		}
+		n += c.end - c.start
+		done = c.end
+	}
+	return done, nil
+}
+
+// replay runs ops on tx, in order.
+func replay(ctx context.Context, tx store.Tx, ops []op) error {
+	for _, o := range ops {
+		if err := o(ctx, tx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // chunkSize is how many accounts one worker generates at a time.
@@ -145,7 +186,9 @@ const chunkSize = 256
 // when ctx ends.
 func generate(ctx context.Context, n int, mk func(ctx context.Context, tx store.Tx, i int) error) <-chan chan chunk {
 	workers := runtime.GOMAXPROCS(0)
-	order := make(chan chan chunk, workers*4)
+	// Room for a few thousand accounts ahead, so generation goes on while
+	// the writer commits a batch.
+	order := make(chan chan chunk, workers*16)
 	work := make(chan func(), workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -173,7 +216,7 @@ func generate(ctx context.Context, n int, mk func(ctx context.Context, tx store.
 				for i := c.start; i < c.end && c.err == nil; i++ {
 					c.err = mk(ctx, rec, i)
 				}
-				c.ops = rec.ops
+				c.ops, c.audits = rec.ops, rec.audits
 				res <- c
 			}
 			select {

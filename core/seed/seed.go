@@ -33,7 +33,8 @@ type Options struct {
 	Now      time.Time // reference time; histories end here
 	Batch    int       // accounts per transaction; default 2000, 50 000 in bulk
 	// Bulk fills a new database through the backend's bulk load when it
-	// offers one (see BulkLoader): durability relaxed, indexes built last.
+	// offers one (see BulkLoader): durability relaxed, indexes built last,
+	// and the accounts' rows many to a statement (see BulkWriter).
 	Bulk bool
 	// PasswordHash is reused for every seeded account (demo speed).
 	PasswordHash string
@@ -146,28 +147,41 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.St
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel() // stops the generators when a write fails
 		chunks := generate(ctx, opt.Accounts, g.account)
+		bw, _ := backend[BulkWriter](st)
 		for res.Accounts < opt.Accounts {
 			done := res.Accounts
-			err := st.Write(ctx, func(tx store.Tx) error {
-				for n := 0; n < opt.Batch && done < opt.Accounts; {
-					wait, ok := <-chunks
-					if !ok {
-						return ctx.Err()
-					}
-					c := <-wait
-					if c.err != nil {
-						return c.err
-					}
-					for _, o := range c.ops {
-						if err := o(ctx, tx); err != nil {
+			var err error
+			if opt.Bulk && bw != nil {
+				// The accounts' rows in one bulk transaction, then their
+				// audit entries through the keyed log, in the same order.
+				// A context that cannot end: the driver would watch one
+				// that can with a goroutine per statement. The generators
+				// stop on ctx, and this loop with them.
+				wctx := context.WithoutCancel(ctx)
+				var audits []op
+				err = bw.BulkWrite(wctx, func(tx store.Tx) error {
+					var err error
+					done, err = take(ctx, chunks, done, opt.Batch, opt.Accounts, func(c chunk) error {
+						audits = append(audits, c.audits...)
+						return replay(wctx, tx, c.ops)
+					})
+					return err
+				})
+				if err == nil {
+					err = st.Write(wctx, func(tx store.Tx) error { return replay(wctx, tx, audits) })
+				}
+			} else {
+				err = st.Write(ctx, func(tx store.Tx) error {
+					var err error
+					done, err = take(ctx, chunks, done, opt.Batch, opt.Accounts, func(c chunk) error {
+						if err := replay(ctx, tx, c.ops); err != nil {
 							return err
 						}
-					}
-					n += c.end - c.start
-					done = c.end
-				}
-				return nil
-			})
+						return replay(ctx, tx, c.audits)
+					})
+					return err
+				})
+			}
 			if err != nil {
 				return err
 			}
