@@ -219,7 +219,7 @@ type Tickets interface {
 	// Board is the supervisor board (supervisors only: not_permitted otherwise).
 	Board(ctx context.Context, tok staff.Token) (helpdesk.BoardView, error)
 	// Reassign moves tickets to an agent in one go; it returns how many moved.
-	Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error)
+	Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (helpdesk.Reassigned, error)
 	AddClosure(ctx context.Context, tok staff.Token, day, reason string) error
 	RemoveClosure(ctx context.Context, tok staff.Token, day string) error
 	// AccountTickets lists the tickets linked to an account, newest first.

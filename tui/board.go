@@ -203,15 +203,20 @@ func (p *boardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		p.writing = false
+		moved, already := msg.result.Moved, msg.result.Already
+		data := map[string]any{"Name": msg.name, "Refs": refList(already)}
 		switch {
 		case msg.err != nil:
 			p.notice = notice{id: "board.reassign_failed", kind: noticeErr, err: msg.err}
-		case msg.moved < msg.asked:
-			p.notice = notice{id: "board.reassigned_partial", kind: noticeWarn, data: map[string]any{
-				"Moved": p.c.loc.Number(int64(msg.moved)), "Asked": p.c.loc.Number(int64(msg.asked)), "Name": msg.name}}
+		case len(moved) == 0:
+			p.notice = notice{id: "board.reassign_none", kind: noticeWarn, data: data}
+			p.marked = map[int64]bool{}
+		case len(already) > 0:
+			// The tickets the agent had already are named, not counted.
+			p.notice = notice{id: "board.reassigned_some", count: len(moved), data: data}
 			p.marked = map[int64]bool{}
 		default:
-			p.notice = notice{id: "board.reassigned", count: msg.moved, data: map[string]any{"Name": msg.name}}
+			p.notice = notice{id: "board.reassigned", count: len(moved), data: data}
 			p.marked = map[int64]bool{}
 		}
 		return p, p.load()
@@ -722,6 +727,19 @@ func (p *boardPage) agencyText(c helpdesk.Cell) string {
 		return sanitizeLine(c.AgencyName)
 	}
 	return sanitizeLine(c.Agency)
+}
+
+// refList names tickets by reference: the first three, then how many more.
+func refList(refs []string) string {
+	const shown = 3
+	out := make([]string, 0, shown+1)
+	for _, r := range refs[:min(len(refs), shown)] {
+		out = append(out, sanitizeLine(r))
+	}
+	if len(refs) > shown {
+		out = append(out, "+"+strconv.Itoa(len(refs)-shown))
+	}
+	return strings.Join(out, ", ")
 }
 
 // cursorTable renders headers and the rows in view, the cursor row marked

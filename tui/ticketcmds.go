@@ -104,11 +104,10 @@ func queueTickCmd(ctx context.Context, to int) tea.Cmd {
 
 // reassignedMsg answers a bulk reassignment.
 type reassignedMsg struct {
-	to    int
-	moved int
-	asked int
-	name  string
-	err   error
+	to     int
+	result helpdesk.Reassigned
+	name   string
+	err    error
 }
 
 // closureDoneMsg answers an added or removed closure day.
@@ -239,10 +238,10 @@ func boardTickCmd(ctx context.Context, to int) tea.Cmd {
 
 func reassignCmd(ctx context.Context, t Tickets, tok staff.Token, ids []int64, agentID, name string, to int) tea.Cmd {
 	return func() tea.Msg {
-		n, err := call(ctx, func(ctx context.Context) (int, error) {
+		res, err := call(ctx, func(ctx context.Context) (helpdesk.Reassigned, error) {
 			return t.Reassign(ctx, tok, ids, agentID)
 		})
-		return reassignedMsg{to: to, moved: n, asked: len(ids), name: name, err: err}
+		return reassignedMsg{to: to, result: res, name: name, err: err}
 	}
 }
 

@@ -27,6 +27,7 @@ type fakeTickets struct {
 	agents       []helpdesk.AgentSummary
 	board        helpdesk.BoardView
 	queueCalls   []string // "first row/limit search"
+	already      map[int64]bool // tickets Reassign finds with their agent already
 	writes       []string // "reply 2 v3: text"
 	reassigned   [][]int64
 	conflictNext bool // the next write finds the ticket changed by someone else
@@ -361,12 +362,21 @@ func (f *fakeTickets) Board(_ context.Context, tok staff.Token) (helpdesk.BoardV
 	return b, nil
 }
 
-func (f *fakeTickets) Reassign(_ context.Context, _ staff.Token, ids []int64, agentID string) (int, error) {
+func (f *fakeTickets) Reassign(_ context.Context, _ staff.Token, ids []int64, agentID string) (helpdesk.Reassigned, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reassigned = append(f.reassigned, slices.Clone(ids))
 	f.writes = append(f.writes, fmt.Sprintf("reassign %v %s", ids, agentID))
-	return len(ids), nil
+	var res helpdesk.Reassigned
+	for _, id := range ids {
+		ref := ticket.Ref(2026, id)
+		if f.already[id] {
+			res.Already = append(res.Already, ref)
+		} else {
+			res.Moved = append(res.Moved, ref)
+		}
+	}
+	return res, nil
 }
 
 func (f *fakeTickets) AddClosure(_ context.Context, _ staff.Token, day, reason string) error {

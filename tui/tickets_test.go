@@ -473,6 +473,16 @@ func TestBoard(t *testing.T) {
 	if len(ft.reassigned) != 2 || len(ft.reassigned[1]) != 1 {
 		t.Errorf("single reassignment %v", ft.reassigned)
 	}
+	if !strings.Contains(m.View(), "1 solicitud reasignada a Dana Agent.") {
+		t.Errorf("one ticket not in the singular:\n%s", m.View())
+	}
+	// A ticket the agent had already is named, not lumped in a count.
+	ft.already = map[int64]bool{ft.reassigned[1][0]: true}
+	drain(m, send(m, "a"))
+	drain(m, send(m, "enter"))
+	if want := "Dana Agent ya tenía " + ticket.Ref(2026, ft.reassigned[1][0]) + ": no se cambió nada."; !strings.Contains(m.View(), want) {
+		t.Errorf("want %q:\n%s", want, m.View())
+	}
 
 	// Closure days: a bad day is refused in words and nothing typed is lost.
 	send(m, "4", "n")

@@ -432,14 +432,20 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	return v, nil
 }
 
+// Reassigned is what a bulk reassignment did: the references of the
+// tickets it moved, and of those the agent already had, left as they were.
+type Reassigned struct {
+	Moved, Already []string
+}
+
 // Reassign moves tickets to an agent in one transaction, each authorized
 // on the row as read and audited; a ticket already assigned to that agent
 // is left as it is. A target that may not work one of the tickets (not
 // active staff in its language) refuses the whole move.
-func (d *Desk) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error) {
-	moved := 0
+func (d *Desk) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (Reassigned, error) {
+	var out Reassigned
 	err := d.staff.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		moved = 0
+		out = Reassigned{}
 		if err := staff.Check(actor, access.ActSupervise, access.ScopeGlobal, "ticket", ""); err != nil {
 			return err
 		}
@@ -459,6 +465,7 @@ func (d *Desk) Reassign(ctx context.Context, tok staff.Token, ids []int64, agent
 				return err
 			}
 			if t.Assignee == agentID {
+				out.Already = append(out.Already, t.Ref)
 				continue
 			}
 			t.Assignee, t.UpdatedAt = agentID, now
@@ -468,11 +475,14 @@ func (d *Desk) Reassign(ctx context.Context, tok staff.Token, ids []int64, agent
 			if err := tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.assign", "ticket", t.Ref, "assignee="+agentID)); err != nil {
 				return err
 			}
-			moved++
+			out.Moved = append(out.Moved, t.Ref)
 		}
 		return nil
 	})
-	return moved, err
+	if err != nil {
+		return Reassigned{}, err
+	}
+	return out, nil
 }
 
 // MaxClosureReason bounds a closure's reason.

@@ -185,8 +185,14 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 	if len(ids) < 2 {
 		t.Fatalf("fewer than two urgent tickets in English or Spanish: %d urgent", len(board.Urgent))
 	}
-	if n, err := d.Reassign(ctx, supervisor.Token, ids, target); err != nil || n == 0 {
-		t.Fatalf("reassign: %d %v", n, err)
+	res, err := d.Reassign(ctx, supervisor.Token, ids, target)
+	if err != nil || len(res.Moved)+len(res.Already) != len(ids) || len(res.Moved) == 0 {
+		t.Fatalf("reassign: %+v %v", res, err)
+	}
+	// Again: both are the agent's already, named as such, and nothing moves.
+	again, err := d.Reassign(ctx, supervisor.Token, ids, target)
+	if err != nil || len(again.Moved) != 0 || len(again.Already) != 2 || !strings.HasPrefix(again.Already[0], "SD-") {
+		t.Fatalf("reassign again: %+v %v", again, err)
 	}
 	v, _ := d.Ticket(ctx, supervisor.Token, ids[1])
 	if v.Assignee != target || v.AssigneeName != "Alex Morgan" {

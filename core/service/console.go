@@ -128,7 +128,7 @@ func (s *Service) Board(ctx context.Context, tok staff.Token) (helpdesk.BoardVie
 }
 
 // Reassign moves tickets to an agent in one go.
-func (s *Service) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (int, error) {
+func (s *Service) Reassign(ctx context.Context, tok staff.Token, ids []int64, agentID string) (helpdesk.Reassigned, error) {
 	return s.Tickets.Reassign(ctx, tok, ids, agentID)
 }
 
