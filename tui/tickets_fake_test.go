@@ -26,9 +26,9 @@ type fakeTickets struct {
 	tickets      map[int64]*helpdesk.TicketView
 	agents       []helpdesk.AgentSummary
 	board        helpdesk.BoardView
-	queueCalls   []string // "first row/limit search"
+	queueCalls   []string       // "first row/limit search"
 	already      map[int64]bool // tickets Reassign finds with their agent already
-	writes       []string // "reply 2 v3: text"
+	writes       []string       // "reply 2 v3: text"
 	reassigned   [][]int64
 	conflictNext bool // the next write finds the ticket changed by someone else
 	accountCalls int
