@@ -148,6 +148,7 @@ func TestTwoConsolesSeeEachOthersChanges(t *testing.T) {
 		a.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 	}
 	a.key("ctrl+s")
+	a.key("y") // the preview asks before sending
 	var sent time.Time
 	until(t, 2*time.Second, "Ana's reply", func() bool {
 		tp := a.m.active().(*ticketPage)

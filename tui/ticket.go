@@ -49,7 +49,10 @@ type ticketPage struct {
 	notice      notice
 	thread      viewport.Model
 	composer    textarea.Model
-	mode        ticketAction // actReply or actNote while the composer is open, "" when closed
+	mode        ticketAction   // actReply or actNote while the composer is open, "" when closed
+	afterSend   ticket.Status  // the status the reply sets once sent (a macro's), "" for none
+	confirming  bool           // the preview of the reply is up: y sends
+	preview     viewport.Model // the reply as the requester will receive it
 	focus       int
 	picker      *picker
 	agents      []helpdesk.AgentSummary
@@ -71,8 +74,9 @@ func newTicketPage(c *common, id int64) *ticketPage {
 	ta.CharLimit = ticket.MaxBodyBytes
 	ta.MaxHeight = 0 // a reply is bounded by CharLimit, not by lines
 	ta.KeyMap.InsertNewline.SetKeys("enter")
-	p := &ticketPage{c: c, id: c.nextID(), ticketID: id, thread: viewport.New(0, 0), composer: ta}
+	p := &ticketPage{c: c, id: c.nextID(), ticketID: id, thread: viewport.New(0, 0), composer: ta, preview: viewport.New(0, 0)}
 	p.thread.KeyMap = c.keys.Viewport
+	p.preview.KeyMap = c.keys.Viewport
 	p.account = newAccountPanel(c, p.id)
 	p.account.reload = p.load // the ticket carries its account as it now is
 	return p
@@ -100,7 +104,7 @@ func (p *ticketPage) load() tea.Cmd {
 // InputFocused reports whether the composer (or a picker over it) holds
 // the keyboard: q must not quit with a draft half chosen.
 func (p *ticketPage) InputFocused() bool {
-	return p.picker != nil || (p.focus == focusComposer && p.composer.Focused()) || p.accountForm()
+	return p.picker != nil || p.confirming || (p.focus == focusComposer && p.composer.Focused()) || p.accountForm()
 }
 
 // accountForm reports whether the account panel's request form holds the
@@ -154,6 +158,7 @@ func (p *ticketPage) SetSize(w, h int) {
 	if threadW != p.threadWidth {
 		p.renderThread()
 	}
+	p.renderPreview()
 }
 
 // headerRows is the header's lines: one more for a bounce warning, one
@@ -186,8 +191,10 @@ func (p *ticketPage) relayout() { p.SetSize(p.width, p.height) }
 // refresh follows a language switch.
 func (p *ticketPage) refresh() {
 	p.thread.KeyMap = p.c.keys.Viewport
+	p.preview.KeyMap = p.c.keys.Viewport
 	p.account.refresh()
 	p.renderThread()
+	p.renderPreview()
 }
 
 // setView shows the ticket as the core now has it.
@@ -366,7 +373,16 @@ func (p *ticketPage) changed(msg ticketChangedMsg) tea.Cmd {
 	lang := enumText(p.c.loc, "language", msg.view.Language)
 	switch msg.action {
 	case actReply:
-		p.notice = notice{id: "ticket.replied", data: map[string]any{"Language": lang}}
+		status := enumText(p.c.loc, "ticket_status", string(msg.status))
+		switch {
+		case msg.statusErr != nil:
+			p.notice = notice{id: "composer.replied_status_failed", kind: noticeErr, err: msg.statusErr,
+				data: map[string]any{"Language": lang, "Status": status}}
+		case msg.status != "":
+			p.notice = notice{id: "composer.replied_status", data: map[string]any{"Language": lang, "Status": status}}
+		default:
+			p.notice = notice{id: "ticket.replied", data: map[string]any{"Language": lang}}
+		}
 		p.closeComposer()
 	case actNote:
 		p.notice = notice{id: "ticket.noted"}
@@ -387,7 +403,7 @@ func (p *ticketPage) changed(msg ticketChangedMsg) tea.Cmd {
 func (p *ticketPage) closeComposer() {
 	p.composer.Reset()
 	p.composer.Blur()
-	p.mode = ""
+	p.mode, p.afterSend, p.confirming = "", "", false
 	p.focus = focusThread
 	delete(p.c.drafts, p.ticketID)
 	p.relayout()
@@ -398,6 +414,9 @@ func (p *ticketPage) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
 	if p.picker != nil {
 		return p.pickerKey(msg)
+	}
+	if p.confirming {
+		return p.previewKey(msg)
 	}
 	if p.accountForm() {
 		cmd, _ := p.account.update(msg)
@@ -416,7 +435,7 @@ func (p *ticketPage) key(msg tea.KeyMsg) tea.Cmd {
 			p.composer.Blur()
 			p.focus = focusThread
 			if strings.TrimSpace(p.composer.Value()) == "" {
-				p.mode = ""
+				p.mode, p.afterSend = "", ""
 				p.composer.Reset()
 				p.relayout()
 			}
@@ -559,7 +578,14 @@ func (p *ticketPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	tok := p.c.token()
 	switch pk.kind {
 	case pickMacro:
-		text := macroBody(p.c, it.value, v)
+		text, err := macroBody(p.c, it.value, v)
+		if err != nil {
+			p.notice = notice{id: "composer.macro_no_date", kind: noticeErr}
+			return p.openComposer(p.mode)
+		}
+		if st := macroStatus(it.value); st != "" && p.mode == actReply {
+			p.afterSend = st
+		}
 		if strings.TrimSpace(p.composer.Value()) != "" {
 			text = "\n\n" + text // a paragraph of its own
 		}
@@ -585,10 +611,22 @@ func (p *ticketPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// send posts the composer's text as a reply (mailed through the outbox) or
-// an internal note, with the version the agent saw. The text stays until
-// the core confirms.
+// send posts a note at once; a reply first shows its preview, and y
+// there posts it.
 func (p *ticketPage) send() tea.Cmd {
+	if p.view == nil || p.writing != "" || p.mode == "" {
+		return nil
+	}
+	if p.mode == actReply {
+		return p.openPreview()
+	}
+	return p.post()
+}
+
+// post posts the composer's text as a reply (mailed through the outbox,
+// then the macro's status set) or an internal note, with the version the
+// agent saw. The text stays until the core confirms.
+func (p *ticketPage) post() tea.Cmd {
 	if p.view == nil || p.writing != "" || p.mode == "" {
 		return nil
 	}
@@ -603,7 +641,7 @@ func (p *ticketPage) send() tea.Cmd {
 	if p.mode == actNote {
 		return noteCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, body, p.id)
 	}
-	return replyCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, body, p.id)
+	return replyStatusCmd(p.c.ctx, p.c.tickets, tok, v.ID, v.Version, body, p.afterSend, p.id)
 }
 
 // statusItems are the statuses an agent sets by hand.
@@ -665,6 +703,8 @@ func (p *ticketPage) ShortHelp() []key.Binding {
 	switch {
 	case p.picker != nil:
 		return []key.Binding{k.Move, k.Choose, k.Cancel}
+	case p.confirming:
+		return p.previewHelp()
 	case p.focus == focusComposer && p.composer.Focused():
 		return []key.Binding{k.Send, k.Macro, k.backAs(p.c.loc.T("help.leave_composer"))}
 	case p.accountForm():
@@ -681,7 +721,7 @@ func (p *ticketPage) ShortHelp() []key.Binding {
 func (p *ticketPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
 	switch {
-	case p.picker != nil:
+	case p.picker != nil, p.confirming:
 		return [][]key.Binding{p.ShortHelp()}
 	case p.focus == focusComposer && p.composer.Focused():
 		return [][]key.Binding{{k.Send, k.Macro}, {k.Refresh, k.backAs(p.c.loc.T("help.leave_composer"))}}
@@ -715,7 +755,7 @@ func (p *ticketPage) View() string {
 		parts = append(parts, s.Error.Render(ansi.Truncate(line, p.width, "…")))
 	}
 	parts = append(parts, p.bodyView())
-	if p.mode != "" {
+	if p.mode != "" && !p.confirming {
 		parts = append(parts, p.composerView())
 	}
 	return strings.Join(parts, "\n")
@@ -734,10 +774,12 @@ func (p *ticketPage) headerView() string {
 	assignee := loc.T("ticket.unassigned")
 	if v.Assignee != "" {
 		name := strings.TrimSpace(sanitizeLine(v.AssigneeName))
-		if v.Assignee == p.c.agent.AgentID {
-			name = loc.T("queue.mine")
-		}
 		assignee = loc.T("ticket.assigned_to", map[string]any{"Name": name})
+		if v.Assignee == p.c.agent.AgentID {
+			// Its own message: a pronoun after a preposition is not the
+			// queue's "me" in every language ("a mí", not "a yo").
+			assignee = loc.T("ticket.assigned_to_me")
+		}
 	}
 	due := dash
 	if !v.Due.IsZero() {
@@ -799,6 +841,13 @@ func (p *ticketPage) bodyView() string {
 		}
 		return p.c.renderer.NewStyle().Height(h).MaxHeight(h).Render(p.picker.view(p.c, p.width, h))
 	}
+	if p.confirming {
+		h += p.composerHeight() // the preview shows the draft: the composer makes way
+		if !p.wide() {
+			h++
+		}
+		return p.c.renderer.NewStyle().Height(h).MaxHeight(h).Render(p.previewView(h))
+	}
 	if p.wide() {
 		left := p.c.renderer.NewStyle().Width(p.thread.Width).Height(h).MaxHeight(h).Render(p.thread.View())
 		rule := strings.TrimSuffix(strings.Repeat(" │ \n", h), "\n")
@@ -832,6 +881,8 @@ func (p *ticketPage) composerView() string {
 	title := s.Public.Render("▶ " + loc.T("composer.reply", map[string]any{"Language": lang}))
 	if p.mode == actNote {
 		title = s.Internal.Render("■ " + loc.T("composer.note"))
+	} else if p.afterSend != "" {
+		title += s.Muted.Render(" · " + loc.T("composer.then_status", map[string]any{"Status": enumText(loc, "ticket_status", string(p.afterSend))}))
 	}
 	return truncate(title, p.width) + "\n" + p.composer.View()
 }

@@ -63,6 +63,10 @@ type ticketChangedMsg struct {
 	action ticketAction
 	view   helpdesk.TicketView
 	err    error
+	// status is what a reply set once sent (a macro's pending);
+	// statusErr, when that failed after the reply went out.
+	status    ticket.Status
+	statusErr error
 }
 
 // agentsLoadedMsg carries the agents for an assignment picker.

@@ -269,7 +269,7 @@ func (f *fakeTickets) view(id int64) (*helpdesk.TicketView, error) {
 		Category: it.Category, Agency: it.Agency, Status: it.Status, Assignee: it.Assignee,
 		AssigneeName: it.AssigneeName, Subject: it.Subject, RequesterMasked: it.RequesterMasked,
 		RequesterName: "María", CreatedAt: it.CreatedAt, Due: it.Due, State: it.State, Left: it.Left,
-		Account: &acct,
+		Account: &acct, AnswerBy: fakeAnswerBy(it),
 		Messages: []helpdesk.MessageView{
 			{Kind: ticket.MessageInbound, Body: "Perdí mi teléfono y ya no recibo los códigos.\nNo tengo códigos de respaldo. ¿Qué puedo hacer?", At: it.CreatedAt},
 			{Kind: ticket.MessageInternal, AuthorName: "Luis Ortega", Body: "Caller verified on the phone yesterday; account has an auth app too.", At: it.CreatedAt.Add(3 * time.Hour)},
@@ -407,4 +407,13 @@ func (f *fakeTickets) AccountTickets(context.Context, staff.Token, string) ([]he
 	f.accountCalls++
 	items := sampleQueue()
 	return []helpdesk.QueueItem{items[1], items[7]}, nil
+}
+
+// fakeAnswerBy is the date core lets a reply promise: the due time while
+// on track, else two business days from fixedNow (Wednesday 2 December).
+func fakeAnswerBy(it helpdesk.QueueItem) time.Time {
+	if it.State == sla.StateOnTrack {
+		return it.Due
+	}
+	return fixedNow.Add(48 * time.Hour)
 }

@@ -41,20 +41,21 @@ var defaultBundle = sync.OnceValues(i18n.NewBundle)
 // model is the root of one session: it owns the common state, routes
 // messages to the active page and draws the header and help footer.
 type model struct {
-	c          *common
-	signIn     *signInPage
-	lookup     *lookupPage // nil until sign-in
-	queue      *queuePage  // nil unless the agent works the ticket queue
-	stack      []page      // the screens opened since sign-in; the last is in view
-	lock       *lockPage   // the idle lock over the stack, nil when open
-	confirmOut bool        // sign-out asked with a draft unsent: y confirms
-	idleGen    int         // the idle timer in force; older ticks are dropped
-	langLater  bool        // the language changed while locked: saved on unlock
-	langChosen bool        // the language was switched on the sign-in screen: it wins over the profile's
-	help       help.Model
-	langErr    error  // a failed language save, shown until the next switch
-	feed       follow // the change feed the screens follow (live.go)
-	loadErr    bool   // the message bundle failed to load
+	c           *common
+	signIn      *signInPage
+	lookup      *lookupPage // nil until sign-in
+	queue       *queuePage  // nil unless the agent works the ticket queue
+	stack       []page      // the screens opened since sign-in; the last is in view
+	lock        *lockPage   // the idle lock over the stack, nil when open
+	confirmOut  bool        // sign-out asked with a draft unsent: y confirms
+	confirmQuit bool        // q pressed with a draft unsent: y quits
+	idleGen     int         // the idle timer in force; older ticks are dropped
+	langLater   bool        // the language changed while locked: saved on unlock
+	langChosen  bool        // the language was switched on the sign-in screen: it wins over the profile's
+	help        help.Model
+	langErr     error  // a failed language save, shown until the next switch
+	feed        follow // the change feed the screens follow (live.go)
+	loadErr     bool   // the message bundle failed to load
 }
 
 // New returns the console for one terminal or SSH session.
@@ -312,6 +313,15 @@ func (m *model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if m.confirmQuit {
+		m.confirmQuit = false // any key answers: y (or q again) quits, anything else stays
+		if m.lock == nil {
+			if key.Matches(msg, k.Confirm) || key.Matches(msg, k.QuitQ) {
+				return tea.Quit, true
+			}
+			return nil, true
+		}
+	}
 	switch {
 	case key.Matches(msg, k.SignOut) && m.c.agent != nil:
 		if m.unsent() {
@@ -325,6 +335,10 @@ func (m *model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil, true
 	case !typing && key.Matches(msg, k.QuitQ):
+		if m.unsent() {
+			m.confirmQuit = true // a draft would be lost: ask first
+			return nil, true
+		}
 		return tea.Quit, true
 	}
 	return nil, false
@@ -369,6 +383,10 @@ func (m *model) helpKeys() helpKeys {
 	// opens everything the line had no room for.
 	if m.confirmOut {
 		keys := []key.Binding{withHelp(k.Confirm, m.c.loc.T("help.sign_out")), withHelp(k.Cancel, m.c.loc.T("help.stay"))}
+		return helpKeys{short: keys, full: [][]key.Binding{keys}}
+	}
+	if m.confirmQuit && m.lock == nil {
+		keys := []key.Binding{withHelp(k.Confirm, m.c.loc.T("composer.help_quit")), withHelp(k.Cancel, m.c.loc.T("composer.help_stay"))}
 		return helpKeys{short: keys, full: [][]key.Binding{keys}}
 	}
 	global := []key.Binding{helpKey, k.Language, quitKey}
@@ -470,6 +488,9 @@ func (m *model) footerView() string {
 func (m *model) statusView() string {
 	if m.confirmOut {
 		return m.c.styles.Warn.Render(truncate("! "+m.c.loc.T("signout.confirm"), m.c.width))
+	}
+	if m.confirmQuit && m.lock == nil {
+		return m.c.styles.Warn.Render(truncate("! "+m.c.loc.T("composer.quit_confirm"), m.c.width))
 	}
 	if m.langErr == nil {
 		return ""
