@@ -49,18 +49,20 @@ func (a accountView) section(titleID, body string) string {
 func (a accountView) none() string { return "  " + a.s.Muted.Render(a.loc.T("account.none")) }
 
 // date and when format a point in time, or a dash when unset.
+// date and when format a date, a date and time, held together: a narrow
+// column wraps before them, never inside them.
 func (a accountView) date(t time.Time) string {
 	if t.IsZero() {
 		return dash
 	}
-	return a.loc.ShortDate(t)
+	return unbroken(a.loc.ShortDate(t))
 }
 
 func (a accountView) when(t time.Time) string {
 	if t.IsZero() {
 		return dash
 	}
-	return a.loc.DateTime(t)
+	return unbroken(a.loc.DateTime(t))
 }
 
 // enum localizes an enumeration value, showing the sanitized raw value when
@@ -90,7 +92,7 @@ func (a accountView) summary() string {
 	}
 	rows := [][2]string{
 		{a.loc.T("account.uuid"), sanitizeLine(v.ID)},
-		{a.loc.T("account.created"), a.loc.Date(v.CreatedAt)},
+		{a.loc.T("account.created"), unbroken(a.loc.Date(v.CreatedAt))},
 		{a.loc.T("account.email_language"), a.enum("language", v.Language)},
 		{a.loc.T("account.status"), status},
 		{a.loc.T("account.ial"), ial},

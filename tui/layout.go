@@ -42,14 +42,24 @@ func (s *styles) fieldRows(indent, width int, rows [][2]string) string {
 	}
 	pad := strings.Repeat(" ", indent)
 	valW := max(10, width-indent-lw-2)
+	under := max(10, width-indent-2) // a value on the line below its label
 	lines := make([]string, 0, len(rows))
 	for _, r := range rows {
 		label := pad + s.Label.Render(padRight(r[0], lw)) + "  "
-		value := wrap(r[1], valW)
-		lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, label, value))
+		if w := lipgloss.Width(r[1]); w > valW && w <= under && !strings.ContainsRune(r[1], ' ') {
+			// One unbreakable value (a UUID, a date) too wide for the
+			// column goes whole under its label rather than cut in two.
+			lines = append(lines, pad+s.Label.Render(r[0]), pad+"  "+r[1])
+			continue
+		}
+		lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, label, wrap(r[1], valW)))
 	}
 	return strings.Join(lines, "\n")
 }
+
+// unbroken joins a value's words with no-break spaces, so wrapping moves
+// it whole to the next line instead of cutting it.
+func unbroken(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
 
 // table renders rows under headers, columns padded to their widest cell and
 // the last column cut to fit width.
