@@ -88,7 +88,7 @@ func TestErr(t *testing.T) {
 		{"en", fault.Limited("sign_in", 5, until), "Too many attempts. Try again after 11/30/26, 3:04 PM EST."},
 		{"es", &fault.Error{Code: fault.CodeLocked, Until: until}, "El acceso está bloqueado hasta el 30/11/2026, 3:04 p.\u00a0m. EST."},
 		{"fr", fmt.Errorf("desk: %w", &fault.Error{Code: fault.CodeLocked, Until: until}), "L'accès est verrouillé jusqu'au 30/11/2026 15:04 EST."},
-		{"fr", fault.Invalid("email", fault.CodeInvalidInput), "Vérifiez ce champ\u00a0: E-mail."},
+		{"fr", fault.Invalid("email", fault.CodeInvalidInput), "Vérifiez ce champ\u00a0: Courriel."},
 		{"en", fault.Invalid("mystery", fault.CodeInvalidInput), "Check this field: mystery."},
 		{"es", &fault.Error{Code: fault.CodeLimitReached, Max: 12}, "Se alcanzó el límite de 12."},
 		{"en", fault.ErrNotFound, "No account matches this search."},

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"text/template"
 	"unicode"
 
 	"github.com/BurntSushi/toml"
@@ -36,7 +37,7 @@ var sameAsEnglish = []string{"IAL", "UUID", "TOTP", "PIV/CAC"}
 
 // sameAsEnglishAreas are id prefixes exempt from the translation check:
 // language names are written in their own language in every file.
-var sameAsEnglishAreas = []string{"language."}
+var sameAsEnglishAreas = []string{"language_own."}
 
 // catalog is every message of one language by id.
 type catalog map[string]*goi18n.Message
@@ -367,6 +368,63 @@ func TestEnumerationsHaveMessages(t *testing.T) {
 			for _, lang := range Languages {
 				if _, ok := cats[lang][id]; !ok {
 					t.Errorf("%s: missing %q", lang, id)
+				}
+			}
+		}
+	}
+}
+
+// countForms is the CLDR plural form each language picks for the counts
+// every plural message is rendered at: together they reach every form.
+var countForms = map[string]map[int]string{
+	"en": {0: "other", 1: "one", 2: "other", 1000000: "other"},
+	"es": {0: "other", 1: "one", 2: "other", 1000000: "many"},
+	"fr": {0: "one", 1: "one", 2: "other", 1000000: "many"},
+}
+
+// TestEveryPluralForm renders every plural message at 0, 1, 2 and 1 000 000
+// through N and checks that each count shows its own form's text (the
+// "many" of "1 000 000 de comptes", not the "other" of "2 comptes"), so a
+// form left empty, copied from another or never reached fails here.
+func TestEveryPluralForm(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t)
+	cats := loadCatalogs(t)
+	for _, lang := range Languages {
+		reached := map[string]bool{}
+		for _, form := range countForms[lang] {
+			reached[form] = true
+		}
+		if got, want := slices.Sorted(maps.Keys(reached)), slices.Sorted(slices.Values(pluralForms[lang])); !slices.Equal(got, want) {
+			t.Errorf("%s: counts 0, 1, 2, 1000000 reach forms %v, the language has %v", lang, got, want)
+		}
+		l := b.Localizer(lang)
+		for id, m := range cats[lang] {
+			if en, ok := cats["en"][id]; !ok || !isPlural(en) {
+				continue
+			}
+			f := forms(m)
+			for _, n := range []int{0, 1, 2, 1000000} {
+				data := map[string]any{}
+				for _, v := range vars(m) {
+					data[v] = "‹" + v + "›"
+				}
+				form := countForms[lang][n]
+				tmpl, err := template.New(id).Parse(f[form])
+				if err != nil {
+					t.Errorf("%s %q (%s): %v", lang, id, form, err)
+					continue
+				}
+				delete(data, "Count") // N sets it, formatted
+				want := maps.Clone(data)
+				want["Count"] = l.Number(int64(n))
+				var buf strings.Builder
+				if err := tmpl.Execute(&buf, want); err != nil {
+					t.Errorf("%s %q (%s): %v", lang, id, form, err)
+					continue
+				}
+				if got := l.N(id, n, data); got != buf.String() {
+					t.Errorf("%s %q at %d: %q, want the %s form %q", lang, id, n, got, form, buf.String())
 				}
 			}
 		}

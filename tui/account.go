@@ -246,9 +246,21 @@ func (a accountView) devices() string {
 	for _, d := range a.v.Devices {
 		detail := a.loc.T("account.first_seen", map[string]any{"Date": a.date(d.FirstAt)}) + " · " +
 			a.loc.T("account.last_seen", map[string]any{"Date": a.when(d.LastAt)})
-		items = append(items, a.s.item(2, a.width, sanitizeLine(d.Name), detail))
+		items = append(items, a.s.item(2, a.width, deviceName(a.loc, d.Name), detail))
 	}
 	return a.section("account.devices", strings.Join(items, "\n"))
+}
+
+// deviceName localizes a device the core names "<browser> on <system>"
+// ("Chrome on Windows" reads "Chrome sous Windows" in French); any other
+// name is shown as it is.
+func deviceName(loc *i18n.Localizer, name string) string {
+	name = sanitizeLine(name)
+	browser, system, ok := strings.Cut(name, " on ")
+	if !ok || browser == "" || system == "" || strings.Contains(system, " on ") {
+		return name
+	}
+	return loc.T("account.device", map[string]any{"Browser": browser, "OS": system})
 }
 
 func (a accountView) events() string {

@@ -304,7 +304,7 @@ func (a *accountPanel) ticketList(av accountView) string {
 	case a.ticketsErr != nil:
 		return head + "\n  " + s.Error.Render(wrap("✗ "+loc.Err(a.ticketsErr), av.width-2))
 	case len(a.tickets) == 0:
-		return head + "\n" + av.none()
+		return head + "\n  " + s.Muted.Render(loc.T("account.no_tickets"))
 	}
 	items := make([]string, 0, len(a.tickets))
 	for i, t := range a.tickets {

@@ -92,7 +92,7 @@ func TestCallOnRecord(t *testing.T) {
 		t.Fatalf("VerifyCaller got %v, want the call linked", f.verifies)
 	}
 	view := m.View()
-	for _, want := range []string{"SD-2026-009001", "Caller verified until", "What to say · Español", "[m MFA recovery]"} {
+	for _, want := range []string{"SD-2026-009001", "Caller verified until", "What to say (in Spanish)", "[m MFA recovery]"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the call lacks %q:\n%s", want, view)
 		}
@@ -290,7 +290,7 @@ func TestProofingScriptInCallersZone(t *testing.T) {
 			t.Errorf("the caller does not hear %q:\n%s", want, say)
 		}
 	}
-	if view := m.View(); !strings.Contains(view, "5/5") || !strings.Contains(view, "What to say · Français") {
+	if view := m.View(); !strings.Contains(view, "5/5") || !strings.Contains(view, "What to say (in French)") {
 		t.Errorf("the screen:\n%s", view)
 	}
 }

@@ -457,7 +457,7 @@ func (m *model) headerView() string {
 	c := m.c
 	s := c.styles
 	left := c.loc.T("app.title") + " · " + m.active().Title()
-	lang := c.loc.T("language." + c.loc.Lang())
+	lang := c.loc.T("language_own." + c.loc.Lang()) // the switcher names a language in that language
 	right := lang
 	if c.agent != nil {
 		name := sanitizeLine(c.agent.DisplayName)
