@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"supportdesk/core/access"
 	"supportdesk/core/proofing"
 	"supportdesk/core/ticket"
@@ -227,5 +229,42 @@ func TestQuitAsksWithAnUnsentDraft(t *testing.T) {
 	m := ticketModel(t, newFakeTickets(), access.RoleAgent, "en", 120, 40)
 	if !isQuit(send(m, "q")) {
 		t.Error("q did not quit with nothing unsent")
+	}
+}
+
+// TestPreviewFitsAndIsClean: the preview fits 80×24 and 120×40 in every
+// language, and outside text (the requester's name, the subject) reaches
+// the terminal without its escapes.
+func TestPreviewFitsAndIsClean(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, lang := range []string{"en", "es", "fr"} {
+			m := ticketModel(t, newFakeTickets(), access.RoleAgent, lang, size[0], size[1])
+			tp := openTicket(t, m, 2)
+			tp.view.RequesterName = hostile
+			send(m, "r", "ctrl+o", "enter")
+			drain(m, send(m, "ctrl+s"))
+			if !tp.confirming {
+				t.Fatalf("%s %v: no preview", lang, size)
+			}
+			view := m.View()
+			lines := strings.Split(view, "\n")
+			if len(lines) > size[1] {
+				t.Errorf("%s %v: %d lines", lang, size, len(lines))
+			}
+			for _, l := range lines {
+				if w := lipgloss.Width(l); w > size[0] {
+					t.Errorf("%s %v: line %d cells wide: %q", lang, size, w, l)
+				}
+			}
+			for _, bad := range []string{"\x1b]52", "\x1b[2J", "\u202e", "\u2066", "\u009b", "\r"} {
+				if strings.Contains(view, bad) {
+					t.Errorf("%s %v: %q on screen", lang, size, bad)
+				}
+			}
+			if !strings.Contains(view, loc(t, lang).T("composer.confirm_send")) {
+				t.Errorf("%s %v: the question is cut or missing:\n%s", lang, size, view)
+			}
+		}
 	}
 }
