@@ -169,17 +169,18 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 		lang = "fr"
 	}
 	cat := ticket.Categories[weighted(r, []int{25, 30, 20, 12, 6, 7})]
-	var email string
+	var email, name string
 	if opt.Accounts > 0 && r.IntN(100) < 40 {
+		// An account holder writes under the account's own name.
 		k := r.IntN(opt.Accounts)
 		email = Email(opt.Seed, k)
-		lang = person(opt.Seed, k).lang
+		holder := person(opt.Seed, k)
+		lang, name = holder.lang, holder.first+" "+holder.last
 	} else {
-		p := person(opt.Seed+1000, i)
-		email = fmt.Sprintf("%s.%s.t%d@%s", fold(p.first), fold(p.last), i, pick(r, domains))
+		first, last := pick(r, firstNames[lang]), person(opt.Seed+1000, i).last
+		email = fmt.Sprintf("%s.%s.t%d@%s", fold(first), fold(last), i, pick(r, domains))
+		name = first + " " + last
 	}
-	p := person(opt.Seed+2000, i)
-	name := pick(r, firstNames[lang]) + " " + p.last
 	ref := ticket.Ref(at.In(cal.Zone()).Year(), id)
 	aad := []byte(ticket.RequesterAAD(ref))
 	clk := sla.Start(cal, at, opt.Policy.Target)
@@ -206,13 +207,13 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 	// Tickets older than ten days have been worked: answered (most in
 	// time) and solved or closed. The open backlog is recent.
 	old := now.Sub(at) > 10*24*time.Hour
+	// Agents reply while the desk is open: a reply the calendar leaves no
+	// open time for (a form sent on a Sunday, read on that Sunday) waits.
 	switch x := r.IntN(100); {
 	case old && x < 91, !old && expired && x < 75, !expired && x < 45: // answered within the target
-		answered = true
-		replyAt = between(r, clk.Started, minTime(clk.Due, now))
+		replyAt, answered = workedAt(r, cal, clk.Started, minTime(clk.Due, now))
 	case old, expired && x < 85: // answered late
-		answered = true
-		replyAt = between(r, clk.Due, now)
+		replyAt, answered = workedAt(r, cal, clk.Due, now)
 	}
 	if expired && (!answered || replyAt.After(clk.Due)) {
 		events = append(events, sla.Event{Kind: sla.EventBreached, At: clk.Due, Due: clk.Due})
@@ -247,23 +248,25 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 	} else if !expired && r.IntN(5) == 0 {
 		// Set pending after a phone call, before any written reply: the
 		// clock pauses with the business time it had left.
-		t.Status = ticket.StatusPending
 		t.Assignee = agentIDs[r.IntN(len(agentIDs))]
-		pauseAt := between(r, clk.Started, now)
-		clk2, ev := clk.Pause(cal, pauseAt)
-		clk = clk2
-		if !ev.IsZero() {
-			events = append(events, ev)
+		if pauseAt, worked := workedAt(r, cal, clk.Started, now); worked {
+			t.Status = ticket.StatusPending
+			clk2, ev := clk.Pause(cal, pauseAt)
+			clk = clk2
+			if !ev.IsZero() {
+				events = append(events, ev)
+			}
+			msgs = append(msgs, ticket.Message{Kind: ticket.MessageInternal, Author: t.Assignee,
+				Body: "Called the requester; waiting for the documents.", CreatedAt: pauseAt})
+		} else {
+			t.Status = ticket.StatusOpen
 		}
-		msgs = append(msgs, ticket.Message{Kind: ticket.MessageInternal, Author: t.Assignee,
-			Body: "Called the requester; waiting for the documents.", CreatedAt: pauseAt})
 	} else if r.IntN(2) == 0 {
 		t.Status = ticket.StatusOpen
 		t.Assignee = agentIDs[r.IntN(len(agentIDs))]
-		if r.IntN(3) == 0 {
-			note := ticket.Message{Kind: ticket.MessageInternal, Author: t.Assignee, Body: "Checked the account: caller must verify first.",
-				CreatedAt: between(r, at, now)}
-			msgs = append(msgs, note)
+		if noteAt, worked := workedAt(r, cal, at, now); r.IntN(3) == 0 && worked {
+			msgs = append(msgs, ticket.Message{Kind: ticket.MessageInternal, Author: t.Assignee,
+				Body: "Checked the account: caller must verify first.", CreatedAt: noteAt})
 		}
 	}
 	if opt.Open && (t.Status == ticket.StatusSolved || t.Status == ticket.StatusClosed) {
@@ -307,11 +310,15 @@ func weighted(r *rand.Rand, w []int) int {
 }
 
 // between draws an instant in [a, b].
-func between(r *rand.Rand, a, b time.Time) time.Time {
-	if !b.After(a) {
-		return a
+
+// workedAt is a moment the desk was open in [a, b], drawn evenly over
+// its business time, and whether there was any; a when there was none.
+func workedAt(r *rand.Rand, cal *calendar.Calendar, a, b time.Time) (time.Time, bool) {
+	d := cal.Between(a, b)
+	if d <= time.Millisecond {
+		return a, false
 	}
-	return a.Add(time.Duration(r.Int64N(int64(b.Sub(a))))).Truncate(time.Millisecond)
+	return cal.Add(a, time.Millisecond+time.Duration(r.Int64N(int64(d-time.Millisecond)))).Truncate(time.Millisecond), true
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -2,7 +2,12 @@ package seed_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"supportdesk/core/calendar"
 	"supportdesk/core/coretest"
@@ -11,6 +16,18 @@ import (
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
+
+// asciiFold is a name as an address spells it: lower case, no accent, no
+// space or mark.
+func asciiFold(s string) string {
+	var b strings.Builder
+	for _, c := range norm.NFD.String(s) {
+		if c < 128 && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
+			b.WriteRune(unicode.ToLower(c))
+		}
+	}
+	return b.String()
+}
 
 func TestTicketMix(t *testing.T) {
 	t.Parallel()
@@ -51,18 +68,33 @@ func TestTicketMix(t *testing.T) {
 		}); err != nil {
 			return err
 		}
-		for i := int64(1); i <= 50; i++ {
+		for i := int64(1); i <= 400; i++ {
 			tk, err := r.Ticket(ctx, i)
 			if err != nil {
 				return err
 			}
-			if tk.AccountID != "" {
+			if tk.AccountID != "" && i <= 50 {
 				linked++
 			}
 			evs, _ := r.SLAEvents(ctx, i)
 			msgs, _ := r.TicketMessages(ctx, i)
 			if len(evs) == 0 || evs[0].Kind != "activated" || len(msgs) == 0 || msgs[0].Kind != ticket.MessageInbound {
 				t.Errorf("%s: events %v messages %d", tk.Ref, evs, len(msgs))
+			}
+			// The requester signs with the name its address is made of
+			// (an account holder's own), and agents write while the desk is
+			// open: no reply or note on a Sunday.
+			aad := []byte(ticket.RequesterAAD(tk.Ref))
+			name, err1 := svc.Keys.Open(tk.NameSealed, aad)
+			email, err2 := svc.Keys.Open(tk.RequesterSealed, aad)
+			local, _, _ := strings.Cut(string(email), "@")
+			if err1 != nil || err2 != nil || !strings.HasPrefix(strings.ReplaceAll(local, ".", ""), asciiFold(string(name))) {
+				t.Errorf("%s: %q writes from %q", tk.Ref, name, email)
+			}
+			for _, m := range msgs[1:] {
+				if m.Kind != ticket.MessageInbound && !policy.Cal.IsOpen(m.CreatedAt) {
+					t.Errorf("%s: %s message at %s, the desk closed", tk.Ref, m.Kind, m.CreatedAt.In(policy.Cal.Zone()).Format(time.RFC1123))
+				}
 			}
 		}
 		return nil
