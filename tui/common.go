@@ -8,6 +8,7 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/staff"
+	"supportdesk/core/ticket"
 	"supportdesk/i18n"
 )
 
@@ -63,8 +64,9 @@ type common struct {
 
 // draft is a reply or note the agent left unsent.
 type draft struct {
-	mode ticketAction // actReply or actNote
-	text string
+	mode   ticketAction // actReply or actNote
+	text   string
+	status ticket.Status // what the reply sets once sent (a macro's), "" for none
 }
 
 // nextID hands out a page id, so a command's answer finds the page that

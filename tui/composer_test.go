@@ -268,3 +268,25 @@ func TestPreviewFitsAndIsClean(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftKeepsItsStatus: leaving a ticket keeps the draft and the
+// status its macro sets, so coming back and sending still sets it.
+func TestDraftKeepsItsStatus(t *testing.T) {
+	t.Parallel()
+	ft := newFakeTickets()
+	m := ticketModel(t, ft, access.RoleAgent, "en", 120, 40)
+	openTicket(t, m, 1)
+	send(m, "r", "ctrl+o", "enter") // more_info: sets pending
+	drain(m, send(m, "esc"))        // the composer lets go of the keys
+	drain(m, send(m, "esc"))        // back to the queue
+	drain(m, send(m, "enter"))      // the same ticket again
+	tp := m.active().(*ticketPage)
+	if tp.afterSend != ticket.StatusPending || tp.composer.Value() == "" {
+		t.Fatalf("draft back with status %q, text %q", tp.afterSend, tp.composer.Value())
+	}
+	drain(m, send(m, "ctrl+s"))
+	drain(m, send(m, "y"))
+	if want := []string{"reply 102 v1", "status pending 102 v2"}; !slices.Equal(ft.writes, want) {
+		t.Errorf("writes %v, want %v", ft.writes, want)
+	}
+}

@@ -212,7 +212,7 @@ func (p *ticketPage) setView(v helpdesk.TicketView) {
 	if first {
 		p.thread.GotoBottom() // the latest message first
 		if d, ok := p.c.drafts[v.ID]; ok && p.mode == "" {
-			p.mode = d.mode
+			p.mode, p.afterSend = d.mode, d.status
 			p.composer.SetValue(d.text)
 			p.relayout()
 		}
@@ -520,7 +520,7 @@ func (p *ticketPage) showAccountPanel() {
 // ticket and coming back loses nothing.
 func (p *ticketPage) saveDraft() {
 	if text := p.composer.Value(); strings.TrimSpace(text) != "" && p.mode != "" {
-		p.c.drafts[p.ticketID] = draft{mode: p.mode, text: text}
+		p.c.drafts[p.ticketID] = draft{mode: p.mode, text: text, status: p.afterSend}
 	} else {
 		delete(p.c.drafts, p.ticketID)
 	}
