@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"time"
 	_ "time/tzdata" // the center's zone must load on hosts without a zoneinfo database
 
@@ -63,6 +64,11 @@ func newBundle(fsys fs.FS) (*Bundle, error) {
 					return nil, fmt.Errorf("i18n: %s: message %q is defined twice", f, m.ID)
 				}
 				set[m.ID] = struct{}{}
+				if lang == DefaultLanguage {
+					if err := b.b.AddMessages(pseudoTag, pseudoMessage(m)); err != nil {
+						return nil, fmt.Errorf("i18n: pseudo-locale: %w", err)
+					}
+				}
 			}
 		}
 		b.ids[lang] = set
@@ -89,11 +95,18 @@ func MessageFiles(fsys fs.FS, lang string) ([]string, error) {
 // Localizer returns a localizer for lang in the center's zone; an unknown
 // lang falls back to DefaultLanguage.
 func (b *Bundle) Localizer(lang string) *Localizer {
-	lang = Normalize(lang)
+	// The pseudo-locale speaks English with English formats (and counts
+	// as English for Has and the language key), its messages accented.
+	tag := lang
+	if lang = Normalize(lang); strings.EqualFold(strings.TrimSpace(tag), PseudoLanguage) {
+		tag = PseudoLanguage
+	} else {
+		tag = lang
+	}
 	return &Localizer{
 		bundle: b,
 		lang:   lang,
-		l:      goi18n.NewLocalizer(b.b, lang),
+		l:      goi18n.NewLocalizer(b.b, tag),
 		loc:    b.loc,
 		f:      formats[lang],
 	}

@@ -30,3 +30,33 @@ func TestBundleLoadsEveryFileOfALanguage(t *testing.T) {
 		t.Errorf("a duplicate id loaded: %v", err)
 	}
 }
+
+// The pseudo-locale accents every English message, lengthens it by about
+// a third, and leaves its placeholders whole; it formats as English.
+func TestPseudoLocale(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t)
+	en, ps := b.Localizer("en"), b.Localizer(PseudoLanguage)
+	if ps.Lang() != "en" {
+		t.Errorf("the pseudo-locale's language is %q", ps.Lang())
+	}
+	got := ps.T("board.reassigned", map[string]any{"Count": 3, "Name": "Ana"})
+	if got == en.T("board.reassigned", map[string]any{"Count": 3, "Name": "Ana"}) || !strings.Contains(got, "Ana") {
+		t.Errorf("pseudo text %q", got)
+	}
+	plain := 0
+	for _, r := range got {
+		if r < 128 && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			plain++
+		}
+	}
+	if plain > len("Ana") {
+		t.Errorf("%d plain letters left in %q", plain, got)
+	}
+	if p := pseudoText("Search tickets"); p != "Šéáŕçĥˑˑˑ ţíçķéţšˑˑˑ" {
+		t.Errorf("pseudoText = %q", p)
+	}
+	if p := pseudoText("{{.Count}} of {{.Total}}"); p != "{{.Count}} óƒˑ {{.Total}}" {
+		t.Errorf("placeholders changed: %q", p)
+	}
+}

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -755,13 +757,32 @@ func (p *boardPage) cursorTable(headers []string, rows [][]string, numeric map[i
 			widths[i] = max(widths[i], lipgloss.Width(cell))
 		}
 	}
-	// Cut the shrinkable column rather than the last one, which carries
+	// When the table is too wide, a state's column is headed by its
+	// symbol alone (the totals above name each symbol), then the
+	// shrinkable column is cut rather than the last one, which carries
 	// the state or the reason.
-	total := 2 + 2*(len(widths)-1)
-	for _, w := range widths {
-		total += w
+	total := func() int {
+		n := 2 + 2*(len(widths)-1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
 	}
-	if over := total - p.width; over > 0 && shrink >= 0 {
+	if total() > p.width {
+		headers = slices.Clone(headers)
+		for i, h := range headers {
+			sym, _, ok := strings.Cut(h, " ")
+			if !numeric[i] || !ok || !slices.Contains(slices.Collect(maps.Values(stateSymbols)), sym) {
+				continue
+			}
+			headers[i] = sym
+			widths[i] = lipgloss.Width(sym)
+			for _, r := range rows {
+				widths[i] = max(widths[i], lipgloss.Width(r[i]))
+			}
+		}
+	}
+	if over := total() - p.width; over > 0 && shrink >= 0 {
 		widths[shrink] = max(6, widths[shrink]-over)
 	}
 	line := func(cells []string, r int, plain bool) string {

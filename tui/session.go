@@ -43,7 +43,7 @@ func (m *model) signedIn(agent staff.SignedIn) tea.Cmd {
 	case m.langChosen && c.loc.Lang() != i18n.Normalize(agent.UILanguage):
 		save = saveLangCmd(c.ctx, c.backend, c.token(), c.loc.Lang())
 	case !m.langChosen && i18n.Supported(agent.UILanguage):
-		c.setLang(i18n.Normalize(agent.UILanguage))
+		c.setLang(agent.UILanguage) // the pseudo-locale too, for review
 	}
 	m.langChosen = false
 	m.signIn.clearSecrets()
