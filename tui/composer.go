@@ -110,9 +110,13 @@ func (p *ticketPage) previewView(h int) string {
 	if p.afterSend != "" {
 		then = loc.T("composer.then_status", map[string]any{"Status": enumText(loc, "ticket_status", string(p.afterSend))})
 	}
-	ask := s.Warn.Render(truncate("? "+loc.T("composer.confirm_send")+" "+then, p.width))
-	p.preview.Width, p.preview.Height = p.width, max(1, h-2)
-	return title + "\n" + p.preview.View() + "\n" + ask
+	// The question wraps rather than lose its end (the status) on a narrow screen.
+	ask := strings.Split(wrap("? "+loc.T("composer.confirm_send")+" "+then, max(20, p.width)), "\n")
+	for i, l := range ask {
+		ask[i] = s.Warn.Render(l)
+	}
+	p.preview.Width, p.preview.Height = p.width, max(1, h-1-len(ask))
+	return title + "\n" + p.preview.View() + "\n" + strings.Join(ask, "\n")
 }
 
 // previewHelp lists the keys of the preview.

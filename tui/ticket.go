@@ -882,7 +882,7 @@ func (p *ticketPage) composerView() string {
 	if p.mode == actNote {
 		title = s.Internal.Render("■ " + loc.T("composer.note"))
 	} else if p.afterSend != "" {
-		title += s.Muted.Render(" · " + loc.T("composer.then_status", map[string]any{"Status": enumText(loc, "ticket_status", string(p.afterSend))}))
+		title += s.Muted.Render(" · " + loc.T("composer.then_short", map[string]any{"Status": enumText(loc, "ticket_status", string(p.afterSend))}))
 	}
 	return truncate(title, p.width) + "\n" + p.composer.View()
 }
