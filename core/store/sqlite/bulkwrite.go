@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -36,13 +38,19 @@ type bulkTable struct {
 	// it), read at the first row; 0 when the table has none or not yet.
 	next  int64
 	keyed bool
-	rows  []driver.Value      // flattened, cols a row
-	stmts map[int]driver.Stmt // by rows per statement
+	// hold keeps the rows until the transaction ends, then inserts them in
+	// the order of column sortBy (when not -1): a unique index on random
+	// keys (account uuids, address fingerprints) then takes its entries in
+	// order, page after page, instead of each on a page anywhere.
+	hold   bool
+	sortBy int
+	rows   []driver.Value      // flattened, cols a row
+	stmts  map[int]driver.Stmt // by rows per statement
 }
 
 func newBulkTable(head, tail string, cols int, keyed bool) *bulkTable {
 	name := strings.Fields(strings.TrimPrefix(strings.TrimPrefix(head, "INSERT OR REPLACE INTO "), "INSERT INTO "))[0]
-	return &bulkTable{name: name, head: head, tail: tail, cols: cols, keyed: keyed, stmts: map[int]driver.Stmt{}}
+	return &bulkTable{name: name, head: head, tail: tail, cols: cols, keyed: keyed, sortBy: -1, stmts: map[int]driver.Stmt{}}
 }
 
 // query is the statement inserting n rows.
@@ -56,10 +64,13 @@ func (b *bulkTable) query(n int) string {
 // their addresses, phones, methods, backup codes, profiles, agency links,
 // devices, events and resets are buffered, then inserted bulkRows to a
 // statement straight on the driver connection, with the keys they would
-// get one by one. fn may make those writes, UpdateAccount of an account it
-// inserted, and the proofing writes of seeding (which run as in Write);
-// anything else, reads included, panics. The audit log is not offered: a
-// keyed log is written through its own wrapper's Write.
+// get one by one. The addresses, and the accounts when foreign keys are off
+// (as in BulkLoad), wait for the end of the transaction and go in the order
+// of their unique keys (see bulkTable.hold). fn may make those writes,
+// UpdateAccount of an account it inserted, and the proofing writes of
+// seeding (which run as in Write, after the accounts); anything else,
+// reads included, panics. The audit log is not offered: a keyed log is
+// written through its own wrapper's Write.
 func (s *Store) BulkWrite(ctx context.Context, fn func(store.Tx) error) error {
 	s.preparePending(ctx, true)
 	// No cancellation below: database/sql and the driver would start a
@@ -76,12 +87,25 @@ func (s *Store) BulkWrite(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	defer tx.Rollback()
 	b := newBulkTx(&txn{conn: conn{s: s, tx: tx, write: true}}, c)
+	// With foreign keys off (in a bulk load), the accounts of the whole
+	// transaction are held and inserted last, in key order; otherwise an
+	// account's row must precede its children's.
+	var fk bool
+	if err := tx.QueryRowContext(bg, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fault.Storage(err)
+	}
+	b.accounts.hold = !fk
 	defer b.closeStmts()
 	if err := fn(b); err != nil {
 		return err
 	}
-	if err := b.flush(b.all...); err != nil {
+	if err := b.flushAll(); err != nil {
 		return err
+	}
+	for _, op := range b.later {
+		if err := op(); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fault.Storage(err)
@@ -105,6 +129,10 @@ type bulkTx struct {
 	}
 	at    map[string]int
 	codes map[string]bool // accounts whose backup codes are buffered
+	// later holds the proofing writes while the accounts they name are
+	// held: they find their account by its id, so they run after.
+	later []func() error
+	final bool // the transaction's last flush: held tables go too
 
 	accounts, emails, phones, methods, backup, profiles, links, devices, events, resets *bulkTable
 	all                                                                                 []*bulkTable // flush order: accounts first
@@ -125,6 +153,8 @@ func newBulkTx(t *txn, c *sql.Conn) *bulkTx {
 		events:  newBulkTable(`INSERT INTO events (id, account_id, kind, at, detail)`, "", 5, true),
 		resets:  newBulkTable(`INSERT OR REPLACE INTO account_resets (account_id, requested_at, cancelled_at, cancelled_by, token_hash, granted_at, deleted_at)`, "", 7, false),
 	}
+	b.accounts.sortBy = 1                    // id
+	b.emails.hold, b.emails.sortBy = true, 3 // fp
 	b.all = []*bulkTable{b.accounts, b.emails, b.phones, b.methods, b.backup, b.profiles, b.links, b.devices, b.events, b.resets}
 	return b
 }
@@ -164,6 +194,9 @@ func (b *bulkTx) flush(tables ...*bulkTable) error {
 			return fault.Storage(errNotSQLite)
 		}
 		for _, tb := range tables {
+			if tb.hold && !b.final {
+				continue
+			}
 			for off := 0; off < len(tb.rows); {
 				n := (len(tb.rows) - off) / tb.cols
 				switch {
@@ -190,6 +223,54 @@ func (b *bulkTx) flush(tables ...*bulkTable) error {
 		}
 		return nil
 	})
+}
+
+// flushAll inserts every buffered row, the held tables' in key order.
+func (b *bulkTx) flushAll() error {
+	b.final = true
+	for _, tb := range b.all {
+		if tb.hold && tb.sortBy >= 0 {
+			tb.sortRows()
+		}
+	}
+	return b.flush(b.all...)
+}
+
+// sortRows orders the rows by column sortBy, as its index orders it
+// (bytewise, for text and blobs alike).
+func (tb *bulkTable) sortRows() {
+	idx := make([]int, len(tb.rows)/tb.cols)
+	for i := range idx {
+		idx[i] = i
+	}
+	key := func(i int) string {
+		switch v := tb.rows[i*tb.cols+tb.sortBy].(type) {
+		case string:
+			return v
+		case []byte:
+			return unsafe.String(unsafe.SliceData(v), len(v)) // compared, never kept
+		}
+		return ""
+	}
+	slices.SortStableFunc(idx, func(x, y int) int { return strings.Compare(key(x), key(y)) })
+	out := make([]driver.Value, 0, len(tb.rows))
+	for _, i := range idx {
+		out = append(out, tb.rows[i*tb.cols:(i+1)*tb.cols]...)
+	}
+	tb.rows = out
+}
+
+// afterAccounts runs op, which names an account by its id, once the
+// accounts are in the table: at the end when they are held, else now.
+func (b *bulkTx) afterAccounts(op func() error) error {
+	if b.accounts.hold {
+		b.later = append(b.later, op)
+		return nil
+	}
+	if err := b.flush(b.accounts); err != nil {
+		return err
+	}
+	return op()
 }
 
 // insert runs tb's statement of n rows with vals.
@@ -242,7 +323,7 @@ func (b *bulkTx) InsertAccount(ctx context.Context, a account.Account) error {
 	b.last.id, b.last.pk = a.ID, pk
 	b.accounts.rows = append(b.accounts.rows, pk, a.ID, ms(a.CreatedAt), a.EmailLanguage, string(a.Status), int64(a.IAL),
 		a.PasswordHash, ms(a.LockedUntil), int64(a.FailedSignIns), ms(a.WindowStart), int64(a.FailedMFA), int64(a.ConsecFailures), int64(1))
-	if len(b.accounts.rows) >= bulkFlush*bulkRows*b.accounts.cols {
+	if !b.accounts.hold && len(b.accounts.rows) >= bulkFlush*bulkRows*b.accounts.cols {
 		return b.flush(b.accounts)
 	}
 	return nil
@@ -283,7 +364,7 @@ func (b *bulkTx) child(ctx context.Context, tb *bulkTable, id string, vals ...dr
 		tb.rows = append(tb.rows, key)
 	}
 	tb.rows = append(append(tb.rows, pk), vals...)
-	if len(tb.rows) >= bulkFlush*bulkRows*tb.cols {
+	if !tb.hold && len(tb.rows) >= bulkFlush*bulkRows*tb.cols {
 		// Accounts first: foreign keys, when on, check at each statement.
 		return key, b.flush(b.accounts, tb)
 	}
@@ -316,10 +397,12 @@ func (b *bulkTx) InsertMethod(ctx context.Context, m *account.Method) (err error
 // other, or a second time, it replaces them as Write does.
 func (b *bulkTx) PutBackupCodes(ctx context.Context, accountID string, codes []account.BackupCode) error {
 	if _, fresh := b.pk[accountID]; !fresh || b.codes[accountID] {
-		if err := b.flush(b.accounts, b.backup); err != nil {
-			return err
-		}
-		return b.t.PutBackupCodes(ctx, accountID, codes)
+		return b.afterAccounts(func() error {
+			if err := b.flush(b.backup); err != nil {
+				return err
+			}
+			return b.t.PutBackupCodes(ctx, accountID, codes)
+		})
 	}
 	b.codes[accountID] = true
 	for _, c := range codes {
@@ -361,46 +444,32 @@ func (b *bulkTx) PutReset(ctx context.Context, r account.Reset) error {
 }
 
 // The proofing writes of seeding run as in Write, once the accounts they
-// name are in the table.
+// name are in the table (see afterAccounts). Pointers they fill (an ID)
+// may be filled only when the transaction ends.
 
 // PutIDV stores proofing progress.
 func (b *bulkTx) PutIDV(ctx context.Context, v store.IDV) error {
-	if err := b.flush(b.accounts); err != nil {
-		return err
-	}
-	return b.t.PutIDV(ctx, v)
+	return b.afterAccounts(func() error { return b.t.PutIDV(ctx, v) })
 }
 
 // InsertIDVAttempt stores a proofing attempt.
 func (b *bulkTx) InsertIDVAttempt(ctx context.Context, a *store.IDVAttempt) error {
-	if err := b.flush(b.accounts); err != nil {
-		return err
-	}
-	return b.t.InsertIDVAttempt(ctx, a)
+	return b.afterAccounts(func() error { return b.t.InsertIDVAttempt(ctx, a) })
 }
 
 // PutEnrollment stores an in-person enrollment.
 func (b *bulkTx) PutEnrollment(ctx context.Context, e store.Enrollment) error {
-	if err := b.flush(b.accounts); err != nil {
-		return err
-	}
-	return b.t.PutEnrollment(ctx, e)
+	return b.afterAccounts(func() error { return b.t.PutEnrollment(ctx, e) })
 }
 
 // InsertLetter stores a letter by mail.
 func (b *bulkTx) InsertLetter(ctx context.Context, l *store.Letter) error {
-	if err := b.flush(b.accounts); err != nil {
-		return err
-	}
-	return b.t.InsertLetter(ctx, l)
+	return b.afterAccounts(func() error { return b.t.InsertLetter(ctx, l) })
 }
 
 // PutFraudReview stores a fraud review.
 func (b *bulkTx) PutFraudReview(ctx context.Context, f store.FraudReview) error {
-	if err := b.flush(b.accounts); err != nil {
-		return err
-	}
-	return b.t.PutFraudReview(ctx, f)
+	return b.afterAccounts(func() error { return b.t.PutFraudReview(ctx, f) })
 }
 
 // PutThrottle stores a counter.
