@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
 	"golang.org/x/time/rate"
 
 	"supportdesk/core/fault"
@@ -72,6 +73,13 @@ func (h *ContactHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 	form, status, ferr := decode(r)
+	// The requester's own choice (the form's language field) wins; then
+	// the browser's Accept-Language; then, in core, the text itself.
+	if form.Language == "" {
+		if l, ok := acceptLanguage(r); ok {
+			form.Language = l
+		}
+	}
 	if form.Language != "" && validLang(form.Language) {
 		lang = form.Language
 	}
@@ -178,13 +186,33 @@ func (h *ContactHandler) allow(host string) bool {
 
 func validLang(l string) bool { return l == "en" || l == "es" || l == "fr" }
 
-// requestLanguage picks en, es or fr from Accept-Language.
+// consoleTags are the languages a requester may be answered in, in the
+// order of consoleLangs.
+var (
+	consoleTags  = language.NewMatcher([]language.Tag{language.English, language.Spanish, language.French})
+	consoleLangs = []string{"en", "es", "fr"}
+)
+
+// acceptLanguage is the requester's preferred language among en, es and
+// fr by the Accept-Language header's weights ("fr-CA;q=0.9, en;q=0.5"
+// is French), and whether it names one of them at all.
+func acceptLanguage(r *http.Request) (string, bool) {
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "", false
+	}
+	_, i, conf := consoleTags.Match(tags...)
+	if conf == language.No {
+		return "", false
+	}
+	return consoleLangs[i], true
+}
+
+// requestLanguage is the language of the answer to a request: the
+// Accept-Language header's, else English.
 func requestLanguage(r *http.Request) string {
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		if l := strings.SplitN(tag, "-", 2)[0]; validLang(l) {
-			return l
-		}
+	if l, ok := acceptLanguage(r); ok {
+		return l
 	}
 	return "en"
 }

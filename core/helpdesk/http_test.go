@@ -259,3 +259,35 @@ func TestContactErrorsCarryTheirLimits(t *testing.T) {
 	}
 	_ = ticket.MaxNameLength
 }
+
+// The language a ticket is answered in: the form's own field, else the
+// browser's Accept-Language by its weights, else the text's language,
+// else English.
+func TestContactLanguage(t *testing.T) {
+	t.Parallel()
+	h, _, _, acks := newIntakeClock(t)
+	es := "Perdí mi teléfono y ya no recibo los códigos. ¿Qué puedo hacer?"
+	for i, tc := range []struct {
+		field, accept, message, want string
+	}{
+		{"en", "fr-CA,fr;q=0.9", es, "en"},              // the requester's choice
+		{"", "de;q=1, fr-CA;q=0.9, en;q=0.5", es, "fr"}, // the browser's, by weight
+		{"", "de, it", es, "es"},                        // none of ours: the text
+		{"", "", "J'ai perdu mon téléphone, je ne reçois pas les codes.", "fr"},
+		{"", "", "ok", "en"}, // nothing to go on
+	} {
+		f := form(100 + i)
+		f.Language, f.Subject, f.Message = tc.field, "?", tc.message
+		hdr := map[string]string{}
+		if tc.accept != "" {
+			hdr["Accept-Language"] = tc.accept
+		}
+		if w := post(h, "application/json", jsonForm(f), hdr); w.Code != http.StatusCreated {
+			t.Fatalf("%d: %d %s", i, w.Code, w.Body)
+		}
+		got := acks()
+		if last := got[len(got)-1]; last.Language != tc.want {
+			t.Errorf("case %d (field %q, Accept-Language %q): answered in %q, want %q", i, tc.field, tc.accept, last.Language, tc.want)
+		}
+	}
+}

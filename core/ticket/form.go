@@ -64,7 +64,12 @@ func Validate(f Form) (Valid, error) {
 	if n := utf8.RuneCountInString(v.Name); n == 0 || n > MaxNameLength || hasControl(v.Name, false) {
 		return v, &fault.Error{Code: fault.CodeInvalidInput, Field: "name", Max: MaxNameLength}
 	}
+	// A form that names no language is read in the one its text is
+	// written in, else in English.
 	v.Language = f.Language
+	if v.Language == "" {
+		v.Language = GuessLanguage(f.Subject, f.Message)
+	}
 	if v.Language == "" {
 		v.Language = "en"
 	}
