@@ -24,9 +24,10 @@ func TestValidateNormalizes(t *testing.T) {
 		v.Channel != ChannelWeb || v.Category != CategoryLostMFA {
 		t.Fatalf("%+v", v)
 	}
+	// No language: the text's (Spanish here); no category: other.
 	f := good()
 	f.Language, f.Category = "", ""
-	if v, err := Validate(f); err != nil || v.Language != "en" || v.Category != CategoryOther {
+	if v, err := Validate(f); err != nil || v.Language != "es" || v.Category != CategoryOther {
 		t.Fatalf("defaults: %+v %v", v, err)
 	}
 }
