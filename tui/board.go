@@ -533,6 +533,7 @@ func (p *boardPage) headerLines() []string {
 		return nil
 	}
 	lines := fitParts(p.totalsParts(), " · ", p.width, 2)
+	lines = append(lines, fitParts(p.languageParts(), " · ", p.width, 2)...)
 	lines = append(lines, fitParts(p.attainmentParts(), " · ", p.width, 3)...)
 	lines = append(lines, p.statusLine())
 	return append(lines, fitParts(p.tabCells(), " ", p.width, 2)...)
@@ -575,6 +576,23 @@ func (p *boardPage) totalsParts() []string {
 	parts = append([]string{s.Header.Render(loc.N("board.open", all, nil))}, parts...)
 	if !p.view.At.IsZero() {
 		parts = append(parts, s.Muted.Render(loc.T("queue.as_of", map[string]any{"Time": loc.DateTime(p.view.At)})))
+	}
+	return parts
+}
+
+// languageParts show the tickets waiting in each language and how many
+// agents working it are signed in; a language with tickets waiting and
+// nobody signed in to answer them is marked.
+func (p *boardPage) languageParts() []string {
+	loc, s := p.c.loc, p.c.styles
+	parts := []string{loc.T("board.by_language")}
+	for _, l := range p.view.Languages {
+		text := loc.N("board.language_load", l.AgentsSignedIn, map[string]any{"Lang": langCode(l.Language),
+			"Waiting": loc.Number(int64(l.Waiting)), "Count": loc.Number(int64(l.AgentsSignedIn))})
+		if l.Waiting > 0 && l.AgentsSignedIn == 0 {
+			text = s.Breached.Render("✗ " + text)
+		}
+		parts = append(parts, text)
 	}
 	return parts
 }

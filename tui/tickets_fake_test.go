@@ -161,6 +161,11 @@ func sampleBoard(items []helpdesk.QueueItem) helpdesk.BoardView {
 		{AgentID: "agent-2", Name: "Luis Ortega", Open: 1, RepliesToday: 7},
 		{AgentID: "agent-3", Name: "Camille Roy", Open: 0},
 	}
+	b.Languages = []helpdesk.LanguageLoad{
+		{Language: "en", Waiting: 3, AtRisk: 1, Breached: 1, AgentsSignedIn: 2},
+		{Language: "es", Waiting: 2, AtRisk: 1, AgentsSignedIn: 1},
+		{Language: "fr", Waiting: 1, AtRisk: 1},
+	}
 	b.Attainment = []helpdesk.Attainment{
 		{Days: 7, Total: 140, InTime: 131, Ratio: 131.0 / 140, Target: helpdesk.AttainmentTarget, Achieved: true},
 		{Days: 30, Total: 610, InTime: 537, Ratio: 537.0 / 610, Target: helpdesk.AttainmentTarget},

@@ -428,6 +428,11 @@ func TestBoard(t *testing.T) {
 			t.Errorf("board %s = %d, queue has %d", st, n, count)
 		}
 	}
+	// The backlog by language, with who is signed in; French has tickets
+	// waiting and nobody to answer them.
+	if v := m.View(); !strings.Contains(v, "En espera por idioma: · EN 3 (2 agentes conectados) · ES 2 (1 agente conectado) · ✗ FR 1 (0 agentes conectados)") {
+		t.Errorf("no backlog by language:\n%s", v)
+	}
 	// Bulk reassignment: mark two, pick an agent.
 	send(m, "3")
 	send(m, "space", "space")

@@ -372,6 +372,8 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	var cells []store.BoardCell
 	var loads []store.LoadRow
 	var closures []store.Closure
+	var live []string
+	var agents []access.Agent
 	var names names
 	err := func() error {
 		var err error
@@ -396,6 +398,12 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		if closures, err = r.Closures(ctx); err != nil {
 			return err
 		}
+		if live, err = r.LiveAgents(ctx, now.Add(-d.staff.Limits().Max)); err != nil {
+			return err
+		}
+		if agents, err = r.Agents(ctx); err != nil {
+			return err
+		}
 		if v.MailFailed, err = r.OutboxFailed(ctx); err != nil {
 			return err
 		}
@@ -417,6 +425,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		v.Totals[sla.StatePaused] += c.Paused
 		v.Totals[sla.StateFulfilled] += c.Fulfilled
 	}
+	v.Languages = languageLoads(v.Cells, agents, live)
 	for _, l := range loads {
 		v.Workload = append(v.Workload, AgentLoad{AgentID: l.Assignee, Name: names.agents[l.Assignee],
 			Open: l.OnTrack + l.AtRisk + l.Breached + l.Paused + l.Fulfilled, AtRisk: l.AtRisk, Breached: l.Breached, RepliesToday: l.Replies})
@@ -430,6 +439,29 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	}
 	v.Urgent = urgent.Items
 	return v, nil
+}
+
+// languageLoads sums the board's cells by language and counts, for each,
+// the active agents working it who are signed in.
+func languageLoads(cells []Cell, agents []access.Agent, live []string) []LanguageLoad {
+	out := make([]LanguageLoad, 0, len(account.Languages))
+	for _, lang := range account.Languages {
+		l := LanguageLoad{Language: lang}
+		for _, c := range cells {
+			if c.Language == lang {
+				l.Waiting += c.OnTrack + c.AtRisk + c.Breached
+				l.AtRisk += c.AtRisk
+				l.Breached += c.Breached
+			}
+		}
+		for _, a := range agents {
+			if a.Role.WorksTickets() && a.DisabledAt.IsZero() && slices.Contains(a.Languages, lang) && slices.Contains(live, a.ID) {
+				l.AgentsSignedIn++
+			}
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // Reassigned is what a bulk reassignment did: the references of the

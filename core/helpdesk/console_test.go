@@ -2,6 +2,7 @@ package helpdesk_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -168,6 +169,42 @@ func TestBoardCountsMatchTheQueue(t *testing.T) {
 	}
 	if len(board.Workload) == 0 {
 		t.Fatal("no workload rows")
+	}
+	// The backlog by language, and who is signed in to answer it: Camille
+	// (French and English) signing in and out moves those two alone.
+	waiting := map[string]int{}
+	for _, c := range board.Cells {
+		waiting[c.Language] += c.OnTrack + c.AtRisk + c.Breached
+	}
+	signedIn := func() map[string]int {
+		b, err := d.Board(ctx, supervisor.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, l := range b.Languages {
+			out[l.Language] = l.AgentsSignedIn
+		}
+		return out
+	}
+	if len(board.Languages) != 3 {
+		t.Fatalf("languages %+v", board.Languages)
+	}
+	for _, l := range board.Languages {
+		if l.Waiting != waiting[l.Language] || l.Waiting == 0 {
+			t.Errorf("%s: %d waiting, cells say %d", l.Language, l.Waiting, waiting[l.Language])
+		}
+	}
+	before := signedIn()
+	camille := coretest.Session(t, svc, "camille@demo.example")
+	if after := signedIn(); after["fr"] != before["fr"]+1 || after["en"] != before["en"]+1 || after["es"] != before["es"] {
+		t.Errorf("Camille signed in: %v, before %v", after, before)
+	}
+	if err := svc.Staff.SignOut(ctx, camille.Token); err != nil {
+		t.Fatal(err)
+	}
+	if after := signedIn(); !maps.Equal(after, before) {
+		t.Errorf("Camille signed out: %v, before %v", after, before)
 	}
 	agent := coretest.Session(t, svc, "agent@demo.example")
 	if _, err := d.Board(ctx, agent.Token); fault.CodeOf(err) != fault.CodeNotPermitted {

@@ -123,6 +123,17 @@ type Cell struct {
 	Paused     int
 }
 
+// LanguageLoad is one language's backlog and who can answer it: open
+// tickets not yet answered (breached and at risk among them), and the
+// agents working that language with a session open now.
+type LanguageLoad struct {
+	Language       string
+	Waiting        int
+	AtRisk         int
+	Breached       int
+	AgentsSignedIn int
+}
+
 // AgentLoad is one agent's workload.
 type AgentLoad struct {
 	AgentID      string
@@ -153,7 +164,8 @@ type BoardView struct {
 	Cells      []Cell
 	Totals     map[sla.State]int
 	Workload   []AgentLoad
-	Urgent     []QueueItem // breached and at-risk tickets, most urgent first
+	Languages  []LanguageLoad // en, es, fr, each whether or not it has tickets
+	Urgent     []QueueItem    // breached and at-risk tickets, most urgent first
 	Attainment []Attainment
 	Closures   []ClosureView
 	MailFailed int64 // outbox rows failed for good (a relay's 5xx, or out of attempts)

@@ -317,6 +317,10 @@ type StaffReader interface {
 	DualRequest(ctx context.Context, id int64) (DualRequest, error)
 	// DualRequests lists requests in a state, newest first ("" for all).
 	DualRequests(ctx context.Context, state DualState, limit int) ([]DualRequest, error)
+	// LiveAgents lists, once each, the agents with a session not ended
+	// and created after a time (the session lifetime ago): signed in,
+	// idle-locked or not.
+	LiveAgents(ctx context.Context, createdAfter time.Time) ([]string, error)
 }
 
 // StaffWriter changes sessions and dual-control requests.

@@ -24,6 +24,15 @@ func (c *conn) StaffSession(ctx context.Context, tokenHash []byte) (store.StaffS
 	return one(c, ctx, `SELECT `+sessionCols+` FROM staff_sessions WHERE token_hash = ?`, scanSession, tokenHash)
 }
 
+// LiveAgents lists the agents with a live session created after a time.
+func (c *conn) LiveAgents(ctx context.Context, createdAfter time.Time) ([]string, error) {
+	return collect(c, ctx, `SELECT DISTINCT agent_id FROM staff_sessions WHERE ended_at = 0 AND created_at > ? ORDER BY agent_id`,
+		func(rs *sql.Rows) (string, error) {
+			var id string
+			return id, rs.Scan(&id)
+		}, ms(createdAfter))
+}
+
 // InsertStaffSession stores a new session.
 func (t *txn) InsertStaffSession(ctx context.Context, s store.StaffSession) error {
 	_, err := t.exec(ctx, `INSERT INTO staff_sessions (`+sessionCols+`) VALUES (?,?,?,?,?,?,?,?)`,
