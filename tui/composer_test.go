@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"supportdesk/core/access"
+	"supportdesk/core/fault"
 	"supportdesk/core/proofing"
 	"supportdesk/core/ticket"
 )
@@ -288,5 +289,28 @@ func TestDraftKeepsItsStatus(t *testing.T) {
 	drain(m, send(m, "y"))
 	if want := []string{"reply 102 v1", "status pending 102 v2"}; !slices.Equal(ft.writes, want) {
 		t.Errorf("writes %v, want %v", ft.writes, want)
+	}
+}
+
+// TestStatusFailsAfterTheReply: when the reply went out but the status
+// could not be set, the console says both, and the reply is not kept to be
+// sent twice.
+func TestStatusFailsAfterTheReply(t *testing.T) {
+	t.Parallel()
+	ft := newFakeTickets()
+	ft.statusErr = fault.ErrConflict
+	m := ticketModel(t, ft, access.RoleAgent, "fr", 120, 40)
+	tp := openTicket(t, m, 1)
+	send(m, "r", "ctrl+o", "enter") // more_info: sets pending
+	drain(m, send(m, "ctrl+s"))
+	drain(m, send(m, "y"))
+	if !slices.Equal(ft.writes, []string{"reply 102 v1"}) || tp.mode != "" || tp.composer.Value() != "" {
+		t.Fatalf("writes %v, composer %q %q", ft.writes, tp.mode, tp.composer.Value())
+	}
+	fr := loc(t, "fr")
+	failed := fr.T("composer.replied_status_failed", map[string]any{"Language": enumText(fr, "language", "es"),
+		"Status": enumText(fr, "ticket_status", "pending")})
+	if !strings.Contains(m.View(), failed[:40]) {
+		t.Errorf("no notice %q:\n%s", failed, m.View())
 	}
 }

@@ -30,7 +30,8 @@ type fakeTickets struct {
 	already      map[int64]bool // tickets Reassign finds with their agent already
 	writes       []string       // "reply 2 v3: text"
 	reassigned   [][]int64
-	conflictNext bool // the next write finds the ticket changed by someone else
+	conflictNext bool  // the next write finds the ticket changed by someone else
+	statusErr    error // SetStatus fails with it, nil for none
 	accountCalls int
 	escalations  []helpdesk.Escalation
 	escalateErr  error
@@ -334,6 +335,9 @@ func (f *fakeTickets) Note(_ context.Context, tok staff.Token, id, version int64
 }
 
 func (f *fakeTickets) SetStatus(_ context.Context, tok staff.Token, id, version int64, st ticket.Status) (helpdesk.TicketView, error) {
+	if f.statusErr != nil {
+		return helpdesk.TicketView{}, f.statusErr
+	}
 	return f.write(tok, id, version, "status "+string(st), func(v *helpdesk.TicketView) { v.Status = st })
 }
 
