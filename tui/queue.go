@@ -750,7 +750,7 @@ func (fp *filterPanel) options(row int) []string {
 	switch row {
 	case filterStatus:
 		out := []string{""}
-		for _, st := range helpdesk.OpenStatuses {
+		for _, st := range helpdesk.FilterStatuses {
 			out = append(out, string(st))
 		}
 		return out

@@ -43,7 +43,7 @@ func (d *Desk) Queue(ctx context.Context, tok staff.Token, f QueueFilter, at Pag
 		q.Backward = true
 	}
 	if f.Status != "" {
-		if !slices.Contains(OpenStatuses, f.Status) {
+		if !slices.Contains(FilterStatuses, f.Status) {
 			return QueuePage{}, fault.Invalid("status", fault.CodeInvalidInput)
 		}
 		q.Statuses = []ticket.Status{f.Status}

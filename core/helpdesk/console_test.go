@@ -97,6 +97,19 @@ func TestQueueScopeOrderAndPages(t *testing.T) {
 			t.Fatalf("filtered row %+v", it)
 		}
 	}
+	// Solved tickets can be listed too, newest first.
+	solved, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Status: ticket.StatusSolved}, helpdesk.PageAt{}, 50)
+	if err != nil || solved.Total == 0 || len(solved.Items) == 0 {
+		t.Fatalf("solved: %d %v", solved.Total, err)
+	}
+	for i, it := range solved.Items {
+		if it.Status != ticket.StatusSolved || i > 0 && it.Due.After(solved.Items[i-1].Due) && it.Place.Rank == solved.Items[i-1].Place.Rank {
+			t.Fatalf("solved row %d: %+v", i, it)
+		}
+	}
+	if _, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Status: "archived"}, helpdesk.PageAt{}, 10); fault.CodeOf(err) != fault.CodeInvalidInput {
+		t.Fatalf("an unknown status: %v", err)
+	}
 	byRef, err := d.Queue(ctx, supervisor.Token, helpdesk.QueueFilter{Search: strings.ToLower(first.Items[0].Ref)}, helpdesk.PageAt{}, 10)
 	if err != nil || byRef.Total != 1 || byRef.Items[0].ID != first.Items[0].ID {
 		t.Fatalf("search by reference: %+v %v", byRef, err)

@@ -15,6 +15,10 @@ import (
 // OpenStatuses are the statuses a queue holds.
 var OpenStatuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
 
+// FilterStatuses are the statuses a queue may be narrowed to: one open
+// status, or the solved or the closed tickets (newest first).
+var FilterStatuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending, ticket.StatusSolved, ticket.StatusClosed}
+
 // Item is a queue row with its SLA state.
 type Item struct {
 	store.QueueRow

@@ -12,7 +12,7 @@ import (
 
 // QueueFilter narrows a queue. Empty fields match everything.
 type QueueFilter struct {
-	Status   ticket.Status // one of the open statuses, or "" for all three
+	Status   ticket.Status // one of FilterStatuses, or "" for the three open ones
 	Language string
 	Category ticket.Category
 	Agency   string

@@ -450,7 +450,8 @@ func KeyOf(t ticket.Ticket) QueueKey {
 // due time (breached, at risk, on track), then paused ones, then those
 // already answered. The window is the first Limit tickets after the key
 // After (from the start when nil); with Backward, the last Limit tickets
-// before it (up to the end when nil), still in queue order.
+// before it (up to the end when nil), still in queue order. A queue of
+// solved and closed tickets alone is in the reverse order: newest first.
 type QueueQuery struct {
 	Statuses []ticket.Status
 	// Agent scopes the queue to tickets assigned to it plus unassigned ones

@@ -30,7 +30,7 @@ type cellKey struct{ language, agency, category string }
 // the tally's rows (one per cell, assignee, status and rank: some
 // thousands, whatever the backlog), not tickets.
 const tallyCellsSQL = `SELECT language, agency, category, sla_rank, sum(n) FROM ticket_tally
-	GROUP BY language, agency, category, sla_rank`
+	WHERE status IN ('new','open','pending') GROUP BY language, agency, category, sla_rank`
 
 // dueCellsSQL counts open tickets whose clock runs by cell, due before a day.
 const dueCellsSQL = `SELECT language, agency, category, sum(n) FROM ticket_due_cells
@@ -138,7 +138,7 @@ func split(s *store.StateCounts, breached, atRisk int) {
 // tallyLoadSQL counts open assigned tickets by assignee and rank, in the
 // order of ticket_tally_assignee.
 const tallyLoadSQL = `SELECT assignee, sla_rank, sum(n) FROM ticket_tally
-	WHERE assignee > '' GROUP BY assignee, sla_rank`
+	WHERE assignee > '' AND status IN ('new','open','pending') GROUP BY assignee, sla_rank`
 
 // dueLoadSQL counts open assigned tickets whose clock runs, due before a day.
 const dueLoadSQL = `SELECT assignee, sum(n) FROM ticket_due_assignees WHERE day < ? GROUP BY assignee`
@@ -287,11 +287,11 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 }
 
 // tallyCount builds the count of a queue query from ticket_tally, when
-// the tally holds every column it filters on: the statuses (open ones),
-// language, category, agency, assignee and an agent's scope. A running
-// clock's due time (DueBy) is counted from the due days, without other
-// filters. ok is false for a search by text, reference or requester,
-// whose matches are few or found by their own index.
+// the tally holds every column it filters on: the statuses, language,
+// category, agency, assignee and an agent's scope. A running clock's due
+// time (DueBy) is counted from the due days, without other filters. ok is
+// false for a search by text, reference or requester, whose matches are
+// few or found by their own index.
 func tallyCount(q store.QueueQuery) (query string, args []any, ok bool) {
 	if q.Text != "" || q.Ref != "" || q.Requester != nil {
 		return "", nil, false
@@ -299,9 +299,6 @@ func tallyCount(q store.QueueQuery) (query string, args []any, ok bool) {
 	statuses := q.Statuses
 	if len(statuses) == 0 {
 		statuses = openStatuses
-	}
-	if !onlyOpen(statuses) {
-		return "", nil, false
 	}
 	if !q.DueBy.IsZero() {
 		if q.Agent != "" || q.Language != "" || q.Category != "" || q.Agency != "" || q.Assignee != nil || !allOpen(statuses) {

@@ -312,6 +312,21 @@ func onlyOpen(statuses []ticket.Status) bool {
 	return true
 }
 
+// doneWhere names solved and closed tickets as tickets_done_queue's
+// WHERE clause does.
+const doneWhere = `t.status IN ('solved','closed')`
+
+// onlyDone reports whether every status is solved or closed: such a
+// queue reads tickets_done_queue, newest first.
+func onlyDone(statuses []ticket.Status) bool {
+	for _, s := range statuses {
+		if s != ticket.StatusSolved && s != ticket.StatusClosed {
+			return false
+		}
+	}
+	return len(statuses) > 0
+}
+
 // allOpen reports whether statuses are exactly the open ones.
 func allOpen(statuses []ticket.Status) bool {
 	return onlyOpen(statuses) && slices.Contains(statuses, ticket.StatusNew) &&
@@ -326,10 +341,13 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 	if len(statuses) == 0 {
 		statuses = openStatuses
 	}
-	if onlyOpen(statuses) {
+	switch {
+	case onlyOpen(statuses):
 		// The literal list lets SQLite use the partial indexes on open
 		// tickets; a narrower status filter is checked in the index.
 		where = append(where, openWhere)
+	case onlyDone(statuses):
+		where = append(where, doneWhere)
 	}
 	if !allOpen(statuses) {
 		where = append(where, "+t.status IN (?"+strings.Repeat(",?", len(statuses)-1)+")")
@@ -410,8 +428,10 @@ func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs []any
 	if !ok {
 		count, countArgs = `SELECT count(*) FROM tickets t WHERE `+where, args
 	}
+	// Solved and closed tickets show newest first: the index is read
+	// backwards, and "after" a key means before it in the index.
 	order, cmp := "t.sla_rank, t.sla_due, t.id", ">"
-	if q.Backward {
+	if q.Backward != onlyDone(q.Statuses) {
 		order, cmp = "t.sla_rank DESC, t.sla_due DESC, t.id DESC", "<"
 	}
 	pageArgs = slices.Clone(args)

@@ -306,6 +306,11 @@ func checkQueues(t *testing.T, s store.Store, what string, all []store.QueueRow,
 		{"due by the at-risk bound", store.QueueQuery{DueBy: risk}, func(q store.QueueRow) bool {
 			return !q.Paused && !q.Fulfilled && !q.Due.After(risk)
 		}},
+		{"solved, newest first", store.QueueQuery{Statuses: []ticket.Status{ticket.StatusSolved}}, func(q store.QueueRow) bool {
+			return q.Status == ticket.StatusSolved
+		}},
+		{"solved and closed, language", store.QueueQuery{Statuses: []ticket.Status{ticket.StatusSolved, ticket.StatusClosed}, Language: "es"},
+			func(q store.QueueRow) bool { return q.Language == "es" }},
 	}
 	for _, c := range queries {
 		var want []int64
@@ -313,8 +318,16 @@ func checkQueues(t *testing.T, s store.Store, what string, all []store.QueueRow,
 		slices.SortFunc(rows, func(a, b store.QueueRow) int {
 			return cmp.Or(cmp.Compare(rank(a), rank(b)), a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID))
 		})
+		statuses := c.q.Statuses
+		if len(statuses) == 0 {
+			statuses = []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending}
+		}
+		done := !slices.ContainsFunc(statuses, isOpen)
+		if done {
+			slices.Reverse(rows)
+		}
 		for _, q := range rows {
-			if isOpen(q.Status) && c.keep(q) {
+			if slices.Contains(statuses, q.Status) && c.keep(q) {
 				want = append(want, q.ID)
 			}
 		}
