@@ -10,7 +10,9 @@ import (
 
 	"supportdesk/core/access"
 	"supportdesk/core/fault"
+	"supportdesk/core/limit"
 	"supportdesk/core/proofing"
+	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
 
@@ -312,5 +314,54 @@ func TestStatusFailsAfterTheReply(t *testing.T) {
 		"Status": enumText(fr, "ticket_status", "pending")})
 	if !strings.Contains(m.View(), failed[:40]) {
 		t.Errorf("no notice %q:\n%s", failed, m.View())
+	}
+}
+
+// TestMacroDatesComeFromTheAccount: a macro quotes the account's own
+// dates when it has them (when the reset's deletion mail comes, when a
+// used-up limiter clears, when an enrollment expires) and the general
+// rule when it does not.
+func TestMacroDatesComeFromTheAccount(t *testing.T) {
+	t.Parallel()
+	m := ticketModel(t, newFakeTickets(), access.RoleAgent, "en", 120, 40)
+	tp := openTicket(t, m, 0)
+	for _, lang := range []string{"en", "es", "fr"} {
+		tl := loc(t, lang)
+		v := *tp.view
+		v.Language = lang
+		acct := *v.Account
+		clears := fixedNow.Add(2 * time.Hour)
+		acct.Proofing = &proofing.View{
+			Limits:     []limit.Status{{Name: proofing.DocAuth.Name, Used: 5, Max: 5, ClearsAt: clears}},
+			Enrollment: &store.Enrollment{Status: proofing.EnrollPending, ExpiresAt: fixedNow.Add(72 * time.Hour)},
+		}
+		v.Account = &acct
+		body := func(name string) string {
+			t.Helper()
+			b, err := macroBody(m.c, name, &v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		checks := []struct {
+			macro, has, hasNot string
+		}{
+			{"account_reset", tl.Time(acct.Reset.GrantAt), ""},
+			{"proofing_glare", tl.Time(clears), tl.T("reply.proofing.retry_now", map[string]any{"Tries": tl.N("reply.attempts", 5, nil), "Window": tl.N("reply.hours", 6, nil)})},
+			{"proofing_data_mismatch", tl.N("reply.attempts", 5, nil), tl.Time(clears)}, // another limiter, not used up
+			{"proofing_fraud_signal", "", tl.N("reply.attempts", 5, nil)},               // no retry to offer
+			{"in_person", tl.Date(fixedNow.Add(72 * time.Hour)), ""},
+		}
+		for _, c := range checks {
+			b := body(c.macro)
+			if c.has != "" && !strings.Contains(b, c.has) || c.hasNot != "" && strings.Contains(b, c.hasNot) {
+				t.Errorf("%s %s: want %q, not %q, in:\n%s", lang, c.macro, c.has, c.hasNot, b)
+			}
+		}
+		v.Account = nil // no linked account: the general rule
+		if b := body("account_locked"); !strings.Contains(b, tl.N("reply.minutes", lockoutMinutes, nil)) {
+			t.Errorf("%s: without an account the lock's wait is not quoted:\n%s", lang, b)
+		}
 	}
 }
