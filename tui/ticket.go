@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"github.com/charmbracelet/x/ansi"
 	"strings"
 
@@ -581,6 +582,9 @@ func (p *ticketPage) pickerKey(msg tea.KeyMsg) tea.Cmd {
 		text, err := macroBody(p.c, it.value, v)
 		if err != nil {
 			p.notice = notice{id: "composer.macro_no_date", kind: noticeErr}
+			if !errors.Is(err, errMacroNoDate) {
+				p.notice = notice{id: "ticket.failed", kind: noticeErr, err: err}
+			}
 			return p.openComposer(p.mode)
 		}
 		if st := macroStatus(it.value); st != "" && p.mode == actReply {
