@@ -585,12 +585,15 @@ func (p *boardPage) totalsParts() []string {
 // nobody signed in to answer them is marked.
 func (p *boardPage) languageParts() []string {
 	loc, s := p.c.loc, p.c.styles
-	parts := []string{loc.T("board.by_language")}
-	for _, l := range p.view.Languages {
+	var parts []string
+	for i, l := range p.view.Languages {
 		text := loc.N("board.language_load", l.AgentsSignedIn, map[string]any{"Lang": langCode(l.Language),
 			"Waiting": loc.Number(int64(l.Waiting)), "Count": loc.Number(int64(l.AgentsSignedIn))})
 		if l.Waiting > 0 && l.AgentsSignedIn == 0 {
 			text = s.Breached.Render("✗ " + text)
+		}
+		if i == 0 {
+			text = loc.T("board.by_language") + " " + text // the heading stays with the first language
 		}
 		parts = append(parts, text)
 	}
@@ -713,7 +716,7 @@ func (p *boardPage) sectionView() []string {
 				assignee = sanitizeLine(it.AssigneeName)
 			}
 			rows = append(rows, []string{mark, sanitizeLine(it.Ref), langCode(it.Language),
-				enumText(loc, "ticket_category", string(it.Category)), assignee, loc.Hours(it.Left), badgeText(loc, it.State)})
+				enumText(loc, "ticket_category", string(it.Category)), assignee, queueLeft(loc, it), badgeText(loc, it.State)})
 		}
 		if len(rows) == 0 {
 			return []string{p.c.styles.OK.Render("✓ " + loc.T("board.no_urgent"))}

@@ -822,7 +822,7 @@ func filterRaw(f helpdesk.QueueFilter, row int) string {
 func filterValue(loc *i18n.Localizer, f helpdesk.QueueFilter, row int, agencies map[string]string) string {
 	v := filterRaw(f, row)
 	if v == "" {
-		return loc.T("queue.filter.any")
+		return loc.T(filterLabels[row] + "_any") // "Todas", "Toutes": the word agrees with its noun
 	}
 	switch row {
 	case filterStatus:

@@ -430,7 +430,7 @@ func TestBoard(t *testing.T) {
 	}
 	// The backlog by language, with who is signed in; French has tickets
 	// waiting and nobody to answer them.
-	if v := m.View(); !strings.Contains(v, "En espera por idioma: · EN 3 (2 agentes conectados) · ES 2 (1 agente conectado) · ✗ FR 1 (0 agentes conectados)") {
+	if v := m.View(); !strings.Contains(v, "En espera por idioma: EN 3 (2 agentes conectados) · ES 2 (1 agente conectado) · ✗ FR 1 (0 agentes conectados)") {
 		t.Errorf("no backlog by language:\n%s", v)
 	}
 	// Bulk reassignment: mark two, pick an agent.
