@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -377,5 +379,57 @@ func TestClosureDaysMoveOpenTicketsDueTimes(t *testing.T) {
 	}
 	if got := read(running.ID); !got.SLA.Due.Equal(fresh.SLA.Due) {
 		t.Errorf("due after the day reopened %s, want %s", got.SLA.Due, fresh.SLA.Due)
+	}
+}
+
+// gatedStore holds every read of the board until released, counting them.
+type gatedStore struct {
+	store.Store
+	reads   atomic.Int32
+	release chan struct{}
+}
+
+func (g *gatedStore) Read(ctx context.Context, fn func(store.Reader) error) error {
+	g.reads.Add(1)
+	<-g.release
+	return g.Store.Read(ctx, fn)
+}
+
+// Ten supervisors whose boards refresh at the same moment share one read
+// of it, and each gets a board of its own.
+func TestBoardsAtOnceShareOneRead(t *testing.T) {
+	t.Parallel()
+	svc, _, _ := seededDesk(t)
+	policy, err := helpdesk.LoadPolicy(context.Background(), svc.Store, calendar.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gatedStore{Store: svc.Store, release: make(chan struct{})}
+	d := helpdesk.NewDesk(g, svc.Keys, svc.Clock, policy, svc.Desk, svc.Staff)
+	const n = 10
+	boards := make([]helpdesk.BoardView, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		sup := coretest.Session(t, svc, "supervisor@demo.example")
+		wg.Go(func() { boards[i], errs[i] = d.Board(context.Background(), sup.Token) })
+	}
+	for g.reads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // the other nine pass their session check and wait on the first read
+	close(g.release)
+	wg.Wait()
+	if r := g.reads.Load(); r != 1 {
+		t.Errorf("%d reads for %d boards at once", r, n)
+	}
+	for i := range n {
+		if errs[i] != nil || len(boards[i].Cells) == 0 || !slices.Equal(boards[i].Cells, boards[0].Cells) {
+			t.Fatalf("board %d: %v", i, errs[i])
+		}
+	}
+	boards[0].Cells[0].Breached = -1 // one supervisor's board is its own
+	if boards[1].Cells[0].Breached == -1 {
+		t.Error("boards share their cells")
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/singleflight"
+
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
 	"supportdesk/core/calendar"
@@ -38,6 +40,9 @@ type Desk struct {
 	staff    *staff.Staff
 	presence presence.Registry // nil: no presence (UseLive)
 	feed     feed.Publisher    // presence notices; nil: none
+	// boards lets supervisors whose boards refresh at the same moment
+	// share one read of it (every one of them authorized first).
+	boards singleflight.Group
 }
 
 // NewDesk builds the ticket desk; accounts shows linked accounts, masked;

@@ -1,6 +1,8 @@
 package helpdesk
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"supportdesk/core/desk"
@@ -169,6 +171,19 @@ type BoardView struct {
 	Attainment []Attainment
 	Closures   []ClosureView
 	MailFailed int64 // outbox rows failed for good (a relay's 5xx, or out of attempts)
+}
+
+// clone copies the board's slices and map, so that supervisors who shared
+// one read of it each hold their own.
+func (v BoardView) clone() BoardView {
+	v.Cells = slices.Clone(v.Cells)
+	v.Totals = maps.Clone(v.Totals)
+	v.Workload = slices.Clone(v.Workload)
+	v.Languages = slices.Clone(v.Languages)
+	v.Urgent = slices.Clone(v.Urgent)
+	v.Attainment = slices.Clone(v.Attainment)
+	v.Closures = slices.Clone(v.Closures)
+	return v
 }
 
 // ClosureView is a closure day.
