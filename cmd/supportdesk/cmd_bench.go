@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -98,14 +97,9 @@ func (a *app) benchOpen(ctx context.Context, file string, build func(svc *servic
 	return svc, db, exitOK
 }
 
-// decimal formats x with the language's decimal separator.
-func (a *app) decimal(x float64, prec int) string {
-	s := strconv.FormatFloat(x, 'f', prec, 64)
-	if a.l.Lang() != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+// decimal formats x in the language's way (CLDR: "1,234.5" in en and
+// es-US, "1 234,5" in fr).
+func (a *app) decimal(x float64, prec int) string { return a.l.Decimal(x, prec) }
 
 // seedAccounts fills a new benchmark database with n accounts in bulk.
 func (a *app) seedAccounts(ctx context.Context, svc *service.Service, n int) int {

@@ -118,7 +118,7 @@ func (a *app) load(args []string) int {
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
 	}
 	fmt.Fprintln(a.stdout, a.l.T("cli.load.result", map[string]any{"Created": a.l.Number(int64(statuses[http.StatusCreated])),
-		"Total": a.l.Number(int64(len(lat))), "Seconds": fmt.Sprintf("%.2f", elapsed.Seconds()),
+		"Total": a.l.Number(int64(len(lat))), "Seconds": a.decimal(elapsed.Seconds(), 2),
 		"Rate": a.l.Number(int64(float64(statuses[http.StatusCreated]) / elapsed.Seconds())),
 		"P50":  q(0.5).Round(time.Microsecond).String(), "P99": q(0.99).Round(time.Microsecond).String()}))
 	codes := make([]int, 0, len(statuses))

@@ -98,7 +98,7 @@ func (a *app) loadSSH(addr, db string, sessions, moves, servePID int, think, ram
 	}
 	fmt.Fprintln(a.stdout, a.l.T("cli.load.ssh_report", map[string]any{
 		"Sessions": a.l.Number(int64(len(l.agents) - failed)), "Failed": a.l.Number(int64(failed)),
-		"Keys": a.l.Number(int64(len(l.lat))), "Lost": a.l.Number(int64(l.lost)), "Seconds": fmt.Sprintf("%.1f", elapsed.Seconds()),
+		"Keys": a.l.Number(int64(len(l.lat))), "Lost": a.l.Number(int64(l.lost)), "Seconds": a.decimal(elapsed.Seconds(), 1),
 		"P50": ms(pct(l.lat, 50)), "P99": ms(pct(l.lat, 99)), "Max": ms(pct(l.lat, 100)),
 		"SignInP50": ms(pct(l.signins, 50)), "SignInP99": ms(pct(l.signins, 99))}))
 	for reason, n := range l.failures {
