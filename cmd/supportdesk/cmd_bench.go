@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -62,6 +64,7 @@ func (a *app) benchFlags(args []string, size string, def, samples int, own func(
 	fs := a.flags("bench", "cli.usage.bench")
 	np := fs.Int(size, def, a.l.T("cli.flag."+size))
 	kp := fs.Int("samples", samples, a.l.T("cli.flag.samples"))
+	prof := fs.String("cpuprofile", "", a.l.T("cli.flag.cpuprofile"))
 	if own != nil {
 		own(fs)
 	}
@@ -71,7 +74,28 @@ func (a *app) benchFlags(args []string, size string, def, samples int, own func(
 	if *np < 1 || *np > 10_000_000 || *kp < 1 {
 		return 0, 0, a.fail(exitUsage, a.l.T("cli.error.accounts", map[string]any{"Max": a.l.Number(10_000_000)})), false
 	}
+	if *prof != "" {
+		a.cpuProfile = *prof
+	}
 	return *np, *kp, exitOK, true
+}
+
+// profiled runs fn, the measured part of a benchmark, under the CPU
+// profiler when --cpuprofile names a file (go tool pprof reads it).
+func (a *app) profiled(fn func() error) error {
+	if a.cpuProfile == "" {
+		return fn()
+	}
+	f, err := os.Create(a.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
 }
 
 // benchOpen opens (creating and seeding with build when new) the benchmark
@@ -268,8 +292,13 @@ func (a *app) benchTickets(name string, args []string) int {
 	}
 	b.header()
 	if name == "board" {
-		d, err := measure(samples, func(int) error {
-			_, err := svc.Board(ctx, sup)
+		var d []time.Duration
+		err := a.profiled(func() error {
+			var err error
+			d, err = measure(samples, func(int) error {
+				_, err := svc.Board(ctx, sup)
+				return err
+			})
 			return err
 		})
 		if err != nil {

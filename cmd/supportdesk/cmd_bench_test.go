@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -35,6 +37,19 @@ func TestBenchSubcommands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --cpuprofile writes the measured part's CPU profile for go tool pprof.
+func TestBenchCPUProfile(t *testing.T) {
+	t.Parallel()
+	prof := filepath.Join(t.TempDir(), "board.prof")
+	code, out, errOut := cli(t, "", "bench", "board", "--tickets", "200", "--samples", "3", "--cpuprofile", prof)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if b, err := os.ReadFile(prof); err != nil || len(b) == 0 || b[0] != 0x1f { // gzip, as pprof writes it
+		t.Errorf("profile %s: %d bytes, %v", prof, len(b), err)
 	}
 }
 

@@ -39,6 +39,7 @@ type app struct {
 	demoQueries    []string
 	getenv         func(string) string
 	fset           *flag.FlagSet // the flag set made last, whose errors flagError reports
+	cpuProfile     string        // bench --cpuprofile: where the measured part's CPU profile goes
 }
 
 // command is a subcommand.

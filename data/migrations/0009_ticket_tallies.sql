@@ -30,6 +30,11 @@ CREATE TABLE ticket_tally (
   PRIMARY KEY (language, agency, category, assignee, status, sla_rank)
 ) WITHOUT ROWID;
 CREATE INDEX ticket_tally_assignee ON ticket_tally(assignee, status, sla_rank, language, n);
+-- The board's cells and workload read the open rows alone, in group order.
+CREATE INDEX ticket_tally_open ON ticket_tally(language, agency, category, sla_rank, n)
+  WHERE status IN ('new','open','pending');
+CREATE INDEX ticket_tally_open_load ON ticket_tally(assignee, sla_rank, n)
+  WHERE status IN ('new','open','pending');
 
 -- Open tickets whose clock runs (sla_rank 0), by board cell and due day.
 CREATE TABLE ticket_due_cells (

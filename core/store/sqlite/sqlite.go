@@ -303,6 +303,10 @@ type conn struct {
 	tx    *sql.Tx
 	write bool
 	stmts map[string]*sql.Stmt
+	// soon keeps the clocks due soon that a read transaction counted once
+	// (the board's cells and its workload both need them); a snapshot
+	// does not change under it.
+	soon map[[2]int64][]dueNow
 }
 
 // stmt prepares q on the transaction's own connection, once per

@@ -26,9 +26,10 @@ func day(t time.Time) int64 { return ms(t) / dayMS }
 // cellKey names a board cell.
 type cellKey struct{ language, agency, category string }
 
-// tallyCellsSQL counts open tickets by cell and rank. The GROUP BY sorts
-// the tally's rows (one per cell, assignee, status and rank: some
-// thousands, whatever the backlog), not tickets.
+// tallyCellsSQL counts open tickets by cell and rank, reading
+// ticket_tally_open in its order: the open rows of the tally alone (one
+// per cell, assignee, status and rank: some thousands, whatever the
+// backlog), grouped as they come.
 const tallyCellsSQL = `SELECT language, agency, category, sla_rank, sum(n) FROM ticket_tally
 	WHERE status IN ('new','open','pending') GROUP BY language, agency, category, sla_rank`
 
@@ -53,13 +54,25 @@ type dueNow struct {
 	atRisk   int
 }
 
-// dueSoon reads the clocks due from the start of now's day to risk.
+// dueSoon reads the clocks due from the start of now's day to risk, once
+// per read transaction.
 func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]dueNow, error) {
-	return collect(c, ctx, dueNowSQL, func(rs *sql.Rows) (dueNow, error) {
+	k := [2]int64{ms(now), ms(risk)}
+	if d, ok := c.soon[k]; ok && !c.write {
+		return d, nil
+	}
+	d, err := collect(c, ctx, dueNowSQL, func(rs *sql.Rows) (dueNow, error) {
 		var d dueNow
 		err := rs.Scan(&d.cell.language, &d.cell.agency, &d.cell.category, &d.assignee, &d.breached, &d.atRisk)
 		return d, err
 	}, ms(now), ms(now), day(now)*dayMS, ms(risk))
+	if err == nil && !c.write {
+		if c.soon == nil {
+			c.soon = map[[2]int64][]dueNow{}
+		}
+		c.soon[k] = d
+	}
+	return d, err
 }
 
 // BoardCells counts open tickets by language, agency, category and state.
@@ -136,7 +149,7 @@ func split(s *store.StateCounts, breached, atRisk int) {
 }
 
 // tallyLoadSQL counts open assigned tickets by assignee and rank, in the
-// order of ticket_tally_assignee.
+// order of ticket_tally_open_load.
 const tallyLoadSQL = `SELECT assignee, sla_rank, sum(n) FROM ticket_tally
 	WHERE assignee > '' AND status IN ('new','open','pending') GROUP BY assignee, sla_rank`
 
