@@ -87,7 +87,8 @@ func scopeQueue(q *store.QueueQuery, actor access.Actor) error {
 }
 
 // search reads the search box: a reference, a requester's exact email, or
-// words for full-text search (quoted, so FTS5 syntax cannot be injected).
+// words for full-text search (each backend quotes them in its own query
+// language, so no search syntax can be injected).
 // Control and format characters (a NUL, an escape, a bidi override: the
 // text policy's) are the agent's input error, refused before the engine.
 func (d *Desk) search(q *store.QueueQuery, s string) error {
@@ -107,11 +108,7 @@ func (d *Desk) search(q *store.QueueQuery, s string) error {
 		}
 		q.Requester = d.keys.Fingerprint("email", email)
 	default:
-		var terms []string
-		for _, w := range strings.Fields(s) {
-			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-		}
-		q.Text = strings.Join(terms, " ")
+		q.Words = strings.Fields(s) // words, not a query: the backend quotes them
 	}
 	return nil
 }

@@ -77,7 +77,7 @@ func TestSubmitStoresTicketMessageSLAAckAndAudit(t *testing.T) {
 			len(mail) != 1 || mail[0].Language != "fr" || mail[0].Data["ref"] != tk.Ref {
 			t.Fatalf("thread %+v, sla %+v, mail %+v", msgs, evs, mail)
 		}
-		found, err := r.SearchTickets(ctx, "téléphone", 10)
+		found, err := r.SearchTickets(ctx, []string{"téléphone"}, 10)
 		if err != nil || len(found) != 1 || found[0].ID != got.ID {
 			t.Fatalf("full-text search: %v %v", found, err)
 		}

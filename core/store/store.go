@@ -464,7 +464,7 @@ type QueueQuery struct {
 	Assignee  *string // exact assignee ("" for unassigned) when set
 	Ref       string
 	Requester []byte // requester fingerprint
-	Text      string // FTS5 query over subject and body
+	Words     []string // every one must appear in the subject or the body (full-text, any backend)
 	// DueBy keeps running clocks (not paused or fulfilled) due at or
 	// before it: the at-risk and breached list.
 	DueBy    time.Time
@@ -515,8 +515,9 @@ type TicketReader interface {
 	TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error)
 	// TicketsByRequester lists a requester's tickets, newest first.
 	TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error)
-	// SearchTickets runs an FTS5 query over subject and body, best first.
-	SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error)
+	// SearchTickets finds the tickets whose subject or body hold every
+	// word, best first; each backend builds its own full-text query.
+	SearchTickets(ctx context.Context, words []string, limit int) ([]ticket.Ticket, error)
 	TicketMessages(ctx context.Context, ticketID int64) ([]ticket.Message, error)
 	SLAEvents(ctx context.Context, ticketID int64) ([]ticket.SLAEvent, error)
 	// ScanQueue calls fn for every ticket whose status is one of statuses.

@@ -306,7 +306,7 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 // false for a search by text, reference or requester, whose matches are
 // few or found by their own index.
 func tallyCount(q store.QueueQuery) (query string, args []any, ok bool) {
-	if q.Text != "" || q.Ref != "" || q.Requester != nil {
+	if len(q.Words) > 0 || q.Ref != "" || q.Requester != nil {
 		return "", nil, false
 	}
 	statuses := q.Statuses

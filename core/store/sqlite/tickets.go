@@ -75,12 +75,22 @@ func (c *conn) TicketsByAccount(ctx context.Context, accountID string, limit int
 		ticketRows, accountID, limit)
 }
 
-// SearchTickets runs an FTS5 query, best match first.
-func (c *conn) SearchTickets(ctx context.Context, query string, limit int) ([]ticket.Ticket, error) {
+// SearchTickets finds the tickets holding every word, best match first.
+func (c *conn) SearchTickets(ctx context.Context, words []string, limit int) ([]ticket.Ticket, error) {
 	out, err := collect(c, ctx, `SELECT `+prefixed("t.", ticketCols)+` FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
 		WHERE tickets_fts MATCH ? ORDER BY f.rank LIMIT ?`,
-		ticketRows, query, limit)
+		ticketRows, ftsQuery(words), limit)
 	return out, ftsErr(err)
+}
+
+// ftsQuery is words as an FTS5 query: each a quoted string, so none is
+// read as FTS5 syntax (OR, NEAR, a column filter), all of them required.
+func ftsQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	return strings.Join(terms, " ")
 }
 
 func prefixed(p, cols string) string {
@@ -392,8 +402,8 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 	if q.Requester != nil {
 		add("t.requester_fp = ?", q.Requester)
 	}
-	if q.Text != "" {
-		add("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)", q.Text)
+	if len(q.Words) > 0 {
+		add("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)", ftsQuery(q.Words))
 	}
 	if !q.DueBy.IsZero() {
 		add("t.sla_rank = 0 AND t.sla_due <= ?", ms(q.DueBy))

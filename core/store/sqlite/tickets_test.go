@@ -72,7 +72,7 @@ func TestUpdateTicketLeavesFullTextAlone(t *testing.T) {
 			got.Subject != tk.Subject || got.Body != tk.Body {
 			t.Errorf("after updates: %+v", got)
 		}
-		found, err := r.SearchTickets(ctx, `"passport"`, 10)
+		found, err := r.SearchTickets(ctx, []string{"passport"}, 10)
 		if err != nil {
 			return err
 		}
@@ -83,5 +83,53 @@ func TestUpdateTicketLeavesFullTextAlone(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Search takes words, not a query: FTS5 syntax in them is plain text, and
+// every word must appear.
+func TestSearchTakesWords(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{})
+	defer s.Close()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for i, subj := range []string{"passport photo rejected", "lost phone OR tablet", "passport renewal"} {
+			tk := testTicket(i+1, now, time.Hour)
+			tk.Subject = subj
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		words []string
+		want  int
+	}{
+		{[]string{"passport"}, 2},
+		{[]string{"passport", "photo"}, 1},
+		{[]string{"phone", "OR"}, 1},      // OR is a word here, not an operator
+		{[]string{"subject:passport"}, 0}, // no column filter
+		{[]string{`"passport`, "NEAR(x"}, 0},
+	} {
+		err := s.Read(ctx, func(r store.Reader) error {
+			found, err := r.SearchTickets(ctx, c.words, 10)
+			if err != nil || len(found) != c.want {
+				t.Errorf("%q: %d found, want %d: %v", c.words, len(found), c.want, err)
+			}
+			_, total, err := r.QueuePage(ctx, store.QueueQuery{Words: c.words})
+			if err != nil || total != c.want {
+				t.Errorf("%q in the queue: %d, want %d: %v", c.words, total, c.want, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
