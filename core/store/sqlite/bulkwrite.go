@@ -237,25 +237,28 @@ func (b *bulkTx) flushAll() error {
 }
 
 // sortRows orders the rows by column sortBy, as its index orders it
-// (bytewise, for text and blobs alike).
+// (bytewise, for text and blobs alike). The keys are taken out first: a
+// comparison that reached into the rows' interfaces took a tenth of the
+// whole load.
 func (tb *bulkTable) sortRows() {
-	idx := make([]int, len(tb.rows)/tb.cols)
-	for i := range idx {
-		idx[i] = i
+	type keyed struct {
+		key string
+		row int
 	}
-	key := func(i int) string {
+	ks := make([]keyed, len(tb.rows)/tb.cols)
+	for i := range ks {
+		ks[i].row = i
 		switch v := tb.rows[i*tb.cols+tb.sortBy].(type) {
 		case string:
-			return v
+			ks[i].key = v
 		case []byte:
-			return unsafe.String(unsafe.SliceData(v), len(v)) // compared, never kept
+			ks[i].key = unsafe.String(unsafe.SliceData(v), len(v)) // compared, never kept
 		}
-		return ""
 	}
-	slices.SortStableFunc(idx, func(x, y int) int { return strings.Compare(key(x), key(y)) })
+	slices.SortFunc(ks, func(x, y keyed) int { return strings.Compare(x.key, y.key) })
 	out := make([]driver.Value, 0, len(tb.rows))
-	for _, i := range idx {
-		out = append(out, tb.rows[i*tb.cols:(i+1)*tb.cols]...)
+	for _, k := range ks {
+		out = append(out, tb.rows[k.row*tb.cols:(k.row+1)*tb.cols]...)
 	}
 	tb.rows = out
 }
