@@ -106,6 +106,7 @@ func (b *Bundle) Localizer(lang string) *Localizer {
 	return &Localizer{
 		bundle: b,
 		lang:   lang,
+		pseudo: tag == PseudoLanguage,
 		l:      goi18n.NewLocalizer(b.b, tag),
 		loc:    b.loc,
 		f:      formats[lang],

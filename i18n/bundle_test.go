@@ -37,8 +37,11 @@ func TestPseudoLocale(t *testing.T) {
 	t.Parallel()
 	b := testBundle(t)
 	en, ps := b.Localizer("en"), b.Localizer(PseudoLanguage)
-	if ps.Lang() != "en" {
-		t.Errorf("the pseudo-locale's language is %q", ps.Lang())
+	if ps.Lang() != "en" || ps.Tag() != PseudoLanguage || en.Tag() != "en" {
+		t.Errorf("the pseudo-locale's language is %q (tag %q)", ps.Lang(), ps.Tag())
+	}
+	if got := fromEnv(func(k string) string { return map[string]string{"SUPPORTDESK_LANG": "en-xa"}[k] }); got != PseudoLanguage {
+		t.Errorf("SUPPORTDESK_LANG=en-xa gives %q", got)
 	}
 	got := ps.T("board.reassigned", map[string]any{"Count": 3, "Name": "Ana"})
 	if got == en.T("board.reassigned", map[string]any{"Count": 3, "Name": "Ana"}) || !strings.Contains(got, "Ana") {

@@ -60,6 +60,9 @@ func fromEnv(getenv func(string) string) string {
 		if v == "" {
 			continue
 		}
+		if strings.EqualFold(v, PseudoLanguage) {
+			return PseudoLanguage // for review; it speaks English otherwise
+		}
 		if l, ok := parseLang(v); ok {
 			return l
 		}

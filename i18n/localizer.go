@@ -15,6 +15,7 @@ import (
 type Localizer struct {
 	bundle *Bundle
 	lang   string
+	pseudo bool // the pseudo-locale: English, accented and longer
 	l      *goi18n.Localizer
 	loc    *time.Location
 	f      format
@@ -22,6 +23,16 @@ type Localizer struct {
 
 // Lang returns the localizer's language, one of Languages.
 func (l *Localizer) Lang() string { return l.lang }
+
+// Tag returns the language as asked for: Lang, or PseudoLanguage for the
+// pseudo-locale (which formats and counts as English), so that a screen
+// made from it stays in it.
+func (l *Localizer) Tag() string {
+	if l.pseudo {
+		return PseudoLanguage
+	}
+	return l.lang
+}
 
 // WithLang returns a localizer for another language in the same zone.
 func (l *Localizer) WithLang(lang string) *Localizer {

@@ -85,3 +85,15 @@ func TestPseudoLocaleScreensFit(t *testing.T) {
 		}
 	}
 }
+
+// A console started in the pseudo-locale stays in it after sign-in,
+// whatever the profile's language, and does not save it to the profile.
+func TestPseudoLocaleOutlastsSignIn(t *testing.T) {
+	t.Parallel()
+	f := newFake("es")
+	m := newTestModel(t, testOptions(f, i18n.PseudoLanguage), 100, 30)
+	signIn2(t, m)
+	if got := m.c.loc.Tag(); got != i18n.PseudoLanguage || len(f.langs) != 0 {
+		t.Errorf("after sign-in: %q, saved %v", got, f.langs)
+	}
+}

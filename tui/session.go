@@ -40,6 +40,8 @@ func (m *model) signedIn(agent staff.SignedIn) tea.Cmd {
 	// profile's; otherwise the profile's language applies.
 	var save tea.Cmd
 	switch {
+	case c.loc.Tag() == i18n.PseudoLanguage:
+		// A review in the pseudo-locale stays in it, and is not saved.
 	case m.langChosen && c.loc.Lang() != i18n.Normalize(agent.UILanguage):
 		save = saveLangCmd(c.ctx, c.backend, c.token(), c.loc.Lang())
 	case !m.langChosen && i18n.Supported(agent.UILanguage):

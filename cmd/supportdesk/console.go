@@ -34,7 +34,7 @@ func (a *app) runConsole(svc *service.Service, demo []tui.DemoCredential, bundle
 	done := make(chan struct{})
 	go func() { svc.Jobs.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	m := tui.New(tui.Options{Backend: svc, Tickets: svc, Demo: demo, DemoQueries: a.demoQueries, Lang: a.l.Lang(),
+	m := tui.New(tui.Options{Backend: svc, Tickets: svc, Demo: demo, DemoQueries: a.demoQueries, Lang: a.l.Tag(),
 		Bundle: bundle, Kind: "tty", IdleLock: svc.Staff.Limits().Idle, Now: svc.Clock.Now, Context: ctx,
 		Location: svc.Zone()})
 	if _, err := tea.NewProgram(m, tea.WithAltScreen()).Run(); err != nil {
