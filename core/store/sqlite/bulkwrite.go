@@ -122,10 +122,10 @@ type bulkTx struct {
 	// pk holds the keys of the accounts inserted in this transaction, so
 	// child rows name their account with no look-up; at holds where a
 	// buffered account's row starts, for UpdateAccount.
-	pk   map[string]int64
+	pk   map[string]driver.Value
 	last struct {
 		id string
-		pk int64
+		pk driver.Value
 	}
 	at    map[string]int
 	codes map[string]bool // accounts whose backup codes are buffered
@@ -140,7 +140,7 @@ type bulkTx struct {
 }
 
 func newBulkTx(t *txn, c *sql.Conn) *bulkTx {
-	b := &bulkTx{t: t, c: c, pk: map[string]int64{}, at: map[string]int{}, codes: map[string]bool{},
+	b := &bulkTx{t: t, c: c, pk: map[string]driver.Value{}, at: map[string]int{}, codes: map[string]bool{},
 		accounts: newBulkTable(`INSERT INTO accounts (pk, `+accountCols+`)`, "", 13, true),
 		emails:   newBulkTable(`INSERT INTO emails (id, account_id, sealed, fp, created_at, confirmed_at, last_sign_in)`, "", 7, true),
 		phones:   newBulkTable(`INSERT INTO phones (id, account_id, sealed, fp, delivery, is_default, created_at, last_used)`, "", 8, true),
@@ -175,7 +175,8 @@ func (b *bulkTx) key(ctx context.Context, tb *bulkTable) (int64, error) {
 }
 
 // accountPK returns the key of account id: from this transaction, or read.
-func (b *bulkTx) accountPK(ctx context.Context, id string) (int64, error) {
+// It comes boxed once per account, not once for each of its rows.
+func (b *bulkTx) accountPK(ctx context.Context, id string) (driver.Value, error) {
 	if id == b.last.id && id != "" {
 		return b.last.pk, nil // the account just inserted: its rows follow it
 	}
@@ -322,9 +323,10 @@ func (b *bulkTx) InsertAccount(ctx context.Context, a account.Account) error {
 	if err != nil {
 		return err
 	}
-	b.pk[a.ID], b.at[a.ID] = pk, len(b.accounts.rows)
-	b.last.id, b.last.pk = a.ID, pk
-	b.accounts.rows = append(b.accounts.rows, pk, a.ID, ms(a.CreatedAt), a.EmailLanguage, string(a.Status), int64(a.IAL),
+	pkv := driver.Value(pk)
+	b.pk[a.ID], b.at[a.ID] = pkv, len(b.accounts.rows)
+	b.last.id, b.last.pk = a.ID, pkv
+	b.accounts.rows = append(b.accounts.rows, pkv, a.ID, ms(a.CreatedAt), a.EmailLanguage, string(a.Status), int64(a.IAL),
 		a.PasswordHash, ms(a.LockedUntil), int64(a.FailedSignIns), ms(a.WindowStart), int64(a.FailedMFA), int64(a.ConsecFailures), int64(1))
 	if !b.accounts.hold && len(b.accounts.rows) >= bulkFlush*bulkRows*b.accounts.cols {
 		return b.flush(b.accounts)
