@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supportdesk/core/access"
+	"supportdesk/core/account"
 	"supportdesk/core/audit"
 	"supportdesk/core/calendar"
 	"supportdesk/core/helpdesk"
@@ -50,11 +51,18 @@ func Tickets(ctx context.Context, st store.Store, keys *secret.Keyring, opt Tick
 			opt.Batch = 20_000
 		}
 	}
-	agentIDs := opt.Agents
-	if len(agentIDs) == 0 {
+	// Tickets go to agents working their language: the demo agents by
+	// theirs; a pool given (benchmark agents, who work all three) as is.
+	byLang := map[string][]string{}
+	for _, l := range account.Languages {
+		byLang[l] = opt.Agents
+	}
+	if len(opt.Agents) == 0 {
 		for _, a := range DemoAgents(opt.Seed) {
 			if a.Role == access.RoleAgent || a.Role == access.RoleSupervisor {
-				agentIDs = append(agentIDs, agentID(a.Email))
+				for _, l := range a.Languages {
+					byLang[l] = append(byLang[l], agentID(a.Email))
+				}
 			}
 		}
 	}
@@ -73,7 +81,7 @@ func Tickets(ctx context.Context, st store.Store, keys *secret.Keyring, opt Tick
 			end := min(start+opt.Batch, opt.Tickets)
 			err := st.Write(ctx, func(tx store.Tx) error {
 				for i := start; i < end; i++ {
-					if err := seedTicket(ctx, tx, keys, opt, now, first+int64(i)+1, i, agentIDs); err != nil {
+					if err := seedTicket(ctx, tx, keys, opt, now, first+int64(i)+1, i, byLang); err != nil {
 						return err
 					}
 				}
@@ -157,7 +165,7 @@ var replies = map[string]string{
 	"fr": "Bonjour,\nMerci de nous avoir écrit. Vous pouvez retrouver l'accès avec une autre méthode de votre compte, un code de secours ou la réinitialisation du compte. Répondez à ce message si vous avez besoin d'aide.",
 }
 
-func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt TicketOptions, now time.Time, id int64, i int, agentIDs []string) error {
+func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt TicketOptions, now time.Time, id int64, i int, byLang map[string][]string) error {
 	r := rand.New(rand.NewPCG(opt.Seed^0x7469636b, uint64(i)))
 	cal := opt.Policy.Cal
 	at := arrival(r, cal, now, opt.Weeks)
@@ -181,6 +189,7 @@ func seedTicket(ctx context.Context, tx store.Tx, keys *secret.Keyring, opt Tick
 		email = fmt.Sprintf("%s.%s.t%d@%s", fold(first), fold(last), i, pick(r, domains))
 		name = first + " " + last
 	}
+	agentIDs := byLang[lang]
 	ref := ticket.Ref(at.In(cal.Zone()).Year(), id)
 	aad := []byte(ticket.RequesterAAD(ref))
 	clk := sla.Start(cal, at, opt.Policy.Target)

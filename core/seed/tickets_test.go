@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,14 @@ func TestTicketMix(t *testing.T) {
 		}); err != nil {
 			return err
 		}
+		agents, err := r.Agents(ctx)
+		if err != nil {
+			return err
+		}
+		langs := map[string][]string{}
+		for _, a := range agents {
+			langs[a.ID] = a.Languages
+		}
 		for i := int64(1); i <= 400; i++ {
 			tk, err := r.Ticket(ctx, i)
 			if err != nil {
@@ -80,6 +89,10 @@ func TestTicketMix(t *testing.T) {
 			msgs, _ := r.TicketMessages(ctx, i)
 			if len(evs) == 0 || evs[0].Kind != "activated" || len(msgs) == 0 || msgs[0].Kind != ticket.MessageInbound {
 				t.Errorf("%s: events %v messages %d", tk.Ref, evs, len(msgs))
+			}
+			// A ticket goes to an agent who works its language.
+			if tk.Assignee != "" && !slices.Contains(langs[tk.Assignee], tk.Language) {
+				t.Errorf("%s in %s assigned to an agent working %v", tk.Ref, tk.Language, langs[tk.Assignee])
 			}
 			// The requester signs with the name its address is made of
 			// (an account holder's own), and agents write while the desk is
