@@ -463,7 +463,7 @@ type QueueQuery struct {
 	Agency    string
 	Assignee  *string // exact assignee ("" for unassigned) when set
 	Ref       string
-	Requester []byte // requester fingerprint
+	Requester []byte   // requester fingerprint
 	Words     []string // every one must appear in the subject or the body (full-text, any backend)
 	// DueBy keeps running clocks (not paused or fulfilled) due at or
 	// before it: the at-risk and breached list.
