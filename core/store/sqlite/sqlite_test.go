@@ -260,3 +260,18 @@ func TestWritePanicReleasesWriter(t *testing.T) {
 		t.Fatalf("Write after a panicked write: %v", err)
 	}
 }
+
+// Every connection of a store keeps temporary data in memory (see
+// driverName), the writer's and the readers'.
+func TestConnectionsKeepTempInMemory(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{ReadConns: 2})
+	defer s.Close()
+	for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {
+		var v int
+		if err := db.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&v); err != nil || v != 2 {
+			t.Errorf("%s: temp_store %d (2 is memory): %v", name, v, err)
+		}
+	}
+}
