@@ -323,37 +323,12 @@ func tallyCount(q store.QueueQuery) (query string, args []any, ok bool) {
 			(SELECT count(*) FROM tickets t WHERE ` + openWhere + ` AND t.sla_rank = 0 AND t.sla_due >= ? AND t.sla_due <= ?)`,
 			[]any{day(q.DueBy), day(q.DueBy) * dayMS, ms(q.DueBy)}, true
 	}
-	where := []string{"status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"}
+	where := []string{"status IN (" + marks(len(statuses)) + ")"}
 	for _, s := range statuses {
 		args = append(args, string(s))
 	}
-	if q.Agent != "" {
-		cond := "assignee = ?"
-		args = append(args, q.Agent)
-		if len(q.Languages) > 0 {
-			cond += " OR (assignee = '' AND language IN (?" + strings.Repeat(",?", len(q.Languages)-1) + "))"
-			for _, l := range q.Languages {
-				args = append(args, l)
-			}
-		}
-		where = append(where, "("+cond+")")
-	}
-	add := func(cond string, v any) {
-		where = append(where, cond)
-		args = append(args, v)
-	}
-	if q.Language != "" {
-		add("language = ?", q.Language)
-	}
-	if q.Category != "" {
-		add("category = ?", string(q.Category))
-	}
-	if q.Agency != "" {
-		add("agency = ?", q.Agency)
-	}
-	if q.Assignee != nil {
-		add("assignee = ?", *q.Assignee)
-	}
+	w, a := scopeTerms(q, func(name string, _ bool) string { return name })
+	where, args = append(where, w...), append(args, a...)
 	return `SELECT coalesce(sum(n), 0) FROM ticket_tally WHERE ` + strings.Join(where, " AND "), args, true
 }
 

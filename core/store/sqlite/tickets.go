@@ -360,41 +360,25 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 		where = append(where, doneWhere)
 	}
 	if !allOpen(statuses) {
-		where = append(where, "+t.status IN (?"+strings.Repeat(",?", len(statuses)-1)+")")
+		where = append(where, "+t.status IN ("+marks(len(statuses))+")")
 		for _, s := range statuses {
 			args = append(args, string(s))
 		}
 	}
-	if q.Agent != "" {
-		cond := "t.assignee = ?"
-		args = append(args, q.Agent)
-		if len(q.Languages) > 0 {
-			cond += " OR (t.assignee = '' AND t.language IN (?" + strings.Repeat(",?", len(q.Languages)-1) + "))"
-			for _, l := range q.Languages {
-				args = append(args, l)
-			}
+	// The unary plus keeps SQLite from looking the filters up in an index
+	// and sorting every match: tickets_open_queue holds them, so a page
+	// reads that index in queue order and tests them there, stopping at
+	// the end of the page.
+	w, a := scopeTerms(q, func(name string, filter bool) string {
+		if filter && name != "assignee" {
+			return "+t." + name
 		}
-		where = append(where, "("+cond+")")
-	}
+		return "t." + name
+	})
+	where, args = append(where, w...), append(args, a...)
 	add := func(cond string, v any) {
 		where = append(where, cond)
 		args = append(args, v)
-	}
-	// The unary plus keeps SQLite from looking these up in an index and
-	// sorting every match: tickets_open_queue holds them, so a page reads
-	// that index in queue order and tests them there, stopping at the end
-	// of the page.
-	if q.Language != "" {
-		add("+t.language = ?", q.Language)
-	}
-	if q.Category != "" {
-		add("+t.category = ?", string(q.Category))
-	}
-	if q.Agency != "" {
-		add("+t.agency = ?", q.Agency)
-	}
-	if q.Assignee != nil {
-		add("t.assignee = ?", *q.Assignee)
 	}
 	if q.Ref != "" {
 		add("t.ref = ?", strings.ToUpper(strings.TrimSpace(q.Ref)))
@@ -409,6 +393,49 @@ func queueWhere(q store.QueueQuery) (string, []any) {
 		add("t.sla_rank = 0 AND t.sla_due <= ?", ms(q.DueBy))
 	}
 	return strings.Join(where, " AND "), args
+}
+
+// scopeTerms are the WHERE terms of a queue's scope and filters (an
+// agent's own and unassigned tickets in its languages, language,
+// category, agency, assignee), each column named by col: filter is false
+// for the agent's scope, true for a filter.
+func scopeTerms(q store.QueueQuery, col func(name string, filter bool) string) (where []string, args []any) {
+	if q.Agent != "" {
+		cond := col("assignee", false) + " = ?"
+		args = append(args, q.Agent)
+		if len(q.Languages) > 0 {
+			cond += " OR (" + col("assignee", false) + " = '' AND " + col("language", false) + " IN (" + marks(len(q.Languages)) + "))"
+			for _, l := range q.Languages {
+				args = append(args, l)
+			}
+		}
+		where = append(where, "("+cond+")")
+	}
+	for _, f := range []struct {
+		name, value string
+		set         bool
+	}{
+		{"language", q.Language, q.Language != ""},
+		{"category", string(q.Category), q.Category != ""},
+		{"agency", q.Agency, q.Agency != ""},
+		{"assignee", deref(q.Assignee), q.Assignee != nil},
+	} {
+		if f.set {
+			where = append(where, col(f.name, true)+" = ?")
+			args = append(args, f.value)
+		}
+	}
+	return where, args
+}
+
+// marks is n comma-separated SQL parameters.
+func marks(n int) string { return "?" + strings.Repeat(",?", n-1) }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // QueuePage returns one window of the queue and the number of matches.
