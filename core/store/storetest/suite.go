@@ -68,10 +68,22 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"Outbox", testOutbox},
 		{"QueueStats", testQueueStats},
 		{"Tickets/Tallies", testTallies},
+		{"Tickets/RoundTrip", testTicketRoundTrip},
+		{"Tickets/Thread", testTicketThread},
+		{"Tickets/UpdateVersion", testTicketVersion},
+		{"Tickets/Closures", testClosures},
+		{"Tickets/BreachCandidates", testBreachCandidates},
+		{"Tickets/RunningClocks", testRunningClocks},
+		{"Outbox/Lease", testOutboxLease},
+		{"Outbox/LeaseConcurrent", testOutboxLeaseConcurrent},
+		{"Limiter", testLimiter},
+		{"Limiter/Concurrent", testLimiterConcurrent},
+		{"DualRequests", testDualRequests},
 		{"Write/Rollback", testRollback},
 		{"Audit/Chain", testAuditChain},
 		{"Audit/Query", testAuditQuery},
 		{"Concurrent", testConcurrent},
+		{"Audit/ConcurrentWriters", testAuditConcurrentWriters},
 	}
 	for _, tc := range append(tests, extra...) {
 		t.Run(tc.name, func(t *testing.T) {
