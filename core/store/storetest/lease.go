@@ -286,3 +286,58 @@ func testOutboxLeaseConcurrent(t *testing.T, s store.Store) {
 		return nil
 	})
 }
+
+// testOutboxLookups: a ticket's mail lists oldest first, whole, apart from
+// other tickets' and account notices; a row is found by the Message-ID it
+// went out under, and an empty or unknown Message-ID finds none.
+func testOutboxLookups(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a, b := sampleTicket(1, t0.Add(time.Hour)), sampleTicket(2, t0.Add(time.Hour))
+	insertTickets(t, s, &a, &b)
+	mk := func(ticketID int64, msgID string, created time.Time) notify.Notification {
+		return notify.Notification{CreatedAt: created, AccountID: "acct-1", Channel: notify.ChannelEmail,
+			Template: notify.TemplateNewDevice, Language: "fr", ToSealed: []byte("to"), Status: notify.StatusQueued,
+			TicketID: ticketID, MessageID: msgID, AAD: "ticket-aad", Data: map[string]string{"ref": "SD-2025-000001"}}
+	}
+	rows := []notify.Notification{
+		mk(1, "<outbox-1.a@desk.example.gov>", t0),
+		mk(2, "<outbox-2.b@desk.example.gov>", t0),
+		mk(0, "", t0), // an account notice, never picked up
+		mk(1, "", t0.Add(-time.Hour)),
+		mk(0, "", t0),
+	}
+	rows[0].Status, rows[0].SentAt, rows[0].Attempts = notify.StatusSent, t0.Add(time.Minute), 1
+	write(t, s, func(tx store.Tx) error {
+		for i := range rows {
+			if err := tx.Enqueue(ctx, &rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, s, func(r store.Reader) error {
+		got, err := r.TicketOutbox(ctx, 1)
+		same(t, "TicketOutbox(1)", got, []notify.Notification{rows[0], rows[3]})
+		if err != nil {
+			return err
+		}
+		got, err = r.TicketOutbox(ctx, 2)
+		same(t, "TicketOutbox(2)", got, []notify.Notification{rows[1]})
+		if err != nil {
+			return err
+		}
+		if got, err := r.TicketOutbox(ctx, 3); len(got) != 0 || err != nil {
+			t.Errorf("TicketOutbox of a ticket without mail = %d rows, %v; want none", len(got), err)
+		}
+		n, err := r.OutboxByMessageID(ctx, "<outbox-2.b@desk.example.gov>")
+		same(t, "OutboxByMessageID", n, rows[1])
+		if err != nil {
+			return err
+		}
+		for _, id := range []string{"", "<outbox-9.z@desk.example.gov>", "outbox-1.a@desk.example.gov"} {
+			_, err := r.OutboxByMessageID(ctx, id)
+			wantCode(t, fmt.Sprintf("OutboxByMessageID(%q)", id), err, fault.CodeNotFound)
+		}
+		return nil
+	})
+}
