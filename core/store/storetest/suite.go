@@ -64,6 +64,8 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"OneTimeCode", testOneTimeCode},
 		{"Throttle", testThrottle},
 		{"Meta", testMeta},
+		{"Meta/Keys", testMetaKeys},
+		{"Reset/Sweeps", testResetSweeps},
 		{"Agents", testAgents},
 		{"Outbox", testOutbox},
 		{"QueueStats", testQueueStats},
