@@ -83,6 +83,8 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"Limiter/Concurrent", testLimiterConcurrent},
 		{"DualRequests", testDualRequests},
 		{"StaffSessions", testStaffSessions},
+		{"Proofing", testProofing},
+		{"Proofing/CallerChecks", testCallerChecks},
 		{"Write/Rollback", testRollback},
 		{"Audit/Chain", testAuditChain},
 		{"Audit/Query", testAuditQuery},
