@@ -85,6 +85,8 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"StaffSessions", testStaffSessions},
 		{"Proofing", testProofing},
 		{"Proofing/CallerChecks", testCallerChecks},
+		{"Inbound", testInbound},
+		{"AgentKeys", testAgentKeys},
 		{"Write/Rollback", testRollback},
 		{"Audit/Chain", testAuditChain},
 		{"Audit/Query", testAuditQuery},
