@@ -75,37 +75,43 @@ func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]dueNow, erro
 	return d, err
 }
 
-// BoardCells counts open tickets by language, agency, category and state.
-func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
-	cells := map[cellKey]*store.BoardCell{}
-	get := func(k cellKey) *store.BoardCell {
-		b := cells[k]
-		if b == nil {
-			b = &store.BoardCell{Language: k.language, Agency: k.agency, Category: ticket.Category(k.category)}
-			cells[k] = b
-		}
-		return b
-	}
-	err := each(c, ctx, tallyCellsSQL, func(rs *sql.Rows) error {
-		var k cellKey
+// grouping is one way of grouping the open tickets' states: the tally by
+// group and rank, the running clocks due before a day by group, a row's
+// group (scan reads its key columns, then rest), and the group of a clock
+// due soon.
+type grouping[K comparable] struct {
+	tally, due string
+	scan       func(rs *sql.Rows, rest ...any) (K, error)
+	soon       func(dueNow) K
+}
+
+// stateGroups counts open tickets by group and state at now. Groups come
+// from the tally; due clocks of a group it lacks (the unassigned, for the
+// workload) are left out.
+func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time, g grouping[K]) (map[K]*store.StateCounts, error) {
+	groups := map[K]*store.StateCounts{}
+	err := each(c, ctx, g.tally, func(rs *sql.Rows) error {
 		var rank, n int
-		if err := rs.Scan(&k.language, &k.agency, &k.category, &rank, &n); err != nil {
+		k, err := g.scan(rs, &rank, &n)
+		if err != nil {
 			return err
 		}
-		addRank(&get(k).StateCounts, rank, n)
+		if groups[k] == nil {
+			groups[k] = &store.StateCounts{}
+		}
+		addRank(groups[k], rank, n)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = each(c, ctx, dueCellsSQL, func(rs *sql.Rows) error {
-		var k cellKey
+	err = each(c, ctx, g.due, func(rs *sql.Rows) error {
 		var n int
-		if err := rs.Scan(&k.language, &k.agency, &k.category, &n); err != nil {
-			return err
+		k, err := g.scan(rs, &n)
+		if s := groups[k]; err == nil && s != nil {
+			split(s, n, 0)
 		}
-		split(&get(k).StateCounts, n, 0)
-		return nil
+		return err
 	}, day(now))
 	if err != nil {
 		return nil, err
@@ -115,11 +121,28 @@ func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.Boa
 		return nil, err
 	}
 	for _, d := range soon {
-		split(&get(d.cell).StateCounts, d.breached, d.atRisk)
+		if s := groups[g.soon(d)]; s != nil {
+			split(s, d.breached, d.atRisk)
+		}
 	}
-	out := make([]store.BoardCell, 0, len(cells))
-	for _, b := range cells {
-		out = append(out, *b)
+	return groups, nil
+}
+
+// BoardCells counts open tickets by language, agency, category and state.
+func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
+	groups, err := stateGroups(c, ctx, now, risk, grouping[cellKey]{tally: tallyCellsSQL, due: dueCellsSQL,
+		scan: func(rs *sql.Rows, rest ...any) (cellKey, error) {
+			var k cellKey
+			return k, rs.Scan(append([]any{&k.language, &k.agency, &k.category}, rest...)...)
+		},
+		soon: func(d dueNow) cellKey { return d.cell },
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.BoardCell, 0, len(groups))
+	for k, sc := range groups {
+		out = append(out, store.BoardCell{Language: k.language, Agency: k.agency, Category: ticket.Category(k.category), StateCounts: *sc})
 	}
 	slices.SortFunc(out, func(a, b store.BoardCell) int {
 		return cmp.Or(strings.Compare(a.Language, b.Language), strings.Compare(a.Agency, b.Agency),
@@ -161,59 +184,26 @@ const repliesSQL = `SELECT count(*) FROM ticket_messages WHERE author = ? AND ki
 
 // Workload counts open tickets by assignee and state, with replies.
 func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
-	loads := map[string]*store.LoadRow{}
-	var order []string
-	err := each(c, ctx, tallyLoadSQL, func(rs *sql.Rows) error {
-		var a string
-		var rank, n int
-		if err := rs.Scan(&a, &rank, &n); err != nil {
-			return err
-		}
-		l := loads[a]
-		if l == nil {
-			l = &store.LoadRow{Assignee: a}
-			loads[a] = l
-			order = append(order, a)
-		}
-		addRank(&l.StateCounts, rank, n)
-		return nil
+	groups, err := stateGroups(c, ctx, now, risk, grouping[string]{tally: tallyLoadSQL, due: dueLoadSQL,
+		scan: func(rs *sql.Rows, rest ...any) (string, error) {
+			var a string
+			return a, rs.Scan(append([]any{&a}, rest...)...)
+		},
+		soon: func(d dueNow) string { return d.assignee },
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = each(c, ctx, dueLoadSQL, func(rs *sql.Rows) error {
-		var a string
-		var n int
-		if err := rs.Scan(&a, &n); err != nil {
-			return err
-		}
-		if l := loads[a]; l != nil {
-			split(&l.StateCounts, n, 0)
-		}
-		return nil
-	}, day(now))
-	if err != nil {
-		return nil, err
-	}
-	soon, err := c.dueSoon(ctx, now, risk)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range soon {
-		if l := loads[d.assignee]; l != nil {
-			split(&l.StateCounts, d.breached, d.atRisk)
-		}
-	}
-	slices.Sort(order)
-	out := make([]store.LoadRow, 0, len(order))
-	for _, a := range order {
-		l := loads[a]
+	out := make([]store.LoadRow, 0, len(groups))
+	for a, sc := range groups {
+		l := store.LoadRow{Assignee: a, StateCounts: *sc}
 		row, err := c.row(ctx, repliesSQL, a, ms(repliesSince))
 		if err := scanOne(row, err, &l.Replies); err != nil {
 			return nil, err
 		}
-		out = append(out, *l)
+		out = append(out, l)
 	}
+	slices.SortFunc(out, func(a, b store.LoadRow) int { return strings.Compare(a.Assignee, b.Assignee) })
 	return out, nil
 }
 
