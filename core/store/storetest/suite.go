@@ -76,6 +76,7 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"Tickets/Closures", testClosures},
 		{"Tickets/BreachCandidates", testBreachCandidates},
 		{"Tickets/RunningClocks", testRunningClocks},
+		{"Tickets/Search", testSearch},
 		{"Outbox/Lease", testOutboxLease},
 		{"Outbox/LeaseConcurrent", testOutboxLeaseConcurrent},
 		{"Outbox/Lookups", testOutboxLookups},
