@@ -117,6 +117,13 @@ func lastCode(t *testing.T, smsLog, masked string) string {
 	return code
 }
 
+// sentMail lists the messages in a mail folder, leaving out those still
+// being written (.tmp-*.eml, renamed into place once whole).
+func sentMail(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	return slices.DeleteFunc(files, func(f string) bool { return strings.HasPrefix(filepath.Base(f), ".") })
+}
+
 // mailed is one .eml the serve wrote.
 type mailed struct {
 	to, subject, body string
@@ -129,8 +136,7 @@ func waitMail(t *testing.T, dir, to string, subjects ...string) map[string]maile
 	deadline := time.Now().Add(time.Minute)
 	for {
 		got := map[string]mailed{}
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
-		for _, path := range files {
+		for _, path := range sentMail(dir) {
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				continue

@@ -204,7 +204,7 @@ func TestServeOperations(t *testing.T) {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
 	}
-	if sent, _ := filepath.Glob(filepath.Join(mailDir, "*.eml")); len(sent) != 5 {
+	if sent := sentMail(mailDir); len(sent) != 5 {
 		t.Errorf("%d acknowledgements written, want 5", len(sent))
 	}
 	status, recs := p.stop(t)
