@@ -26,10 +26,10 @@ func day(t time.Time) int64 { return ms(t) / dayMS }
 // cellKey names a board cell.
 type cellKey struct{ language, agency, category string }
 
-// tallyCellsSQL counts open tickets by cell and rank, reading
-// ticket_tally_open in its order: the open rows of the tally alone (one
-// per cell, assignee, status and rank: some thousands, whatever the
-// backlog), grouped as they come.
+// tallyCellsSQL counts open tickets by cell and rank, reading ticket_tally
+// in its key's order (cell, rank, status, assignee): grouped as the rows
+// come, the rows of solved and closed tickets passed over. Some thousands
+// of rows, whatever the backlog.
 const tallyCellsSQL = `SELECT language, agency, category, sla_rank, sum(n) FROM ticket_tally
 	WHERE status IN ('new','open','pending') GROUP BY language, agency, category, sla_rank`
 
@@ -171,10 +171,8 @@ func split(s *store.StateCounts, breached, atRisk int) {
 	s.AtRisk += atRisk
 }
 
-// tallyLoadSQL counts open assigned tickets by assignee and rank, in the
-// order of ticket_tally_open_load.
-const tallyLoadSQL = `SELECT assignee, sla_rank, sum(n) FROM ticket_tally
-	WHERE assignee > '' AND status IN ('new','open','pending') GROUP BY assignee, sla_rank`
+// tallyLoadSQL counts open assigned tickets by assignee and rank.
+const tallyLoadSQL = `SELECT assignee, sla_rank, n FROM ticket_load ORDER BY assignee, sla_rank`
 
 // dueLoadSQL counts open assigned tickets whose clock runs, due before a day.
 const dueLoadSQL = `SELECT assignee, sum(n) FROM ticket_due_assignees WHERE day < ? GROUP BY assignee`
