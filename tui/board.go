@@ -737,7 +737,7 @@ func (p *boardPage) sectionView() []string {
 			return []string{p.c.styles.Muted.Render(loc.T("board.no_closures"))}
 		}
 	}
-	shrink := map[int]int{secCounts: 2, secAgents: 0, secUrgent: 3, secClosures: -1}[p.section]
+	shrink := map[int]int{secCounts: 1, secAgents: 0, secUrgent: 3, secClosures: -1}[p.section]
 	return p.cursorTable(headers, rows, numeric, shrink, paint)
 }
 
