@@ -33,15 +33,21 @@ func drain(m *model, cmd tea.Cmd) {
 	}
 }
 
-// runQuick runs cmd, giving up on commands that wait (tea.Tick) after a
-// moment; the abandoned goroutine ends when its timer fires.
+// quickWait is how long runQuick gives a command. A timer (a tick) is
+// given up on after it; a fake backend's answer must come within it even
+// under -race on a loaded 2-core machine, where 100 ms was once too short
+// (a dropped answer failed TestQuitKeys and TestLimiterResetRequest).
+const quickWait = 250 * time.Millisecond
+
+// runQuick runs cmd, giving up on commands that wait (tea.Tick) after
+// quickWait; the abandoned goroutine ends when its timer fires.
 func runQuick(cmd tea.Cmd) (tea.Msg, bool) {
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
 	select {
 	case msg := <-done:
 		return msg, true
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(quickWait):
 		return nil, false
 	}
 }
