@@ -97,54 +97,55 @@ DROP INDEX tickets_open_load;
 CREATE INDEX tickets_open_load ON tickets(assignee, sla_rank, sla_due, id, language, sla_paused_at, sla_fulfilled_at, status, category, agency)
   WHERE status IN ('new','open','pending');
 
-CREATE TRIGGER tickets_tally_insert AFTER INSERT ON tickets BEGIN
+-- ticket_tally_delta applies one ticket's row to every count: sign +1
+-- puts it in, -1 takes it out. Inserting into this view is the only way
+-- the counts change; the triggers on tickets below say when.
+CREATE VIEW ticket_tally_delta AS
+  SELECT 0 AS sign, language, agency, category, assignee, status, sla_rank,
+    sla_due, sla_paused_at, sla_fulfilled_at, created_at FROM tickets WHERE 0;
+
+CREATE TRIGGER ticket_tally_apply INSTEAD OF INSERT ON ticket_tally_delta BEGIN
   INSERT INTO ticket_tally (language, agency, category, assignee, status, sla_rank, n)
-    SELECT NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status, NEW.sla_rank, 1
+    SELECT NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status, NEW.sla_rank, NEW.sign
     WHERE true
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
   INSERT INTO ticket_load (assignee, sla_rank, n)
-    SELECT NEW.assignee, NEW.sla_rank, 1
+    SELECT NEW.assignee, NEW.sla_rank, NEW.sign
     WHERE NEW.status IN ('new','open','pending') AND NEW.assignee <> ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
   INSERT INTO ticket_due_cells (language, agency, category, day, n)
-    SELECT NEW.language, NEW.agency, NEW.category, NEW.sla_due / 86400000, 1
+    SELECT NEW.language, NEW.agency, NEW.category, NEW.sla_due / 86400000, NEW.sign
     WHERE NEW.status IN ('new','open','pending') AND NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
   INSERT INTO ticket_due_assignees (assignee, day, n)
-    SELECT NEW.assignee, NEW.sla_due / 86400000, 1
+    SELECT NEW.assignee, NEW.sla_due / 86400000, NEW.sign
     WHERE NEW.status IN ('new','open','pending') AND NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 AND NEW.assignee <> ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
   INSERT INTO ticket_days (created_day, outcome, due_day, n)
     SELECT NEW.created_at / 86400000,
       CASE WHEN NEW.sla_fulfilled_at <> 0 THEN 2 + (NEW.sla_fulfilled_at > NEW.sla_due) WHEN NEW.sla_paused_at <> 0 THEN 1 ELSE 0 END,
-      CASE WHEN NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 THEN NEW.sla_due / 86400000 ELSE 0 END, 1
+      CASE WHEN NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 THEN NEW.sla_due / 86400000 ELSE 0 END, NEW.sign
     WHERE true
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+  -- A count taken to zero goes: the due-day tables would otherwise keep a
+  -- row for every day gone by.
+  DELETE FROM ticket_tally WHERE NEW.sign < 0 AND n = 0 AND language = NEW.language AND agency = NEW.agency
+    AND category = NEW.category AND sla_rank = NEW.sla_rank AND status = NEW.status AND assignee = NEW.assignee;
+  DELETE FROM ticket_load WHERE NEW.sign < 0 AND n = 0 AND assignee = NEW.assignee AND sla_rank = NEW.sla_rank;
+  DELETE FROM ticket_due_cells WHERE NEW.sign < 0 AND n = 0 AND language = NEW.language AND agency = NEW.agency
+    AND category = NEW.category AND day = NEW.sla_due / 86400000;
+  DELETE FROM ticket_due_assignees WHERE NEW.sign < 0 AND n = 0 AND assignee = NEW.assignee AND day = NEW.sla_due / 86400000;
+  DELETE FROM ticket_days WHERE NEW.sign < 0 AND n = 0 AND created_day = NEW.created_at / 86400000;
+END;
+
+CREATE TRIGGER tickets_tally_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO ticket_tally_delta VALUES (1, NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status,
+    NEW.sla_rank, NEW.sla_due, NEW.sla_paused_at, NEW.sla_fulfilled_at, NEW.created_at);
 END;
 
 CREATE TRIGGER tickets_tally_delete AFTER DELETE ON tickets BEGIN
-  UPDATE ticket_tally SET n = n - 1
-    WHERE language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND assignee = OLD.assignee AND status = OLD.status AND sla_rank = OLD.sla_rank;
-  UPDATE ticket_load SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND assignee = OLD.assignee AND sla_rank = OLD.sla_rank;
-  UPDATE ticket_due_cells SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0
-      AND language = OLD.language AND agency = OLD.agency AND category = OLD.category AND day = OLD.sla_due / 86400000;
-  UPDATE ticket_due_assignees SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0
-      AND assignee = OLD.assignee AND day = OLD.sla_due / 86400000;
-  UPDATE ticket_days SET n = n - 1
-    WHERE created_day = OLD.created_at / 86400000
-      AND outcome = CASE WHEN OLD.sla_fulfilled_at <> 0 THEN 2 + (OLD.sla_fulfilled_at > OLD.sla_due) WHEN OLD.sla_paused_at <> 0 THEN 1 ELSE 0 END
-      AND due_day = CASE WHEN OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0 THEN OLD.sla_due / 86400000 ELSE 0 END;
-  DELETE FROM ticket_tally WHERE n = 0 AND language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND assignee = OLD.assignee AND status = OLD.status AND sla_rank = OLD.sla_rank;
-  DELETE FROM ticket_load WHERE n = 0 AND assignee = OLD.assignee AND sla_rank = OLD.sla_rank;
-  DELETE FROM ticket_due_cells WHERE n = 0 AND language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND day = OLD.sla_due / 86400000;
-  DELETE FROM ticket_due_assignees WHERE n = 0 AND assignee = OLD.assignee AND day = OLD.sla_due / 86400000;
-  DELETE FROM ticket_days WHERE n = 0 AND created_day = OLD.created_at / 86400000;
+  INSERT INTO ticket_tally_delta VALUES (-1, OLD.language, OLD.agency, OLD.category, OLD.assignee, OLD.status,
+    OLD.sla_rank, OLD.sla_due, OLD.sla_paused_at, OLD.sla_fulfilled_at, OLD.created_at);
 END;
 
 -- An update is the old row taken out and the new one put in, when a
@@ -157,50 +158,10 @@ CREATE TRIGGER tickets_tally_update AFTER UPDATE OF language, agency, category, 
     OR OLD.sla_paused_at IS NOT NEW.sla_paused_at OR OLD.sla_fulfilled_at IS NOT NEW.sla_fulfilled_at
     OR OLD.created_at IS NOT NEW.created_at
 BEGIN
-  UPDATE ticket_tally SET n = n - 1
-    WHERE language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND assignee = OLD.assignee AND status = OLD.status AND sla_rank = OLD.sla_rank;
-  UPDATE ticket_load SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND assignee = OLD.assignee AND sla_rank = OLD.sla_rank;
-  UPDATE ticket_due_cells SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0
-      AND language = OLD.language AND agency = OLD.agency AND category = OLD.category AND day = OLD.sla_due / 86400000;
-  UPDATE ticket_due_assignees SET n = n - 1
-    WHERE OLD.status IN ('new','open','pending') AND OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0
-      AND assignee = OLD.assignee AND day = OLD.sla_due / 86400000;
-  UPDATE ticket_days SET n = n - 1
-    WHERE created_day = OLD.created_at / 86400000
-      AND outcome = CASE WHEN OLD.sla_fulfilled_at <> 0 THEN 2 + (OLD.sla_fulfilled_at > OLD.sla_due) WHEN OLD.sla_paused_at <> 0 THEN 1 ELSE 0 END
-      AND due_day = CASE WHEN OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0 THEN OLD.sla_due / 86400000 ELSE 0 END;
-  DELETE FROM ticket_tally WHERE n = 0 AND language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND assignee = OLD.assignee AND status = OLD.status AND sla_rank = OLD.sla_rank;
-  DELETE FROM ticket_load WHERE n = 0 AND assignee = OLD.assignee AND sla_rank = OLD.sla_rank;
-  DELETE FROM ticket_due_cells WHERE n = 0 AND language = OLD.language AND agency = OLD.agency
-      AND category = OLD.category AND day = OLD.sla_due / 86400000;
-  DELETE FROM ticket_due_assignees WHERE n = 0 AND assignee = OLD.assignee AND day = OLD.sla_due / 86400000;
-  DELETE FROM ticket_days WHERE n = 0 AND created_day = OLD.created_at / 86400000;
-  INSERT INTO ticket_tally (language, agency, category, assignee, status, sla_rank, n)
-    SELECT NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status, NEW.sla_rank, 1
-    WHERE true
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO ticket_load (assignee, sla_rank, n)
-    SELECT NEW.assignee, NEW.sla_rank, 1
-    WHERE NEW.status IN ('new','open','pending') AND NEW.assignee <> ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO ticket_due_cells (language, agency, category, day, n)
-    SELECT NEW.language, NEW.agency, NEW.category, NEW.sla_due / 86400000, 1
-    WHERE NEW.status IN ('new','open','pending') AND NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO ticket_due_assignees (assignee, day, n)
-    SELECT NEW.assignee, NEW.sla_due / 86400000, 1
-    WHERE NEW.status IN ('new','open','pending') AND NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 AND NEW.assignee <> ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO ticket_days (created_day, outcome, due_day, n)
-    SELECT NEW.created_at / 86400000,
-      CASE WHEN NEW.sla_fulfilled_at <> 0 THEN 2 + (NEW.sla_fulfilled_at > NEW.sla_due) WHEN NEW.sla_paused_at <> 0 THEN 1 ELSE 0 END,
-      CASE WHEN NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 THEN NEW.sla_due / 86400000 ELSE 0 END, 1
-    WHERE true
-    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO ticket_tally_delta VALUES (-1, OLD.language, OLD.agency, OLD.category, OLD.assignee, OLD.status,
+    OLD.sla_rank, OLD.sla_due, OLD.sla_paused_at, OLD.sla_fulfilled_at, OLD.created_at);
+  INSERT INTO ticket_tally_delta VALUES (1, NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status,
+    NEW.sla_rank, NEW.sla_due, NEW.sla_paused_at, NEW.sla_fulfilled_at, NEW.created_at);
 END;
 
 -- The counts of the tickets already stored.
