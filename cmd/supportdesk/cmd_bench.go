@@ -400,7 +400,7 @@ func (a *app) seedBacklog(ctx context.Context, svc *service.Service, n, history 
 	// bulk when the backend can: seeding each with its thread, events and
 	// audit entry takes an hour for a million.
 	seeded := history
-	adder, cloned := historyAdderOf(svc.Store)
+	adder, cloned := store.Under[historyAdder](svc.Store)
 	if cloned {
 		seeded = min(history, benchSeededHistory)
 	}
@@ -431,20 +431,6 @@ const benchSeededHistory = 20_000
 // historyAdder is a backend that adds cloned history in bulk.
 type historyAdder interface {
 	AddHistory(ctx context.Context, n int, now time.Time) error
-}
-
-// historyAdderOf finds a historyAdder under the store's wrappers.
-func historyAdderOf(st store.Store) (historyAdder, bool) {
-	for {
-		if h, ok := st.(historyAdder); ok {
-			return h, true
-		}
-		u, ok := st.(interface{ Unwrap() store.Store })
-		if !ok {
-			return nil, false
-		}
-		st = u.Unwrap()
-	}
 }
 
 // benchIntake submits contact forms from many clients at once and

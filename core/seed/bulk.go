@@ -18,21 +18,6 @@ type BulkLoader interface {
 	BulkLoad(ctx context.Context, fn func(context.Context) error) error
 }
 
-// backend finds what the backend offers as T under the store's wrappers.
-func backend[T any](st store.Store) (T, bool) {
-	for {
-		if b, ok := st.(T); ok {
-			return b, true
-		}
-		u, ok := st.(interface{ Unwrap() store.Store })
-		if !ok {
-			var zero T
-			return zero, false
-		}
-		st = u.Unwrap()
-	}
-}
-
 // BulkWriter is what a backend may offer on top of BulkLoader: a write
 // transaction for new accounts' rows that inserts them many to a
 // statement. It takes no audit entries (see recorder).
@@ -43,7 +28,7 @@ type BulkWriter interface {
 // inBulk runs fn inside the backend's bulk load when asked and offered,
 // else as is.
 func inBulk(ctx context.Context, st store.Store, want bool, fn func(context.Context) error) error {
-	if b, ok := backend[BulkLoader](st); want && ok {
+	if b, ok := store.Under[BulkLoader](st); want && ok {
 		return b.BulkLoad(ctx, fn)
 	}
 	return fn(ctx)

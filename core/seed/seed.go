@@ -147,7 +147,7 @@ func Run(ctx context.Context, st store.Store, keys *secret.Keyring, sf *staff.St
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel() // stops the generators when a write fails
 		chunks := generate(ctx, opt.Accounts, g.account)
-		bw, _ := backend[BulkWriter](st)
+		bw, _ := store.Under[BulkWriter](st)
 		for res.Accounts < opt.Accounts {
 			done := res.Accounts
 			var err error

@@ -212,19 +212,7 @@ func (s *Service) Zone() *time.Location { return s.Tickets.Zone() }
 
 // Maintain returns the backend's maintenance, when it has any, under the
 // wrappers (the keyed audit log, the change feed).
-func (s *Service) Maintain() (store.Maintainer, bool) {
-	st := s.Store
-	for {
-		if m, ok := st.(store.Maintainer); ok {
-			return m, true
-		}
-		u, ok := st.(interface{ Unwrap() store.Store })
-		if !ok {
-			return nil, false
-		}
-		st = u.Unwrap()
-	}
-}
+func (s *Service) Maintain() (store.Maintainer, bool) { return store.Under[store.Maintainer](s.Store) }
 
 // Close closes the store.
 func (s *Service) Close() error { return s.Store.Close() }
