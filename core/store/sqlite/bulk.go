@@ -138,13 +138,12 @@ var bulkKept = map[string]bool{
 // dropIndexes drops the declared secondary indexes of bulkTables in one
 // transaction and returns the statements that recreate them.
 func (s *Store) dropIndexes(ctx context.Context) ([]string, error) {
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(bulkTables)), ",")
 	args := make([]any, len(bulkTables))
 	for i, t := range bulkTables {
 		args[i] = t
 	}
 	rs, err := s.w.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+marks+`) ORDER BY name`, args...)
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+marks(len(bulkTables))+`) ORDER BY name`, args...)
 	if err != nil {
 		return nil, fault.Storage(err)
 	}

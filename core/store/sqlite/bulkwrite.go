@@ -55,7 +55,7 @@ func newBulkTable(head, tail string, cols int, keyed bool) *bulkTable {
 
 // query is the statement inserting n rows.
 func (b *bulkTable) query(n int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", b.cols), ",") + ")"
+	row := "(" + marks(b.cols) + ")"
 	return b.head + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",") + b.tail
 }
 

@@ -156,7 +156,7 @@ func (c *conn) ScanQueue(ctx context.Context, statuses []ticket.Status, fn func(
 func scanQueueSQL(statuses []ticket.Status) (string, []any) {
 	where, args := openWhere, []any(nil)
 	if !allOpen(statuses) {
-		where = "t.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"
+		where = "t.status IN (" + marks(len(statuses)) + ")"
 		for _, s := range statuses {
 			args = append(args, string(s))
 		}
@@ -203,7 +203,7 @@ func ticketArgs(t *ticket.Ticket) []any {
 func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
 	tk.Version = 1
 	args := append([]any{tk.ID}, ticketArgs(tk)...)
-	_, err := t.exec(ctx, `INSERT INTO tickets (`+ticketCols+`) VALUES (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
+	_, err := t.exec(ctx, `INSERT INTO tickets (`+ticketCols+`) VALUES (`+marks(len(args))+`)`, args...)
 	return err
 }
 
