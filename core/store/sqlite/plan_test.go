@@ -119,7 +119,7 @@ func TestQueryPlans(t *testing.T) {
 		{"board: due from today to the at-risk bound", fixed(dueNowSQL, ms(now), ms(now), today, ms(risk)), "tickets_open_queue", true, false},
 		{"workload: tickets by assignee and rank", fixed(tallyLoadSQL), "ticket_load", false, true},
 		{"workload: running clocks due before today", fixed(dueLoadSQL, day(now)), "ticket_due_assignees", false, true},
-		{"workload: replies", fixed(repliesSQL, "agent-4", ms(now.Add(-8*time.Hour))), "ticket_messages_author", false, false},
+		{"workload: replies", fixed(repliesSQL, ms(now.Add(-8*time.Hour))), "ticket_messages_author", false, true},
 		{"attainment: partial days", fixed(attainmentSQL, ms(now.AddDate(0, 0, -30)), today-29*dayMS, ms(now)), "tickets_created", false, false},
 		{"attainment: whole days", fixed(attainmentDaysSQL, day(now), day(now)-30, day(now)), "ticket_days", false, false},
 		{"attainment: due today", fixed(dueTodaySQL, today, ms(now), today-29*dayMS, today), "tickets_unanswered", false, false},

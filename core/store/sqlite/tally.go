@@ -177,8 +177,11 @@ const tallyLoadSQL = `SELECT assignee, sla_rank, n FROM ticket_load ORDER BY ass
 // dueLoadSQL counts open assigned tickets whose clock runs, due before a day.
 const dueLoadSQL = `SELECT assignee, sum(n) FROM ticket_due_assignees WHERE day < ? GROUP BY assignee`
 
-// repliesSQL counts an agent's public replies since a time.
-const repliesSQL = `SELECT count(*) FROM ticket_messages WHERE author = ? AND kind = 'public' AND created_at >= ?`
+// repliesSQL counts each assignee's public replies since a time, one
+// index range of ticket_messages_author an assignee, in one statement.
+const repliesSQL = `SELECT l.assignee, (SELECT count(*) FROM ticket_messages m
+		WHERE m.author = l.assignee AND m.kind = 'public' AND m.created_at >= ?)
+	FROM (SELECT DISTINCT assignee FROM ticket_load) l`
 
 // Workload counts open tickets by assignee and state, with replies.
 func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
@@ -192,14 +195,20 @@ func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) 
 	if err != nil {
 		return nil, err
 	}
+	replies := map[string]int{}
+	err = each(c, ctx, repliesSQL, func(rs *sql.Rows) error {
+		var a string
+		var n int
+		err := rs.Scan(&a, &n)
+		replies[a] = n
+		return err
+	}, ms(repliesSince))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]store.LoadRow, 0, len(groups))
 	for a, sc := range groups {
-		l := store.LoadRow{Assignee: a, StateCounts: *sc}
-		row, err := c.row(ctx, repliesSQL, a, ms(repliesSince))
-		if err := scanOne(row, err, &l.Replies); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
+		out = append(out, store.LoadRow{Assignee: a, StateCounts: *sc, Replies: replies[a]})
 	}
 	slices.SortFunc(out, func(a, b store.LoadRow) int { return strings.Compare(a.Assignee, b.Assignee) })
 	return out, nil
