@@ -436,14 +436,20 @@ type QueueKey struct {
 
 // KeyOf is a ticket's queue key.
 func KeyOf(t ticket.Ticket) QueueKey {
+	return QueueKey{Rank: Rank(t.SLA.Fulfilled(), t.SLA.Paused()), Due: t.SLA.Due, ID: t.ID}
+}
+
+// Rank is a clock's first place in queue order, as a backend stores it:
+// 0 running, 1 paused, 2 answered, 3 answered and paused.
+func Rank(fulfilled, paused bool) int {
 	r := 0
-	if t.SLA.Fulfilled() {
+	if fulfilled {
 		r += 2
 	}
-	if t.SLA.Paused() {
+	if paused {
 		r++
 	}
-	return QueueKey{Rank: r, Due: t.SLA.Due, ID: t.ID}
+	return r
 }
 
 // QueueQuery selects a window of open tickets: running clocks first by

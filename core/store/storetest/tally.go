@@ -267,16 +267,7 @@ func recountAttainment(all []store.QueueRow, from, now time.Time) (total, inTime
 }
 
 // rank is a ticket's first queue key: running, paused, answered.
-func rank(q store.QueueRow) int {
-	r := 0
-	if q.Fulfilled {
-		r += 2
-	}
-	if q.Paused {
-		r++
-	}
-	return r
-}
+func rank(q store.QueueRow) int { return store.Rank(q.Fulfilled, q.Paused) }
 
 // checkQueues pages through queues by key, forwards and backwards, and
 // checks every window and total against the tickets filtered and sorted.
