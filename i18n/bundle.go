@@ -97,16 +97,16 @@ func MessageFiles(fsys fs.FS, lang string) ([]string, error) {
 func (b *Bundle) Localizer(lang string) *Localizer {
 	// The pseudo-locale speaks English with English formats (and counts
 	// as English for Has and the language key), its messages accented.
+	pseudo := strings.EqualFold(strings.TrimSpace(lang), PseudoLanguage)
+	lang = Normalize(lang)
 	tag := lang
-	if lang = Normalize(lang); strings.EqualFold(strings.TrimSpace(tag), PseudoLanguage) {
+	if pseudo {
 		tag = PseudoLanguage
-	} else {
-		tag = lang
 	}
 	return &Localizer{
 		bundle: b,
 		lang:   lang,
-		pseudo: tag == PseudoLanguage,
+		pseudo: pseudo,
 		l:      goi18n.NewLocalizer(b.b, tag),
 		loc:    b.loc,
 		f:      formats[lang],
