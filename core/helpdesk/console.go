@@ -115,11 +115,16 @@ func (d *Desk) search(q *store.QueueQuery, s string) error {
 
 // page runs a queue query and dresses the rows for display.
 func (d *Desk) page(ctx context.Context, r store.Reader, q store.QueueQuery, now time.Time) (QueuePage, error) {
-	rows, total, err := r.QueuePage(ctx, q)
+	names, err := loadNames(ctx, r)
 	if err != nil {
 		return QueuePage{}, err
 	}
-	names, err := loadNames(ctx, r)
+	return d.pageNamed(ctx, r, q, now, names)
+}
+
+// pageNamed is page with the names already read.
+func (d *Desk) pageNamed(ctx context.Context, r store.Reader, q store.QueueQuery, now time.Time, names names) (QueuePage, error) {
+	rows, total, err := r.QueuePage(ctx, q)
 	if err != nil {
 		return QueuePage{}, err
 	}
@@ -142,8 +147,12 @@ func (d *Desk) items(rows []ticket.Ticket, now time.Time, names names) []QueueIt
 	return out
 }
 
-// names are the display names of agents and agencies by id.
-type names struct{ agents, agencies map[string]string }
+// names are the display names of agents and agencies by id, and the
+// agents as read.
+type names struct {
+	agents, agencies map[string]string
+	staff            []access.Agent
+}
 
 // loadNames reads every agent's and agency's display name.
 func loadNames(ctx context.Context, r store.Reader) (names, error) {
@@ -152,6 +161,7 @@ func loadNames(ctx context.Context, r store.Reader) (names, error) {
 	if err != nil {
 		return n, err
 	}
+	n.staff = agents
 	for _, a := range agents {
 		n.agents[a.ID] = a.DisplayName
 	}
@@ -389,7 +399,6 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	var loads []store.LoadRow
 	var closures []store.Closure
 	var live []string
-	var agents []access.Agent
 	var names names
 	err := func() error {
 		var err error
@@ -417,9 +426,6 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		if live, err = r.LiveAgents(ctx, now.Add(-d.staff.Limits().Max)); err != nil {
 			return err
 		}
-		if agents, err = r.Agents(ctx); err != nil {
-			return err
-		}
 		if v.MailFailed, err = r.OutboxFailed(ctx); err != nil {
 			return err
 		}
@@ -441,7 +447,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 		v.Totals[sla.StatePaused] += c.Paused
 		v.Totals[sla.StateFulfilled] += c.Fulfilled
 	}
-	v.Languages = languageLoads(v.Cells, agents, live)
+	v.Languages = languageLoads(v.Cells, names.staff, live)
 	for _, l := range loads {
 		v.Workload = append(v.Workload, AgentLoad{AgentID: l.Assignee, Name: names.agents[l.Assignee],
 			Open: l.OnTrack + l.AtRisk + l.Breached + l.Paused + l.Fulfilled, AtRisk: l.AtRisk, Breached: l.Breached, RepliesToday: l.Replies})
@@ -449,7 +455,7 @@ func (d *Desk) board(ctx context.Context, r store.Reader, now time.Time) (BoardV
 	for _, c := range closures {
 		v.Closures = append(v.Closures, ClosureView{Day: c.Day, Reason: c.Reason})
 	}
-	urgent, err := d.page(ctx, r, store.QueueQuery{DueBy: risk, Limit: 200}, now)
+	urgent, err := d.pageNamed(ctx, r, store.QueueQuery{DueBy: risk, Limit: 200}, now, names)
 	if err != nil {
 		return BoardView{}, err
 	}
