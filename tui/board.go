@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -674,11 +673,13 @@ func (p *boardPage) sectionView() []string {
 	var headers []string
 	var rows [][]string
 	var numeric map[int]bool
+	short := map[int]string{} // a state column's heading when the table is too wide: its symbol
 	var paint func(r, c int, text string) string
 	switch p.section {
 	case secCounts:
 		headers = []string{loc.T("queue.col.lang"), loc.T("queue.col.agency"), loc.T("queue.col.category")}
 		for _, st := range []sla.State{sla.StateBreached, sla.StateAtRisk, sla.StateOnTrack, sla.StatePaused} {
+			short[len(headers)] = stateSymbols[st]
 			headers = append(headers, badgeText(loc, st))
 		}
 		numeric = map[int]bool{3: true, 4: true, 5: true, 6: true}
@@ -695,6 +696,7 @@ func (p *boardPage) sectionView() []string {
 		headers = []string{loc.T("board.col.agent"), loc.T("board.col.open"), badgeText(loc, sla.StateAtRisk),
 			badgeText(loc, sla.StateBreached), loc.T("board.col.replies_today")}
 		numeric = map[int]bool{1: true, 2: true, 3: true, 4: true}
+		short = map[int]string{2: stateSymbols[sla.StateAtRisk], 3: stateSymbols[sla.StateBreached]}
 		for _, a := range p.view.Workload {
 			name := strings.TrimSpace(sanitizeLine(a.Name))
 			if name == "" {
@@ -738,7 +740,7 @@ func (p *boardPage) sectionView() []string {
 		}
 	}
 	shrink := map[int]int{secCounts: 1, secAgents: 0, secUrgent: 3, secClosures: -1}[p.section]
-	return p.cursorTable(headers, rows, numeric, shrink, paint)
+	return p.cursorTable(headers, short, rows, numeric, shrink, paint)
 }
 
 // agencyText names an agency, or says there is none.
@@ -767,7 +769,7 @@ func refList(refs []string) string {
 
 // cursorTable renders headers and the rows in view, the cursor row marked
 // with "›" and highlighted as one plain run.
-func (p *boardPage) cursorTable(headers []string, rows [][]string, numeric map[int]bool, shrink int, paint func(r, c int, text string) string) []string {
+func (p *boardPage) cursorTable(headers []string, short map[int]string, rows [][]string, numeric map[int]bool, shrink int, paint func(r, c int, text string) string) []string {
 	s := p.c.styles
 	widths := make([]int, len(headers))
 	for i, h := range headers {
@@ -791,11 +793,7 @@ func (p *boardPage) cursorTable(headers []string, rows [][]string, numeric map[i
 	}
 	if total() > p.width {
 		headers = slices.Clone(headers)
-		for i, h := range headers {
-			sym, _, ok := strings.Cut(h, " ")
-			if !numeric[i] || !ok || !slices.Contains(slices.Collect(maps.Values(stateSymbols)), sym) {
-				continue
-			}
+		for i, sym := range short {
 			headers[i] = sym
 			widths[i] = lipgloss.Width(sym)
 			for _, r := range rows {
