@@ -7,12 +7,14 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/time/rate"
 
+	"supportdesk/core/account"
 	"supportdesk/core/fault"
 	"supportdesk/core/limit"
 	"supportdesk/core/ticket"
@@ -184,14 +186,17 @@ func (h *ContactHandler) allow(host string) bool {
 	return h.perAddress.Allow(host, h.Rate, h.Burst)
 }
 
-func validLang(l string) bool { return l == "en" || l == "es" || l == "fr" }
+func validLang(l string) bool { return slices.Contains(account.Languages, l) }
 
-// consoleTags are the languages a requester may be answered in, in the
-// order of consoleLangs.
-var (
-	consoleTags  = language.NewMatcher([]language.Tag{language.English, language.Spanish, language.French})
-	consoleLangs = []string{"en", "es", "fr"}
-)
+// consoleTags matches a requester's languages to those a requester may
+// be answered in, account.Languages, in that order.
+var consoleTags = func() language.Matcher {
+	tags := make([]language.Tag, len(account.Languages))
+	for i, l := range account.Languages {
+		tags[i] = language.MustParse(l)
+	}
+	return language.NewMatcher(tags)
+}()
 
 // acceptLanguage is the requester's preferred language among en, es and
 // fr by the Accept-Language header's weights ("fr-CA;q=0.9, en;q=0.5"
@@ -205,7 +210,7 @@ func acceptLanguage(r *http.Request) (string, bool) {
 	if conf == language.No {
 		return "", false
 	}
-	return consoleLangs[i], true
+	return account.Languages[i], true
 }
 
 // requestLanguage is the language of the answer to a request: the
