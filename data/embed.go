@@ -7,3 +7,9 @@ import "embed"
 //
 //go:embed migrations/*.sql
 var Migrations embed.FS
+
+// Postgres holds the PostgreSQL backend's own numbered migrations,
+// postgres/NNNN_name.sql: the same schema in that dialect.
+//
+//go:embed postgres/*.sql
+var Postgres embed.FS

@@ -1,0 +1,2 @@
+-- Schema 1 (PostgreSQL): the account model, agencies, agents, staff sessions,
+-- dual-control requests, identity proofing, caller checks and SSH keys.

@@ -1,0 +1,2 @@
+-- Schema 2 (PostgreSQL): meta, throttles, the audit chain, the notification
+-- outbox and received mail.

@@ -1,0 +1,2 @@
+-- Schema 3 (PostgreSQL): tickets, their messages and SLA events, closure days,
+-- full-text search and the tallies the board reads.
