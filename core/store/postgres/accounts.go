@@ -67,10 +67,6 @@ func (c *conn) OneTimeCode(ctx context.Context, accountID string) (*store.OneTim
 	return nil, todo()
 }
 
-func (c *conn) Throttle(ctx context.Context, key string) (store.Throttle, error) {
-	return store.Throttle{}, todo()
-}
-
 func (c *conn) Agencies(ctx context.Context) ([]store.Agency, error) {
 	return nil, todo()
 }

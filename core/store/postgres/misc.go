@@ -5,12 +5,7 @@ import (
 	"supportdesk/core/audit"
 	"supportdesk/core/notify"
 	"supportdesk/core/store"
-	"time"
 )
-
-func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.QueueStats, error) {
-	return store.QueueStats{}, todo()
-}
 
 func (c *conn) Meta(ctx context.Context, key string) ([]byte, error) {
 	return nil, todo()
@@ -42,4 +37,8 @@ func (t *txn) DeleteMeta(ctx context.Context, key string) error {
 
 func (t *txn) PutThrottle(ctx context.Context, th store.Throttle) error {
 	return todo()
+}
+
+func (c *conn) Throttle(ctx context.Context, key string) (store.Throttle, error) {
+	return store.Throttle{}, todo()
 }

@@ -106,3 +106,7 @@ func (t *txn) PutClosure(ctx context.Context, c store.Closure) error {
 func (t *txn) DeleteClosure(ctx context.Context, day string) error {
 	return todo()
 }
+
+func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.QueueStats, error) {
+	return store.QueueStats{}, todo()
+}
