@@ -55,6 +55,7 @@ func commands() []command {
 		{"console", "cli.cmd.console", (*app).console},
 		{"seed", "cli.cmd.seed", (*app).seed},
 		{"migrate", "cli.cmd.migrate", (*app).migrate},
+		{"copy", "cli.cmd.copy", (*app).copyDesk},
 		{"audit", "cli.cmd.audit", (*app).audit},
 		{"agent", "cli.cmd.agent", (*app).agent},
 		{"serve", "cli.cmd.serve", (*app).serve},
