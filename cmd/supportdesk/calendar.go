@@ -20,7 +20,7 @@ func (a *app) configPath(db string) (path string, required bool) {
 	if p := a.getenv("SUPPORTDESK_CONFIG"); p != "" {
 		return p, true
 	}
-	return filepath.Join(filepath.Dir(db), "supportdesk.toml"), false
+	return filepath.Join(a.locate(db).dir, "supportdesk.toml"), false
 }
 
 // configError is a configuration problem, reported with the file's path.

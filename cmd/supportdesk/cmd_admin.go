@@ -25,11 +25,7 @@ func (a *app) migrate(args []string) int {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	db := a.dbPath(false)
-	if err := ensureDir(db); err != nil {
-		return a.failErr(fault.Storage(err))
-	}
-	st, err := openStore(ctx, db) // opening applies pending migrations
+	st, err := a.openStore(ctx, a.dbPath(false)) // opening applies pending migrations
 	if err != nil {
 		return a.failOpen(err)
 	}

@@ -85,8 +85,8 @@ func (a *app) auditVerify(args []string) int {
 // needDB refuses a database that is not there: opening would create an
 // empty one, and a mistyped --db would verify as a clean log.
 func (a *app) needDB() (int, bool) {
-	if db := a.dbPath(false); !service.Exists(db) {
-		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": clean(db)})), false
+	if db := a.dbPath(false); !a.deskExists(db) {
+		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": shown(db)})), false
 	}
 	return exitOK, true
 }

@@ -197,7 +197,7 @@ func measure(k int, fn func(i int) error) ([]time.Duration, error) {
 // accounts that the look-up and intake benchmarks share.
 func (a *app) benchAccounts(ctx context.Context, n int) (*service.Service, string, int) {
 	return a.benchOpen(ctx, fmt.Sprintf("bench-%d.db", n), func(svc *service.Service, db string) int {
-		fmt.Fprintln(a.stderr, a.l.T("cli.bench.seeding", map[string]any{"Path": db, "Count": a.l.Number(int64(n))}))
+		fmt.Fprintln(a.stderr, a.l.T("cli.bench.seeding", map[string]any{"Path": shown(db), "Count": a.l.Number(int64(n))}))
 		return a.seedAccounts(ctx, svc, n)
 	})
 }

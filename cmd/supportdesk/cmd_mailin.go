@@ -91,9 +91,9 @@ func (a *app) mailIn(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	db := a.dbPath(false)
-	if !service.Exists(db) {
+	if !a.deskExists(db) {
 		// A pipe pointed at the wrong place must not create a database.
-		fmt.Fprintln(a.stderr, "supportdesk: "+a.l.T("cli.error.no_db", map[string]any{"Path": clean(db)}))
+		fmt.Fprintln(a.stderr, "supportdesk: "+a.l.T("cli.error.no_db", map[string]any{"Path": shown(db)}))
 		return exTempFail
 	}
 	svc, err := a.open(ctx, db, openOptions{})

@@ -139,7 +139,7 @@ func (a *app) demo(args []string) int {
 	fresh := !service.Exists(db)
 	return a.openConsole(db, true, func(ctx context.Context, svc *service.Service, bundle *i18n.Bundle) int {
 		if fresh {
-			fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": db, "Count": a.l.Number(demoAccounts)}))
+			fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": shown(db), "Count": a.l.Number(demoAccounts)}))
 			if st := a.runSeed(ctx, svc, demoAccounts, demoSeed, false); st != exitOK {
 				return st
 			}
@@ -192,8 +192,8 @@ func (a *app) console(args []string) int {
 		return a.fail(exitUsage, a.badValue("idle-lock", a.idleLock.String(), "cli.error.flag_duration_negative"))
 	}
 	db := a.dbPath(false)
-	if !service.Exists(db) {
-		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": db}))
+	if !a.deskExists(db) {
+		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": shown(db)}))
 	}
 	return a.openConsole(db, false, func(_ context.Context, svc *service.Service, bundle *i18n.Bundle) int {
 		return a.runConsole(svc, nil, bundle)

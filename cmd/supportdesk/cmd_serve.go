@@ -76,7 +76,7 @@ func (a *app) serve(args []string) int {
 	mailCfg := &service.Mail{Renderer: bundle, Transport: loggedTransport{transport, logger}, From: *from,
 		OnError: func(err error) { logger.Error("outbox failing; rows stay queued and are retried", errAttrs(err)...) },
 		// The demo gateway: account notices to phones go to the same file as one-time codes.
-		Texts: &authn.FileSender{Path: a.dbPath(false) + ".sms.log"}, TextRenderer: bundle,
+		Texts: &authn.FileSender{Path: a.locate(a.dbPath(false)).smsLog}, TextRenderer: bundle,
 		SendTimeout: *sendTimeout, Backoff: mail.Backoff(*retry)}
 	svc, err := a.open(ctx, a.dbPath(false), openOptions{mail: mailCfg})
 	if err != nil {

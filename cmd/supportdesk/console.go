@@ -23,7 +23,7 @@ func (a *app) demoMail(bundle *i18n.Bundle) (*service.Mail, error) {
 		return nil, err
 	}
 	return &service.Mail{Renderer: bundle, Transport: transport, From: "Support <support@supportdesk.example>",
-		Texts: &authn.FileSender{Path: a.dbPath(true) + ".sms.log"}, TextRenderer: bundle}, nil
+		Texts: &authn.FileSender{Path: a.locate(a.dbPath(true)).smsLog}, TextRenderer: bundle}, nil
 }
 
 // runConsole opens the console in this terminal, with the jobs runner

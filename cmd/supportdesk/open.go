@@ -11,6 +11,7 @@ import (
 	"supportdesk/core/service"
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
+	"supportdesk/core/store/postgres"
 	"supportdesk/core/store/sqlite"
 )
 
@@ -33,47 +34,69 @@ type openOptions struct {
 	idle time.Duration // the console's idle lock; 0 keeps the default
 }
 
-// open opens the core on the database, creating its folder: the one place
-// that picks the store backend.
+// open opens the core on the database, creating the folder of the files
+// beside it: the one place that picks the store backend.
 func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Service, error) {
-	if err := ensureDir(db); err != nil {
+	d := a.locate(db)
+	if err := d.ensureDir(); err != nil {
 		return nil, err
 	}
 	cal, err := a.calendarConfig(db)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := checkKeys(ctx, db)
+	keys, err := a.checkKeys(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	st, err := openBackend(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	return service.Open(ctx, st, service.Config{KeyPath: db + ".key", Keys: keys, Sender: &authn.FileSender{Path: db + ".sms.log"},
+	return service.Open(ctx, st, service.Config{KeyPath: d.key, Keys: keys, Sender: &authn.FileSender{Path: d.smsLog},
 		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}})
 }
 
 // openStore opens the database without the core, after the key file check
-// (the store migrates as it opens): the one place that picks the backend.
-func openStore(ctx context.Context, db string) (store.Store, error) {
-	if _, err := checkKeys(ctx, db); err != nil {
+// (the store migrates as it opens).
+func (a *app) openStore(ctx context.Context, db string) (store.Store, error) {
+	d := a.locate(db)
+	if err := d.ensureDir(); err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, db, sqlite.Options{})
+	if _, err := a.checkKeys(ctx, d); err != nil {
+		return nil, err
+	}
+	return openBackend(ctx, d)
 }
 
-// checkKeys loads the key file and, for an existing database, compares it
+// openBackend picks the store backend: PostgreSQL for a postgres:// URL,
+// else SQLite.
+func openBackend(ctx context.Context, d desk) (store.Store, error) {
+	if d.pg {
+		return postgres.Open(ctx, d.db, postgres.Options{})
+	}
+	return sqlite.Open(ctx, d.db, sqlite.Options{})
+}
+
+// checkKeys loads the key file and, for an existing desk, compares it
 // with the database's check tag read-only: before the store opens, so a
-// wrong key file stops everything before a migration writes.
-func checkKeys(ctx context.Context, db string) (*secret.Keyring, error) {
-	existed := service.Exists(db)
-	keys, err := service.LoadKeys(db, db+".key")
-	if err != nil || !existed {
+// wrong key file stops everything before a migration writes. A new desk
+// gets a new key file.
+func (a *app) checkKeys(ctx context.Context, d desk) (*secret.Keyring, error) {
+	existed, err := d.exists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !existed {
+		keys, _, err := secret.LoadOrCreate(d.key)
 		return keys, err
 	}
-	tag, err := sqlite.ReadMeta(ctx, db, service.KeyCheckMeta)
+	keys, err := secret.Load(d.key)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := d.keyTag(ctx)
 	if err != nil {
 		return nil, err
 	}

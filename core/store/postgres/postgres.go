@@ -125,6 +125,34 @@ func redact(err error) error {
 	return err
 }
 
+// ReadMeta reads one meta value without opening the store: no migration,
+// so a front end can check the key file against the database before
+// anything writes to it. A database with no meta table yet, or no such
+// value, gives nil.
+func ReadMeta(ctx context.Context, url, key string) ([]byte, error) {
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+	}
+	defer c.Close(context.WithoutCancel(ctx))
+	var found bool
+	if err := c.QueryRow(ctx, `SELECT to_regclass('meta') IS NOT NULL`).Scan(&found); err != nil {
+		return nil, fault.Storage(err)
+	}
+	if !found {
+		return nil, nil
+	}
+	var v []byte
+	err = c.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	return v, nil
+}
+
 // Pool is the connection pool, for the change feed's LISTEN and for tests
 // that tamper with rows on purpose.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
