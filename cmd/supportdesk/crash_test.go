@@ -41,9 +41,15 @@ func openDB(t *testing.T, db string, c clock.Clock) *service.Service {
 // startServe runs `serve` in a second process and waits for its port.
 func startServe(t *testing.T, db string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startServeEnv(t, db, []string{"XDG_DATA_HOME=" + filepath.Dir(db)}, args...)
+}
+
+// startServeEnv is startServe with the child's environment added to.
+func startServeEnv(t *testing.T, db string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	addr := freePort(t)
 	cmd := exec.Command(os.Args[0], append([]string{"--db", db, "serve", "--http", addr}, args...)...)
-	cmd.Env = append(os.Environ(), "SUPPORTDESK_TEST_MAIN=1", "XDG_DATA_HOME="+filepath.Dir(db))
+	cmd.Env = append(append(os.Environ(), "SUPPORTDESK_TEST_MAIN=1"), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
