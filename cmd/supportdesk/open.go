@@ -53,9 +53,39 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 	if err != nil {
 		return nil, err
 	}
-	return service.Open(ctx, st, service.Config{KeyPath: d.key, Keys: keys, Sender: &authn.FileSender{Path: d.smsLog},
-		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}})
+	cfg := service.Config{KeyPath: d.key, Keys: keys, Sender: &authn.FileSender{Path: d.smsLog},
+		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}}
+	if pg, ok := st.(*postgres.Store); ok {
+		// Every process on the database shares one change feed, so a
+		// console sees what another serve process changed.
+		f, err := pg.Feed(ctx)
+		if err != nil {
+			pg.Close()
+			return nil, err
+		}
+		cfg.Feed = f
+		st = &feedStore{Store: pg, feed: f}
+	}
+	svc, err := service.Open(ctx, st, cfg)
+	if err != nil {
+		st.Close()
+	}
+	return svc, err
 }
+
+// feedStore is a PostgreSQL store that closes its change feed first.
+type feedStore struct {
+	*postgres.Store
+	feed *postgres.Feed
+}
+
+func (s *feedStore) Close() error {
+	s.feed.Close()
+	return s.Store.Close()
+}
+
+// Unwrap names the backend beneath (store.Under).
+func (s *feedStore) Unwrap() store.Store { return s.Store }
 
 // openStore opens the database without the core, after the key file check
 // (the store migrates as it opens).
