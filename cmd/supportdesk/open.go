@@ -66,11 +66,7 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 		cfg.Feed = f
 		st = &feedStore{Store: pg, feed: f}
 	}
-	svc, err := service.Open(ctx, st, cfg)
-	if err != nil {
-		st.Close()
-	}
-	return svc, err
+	return service.Open(ctx, st, cfg) // which closes st if it fails
 }
 
 // feedStore is a PostgreSQL store that closes its change feed first.
