@@ -1,0 +1,338 @@
+-- Schema 4 (PostgreSQL): the queue's indexes and the counts the board and
+-- the queue's totals read, as SQLite's migrations 0008 and 0009 keep them.
+--
+-- The count tables mirror SQLite's (same names, columns and values), so a
+-- copy could move them; the copy leaves them out instead, since the
+-- triggers below rebuild them as the tickets arrive. What depends on the
+-- time of reading (breached, at risk, a target that has passed) is never
+-- stored: running clocks are counted by UTC due day (sla_due / 86 400 000),
+-- and a reader counts the clocks due from the start of today to the end of
+-- the at-risk window from tickets_open_queue.
+--
+-- Several processes write tickets at once at READ COMMITTED: every count
+-- changes by one atomic upsert (INSERT … ON CONFLICT DO UPDATE SET
+-- n = n + excluded.n), never by a read and a write. A count taken to zero
+-- is deleted, or the due-day tables would keep a row for every day gone
+-- by; readers ignore zero rows all the same.
+
+-- The queue's first key: 0 running, 1 paused, 2 answered, 3 answered and
+-- paused. A stored generated column (PostgreSQL indexes no virtual one);
+-- IF NOT EXISTS because the tickets migration may have made it already.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS sla_rank bigint GENERATED ALWAYS AS
+  ((CASE WHEN sla_fulfilled_at <> 0 THEN 2 ELSE 0 END) + (CASE WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END)) STORED;
+
+-- Open tickets in queue order (rank, due time, id): a page is one range of
+-- it read in order, from a key on, stopping at the page's end; no OFFSET,
+-- no sort. The filter columns follow the order key, so a filtered page
+-- tests them in the index (as index conditions) before reading the row.
+-- The queries repeat the literal status list, which is what lets the
+-- planner prove a partial index serves them, in a generic plan too.
+CREATE INDEX IF NOT EXISTS tickets_open_queue ON tickets (sla_rank, sla_due, id, status, assignee, language, category, agency, breach_logged_at)
+  WHERE status IN ('new','open','pending');
+
+-- Solved and closed tickets in queue order, read backwards: newest first.
+CREATE INDEX IF NOT EXISTS tickets_done_queue ON tickets (sla_rank, sla_due, id, status, assignee, language, category, agency)
+  WHERE status IN ('solved','closed');
+
+-- An assignee's open tickets in queue order; the language is in it, so an
+-- agent's unassigned tickets in its languages are tested in the index.
+CREATE INDEX IF NOT EXISTS tickets_open_load ON tickets (assignee, sla_rank, sla_due, id, language, sla_paused_at, sla_fulfilled_at, status, category, agency)
+  WHERE status IN ('new','open','pending');
+
+-- Attainment reads the window's two partial days by creation time.
+CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at, sla_due, sla_paused_at, sla_fulfilled_at);
+
+-- Tickets never answered whose clock runs, any status, by due time:
+-- attainment counts those due today exactly.
+CREATE INDEX IF NOT EXISTS tickets_unanswered ON tickets (sla_due, created_at)
+  WHERE sla_fulfilled_at = 0 AND sla_paused_at = 0;
+
+-- The workload counts each assignee's public replies since a time.
+CREATE INDEX IF NOT EXISTS ticket_messages_author ON ticket_messages (author, kind, created_at);
+
+-- Tickets, solved and closed ones too, by every queue filter and sla_rank:
+-- any queue's total but a text search's is a sum over it. Keyed in the
+-- board's group order; no index holds n, so a count's change writes the
+-- table row alone (and stays a HOT update).
+CREATE TABLE ticket_tally (
+  language  text NOT NULL,
+  agency    text NOT NULL,
+  category  text NOT NULL,
+  assignee  text NOT NULL,
+  status    text NOT NULL,
+  sla_rank  bigint NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (language, agency, category, sla_rank, status, assignee)
+);
+CREATE INDEX ticket_tally_assignee ON ticket_tally (assignee, status, sla_rank, language);
+
+-- Open assigned tickets by assignee and sla_rank: the workload.
+CREATE TABLE ticket_load (
+  assignee  text NOT NULL,
+  sla_rank  bigint NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (assignee, sla_rank)
+);
+
+-- Open tickets whose clock runs (sla_rank 0), by board cell and due day.
+CREATE TABLE ticket_due_cells (
+  language  text NOT NULL,
+  agency    text NOT NULL,
+  category  text NOT NULL,
+  day       bigint NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (language, agency, category, day)
+);
+
+-- Open assigned tickets whose clock runs, by assignee and due day.
+CREATE TABLE ticket_due_assignees (
+  assignee  text NOT NULL,
+  day       bigint NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (assignee, day)
+);
+
+-- Every ticket, solved history included, by creation day and outcome:
+-- 0 clock running (due_day is its due day), 1 paused before any reply,
+-- 2 answered in time, 3 answered late (due_day 0 for 1 to 3).
+CREATE TABLE ticket_days (
+  created_day bigint NOT NULL,
+  outcome     bigint NOT NULL,
+  due_day     bigint NOT NULL,
+  n           bigint NOT NULL,
+  PRIMARY KEY (created_day, outcome, due_day)
+);
+
+-- ticket_X_bump adds d to one count, a NULL key being no count at all;
+-- ticket_X_move takes one ticket from the old key to the new, each NULL
+-- when the ticket is not counted there. A move between two keys changes
+-- the lower key's row first, so two writers moving tickets between the
+-- same keys in opposite directions queue on one row instead of
+-- deadlocking; a move to the same key writes nothing.
+
+CREATE FUNCTION ticket_tally_bump(p_language text, p_agency text, p_category text, p_assignee text,
+    p_status text, p_rank bigint, d bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  left_n bigint;
+BEGIN
+  IF p_language IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO ticket_tally AS t (language, agency, category, assignee, status, sla_rank, n)
+    VALUES (p_language, p_agency, p_category, p_assignee, p_status, p_rank, d)
+    ON CONFLICT (language, agency, category, sla_rank, status, assignee) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n INTO left_n;
+  IF left_n = 0 THEN
+    DELETE FROM ticket_tally WHERE language = p_language AND agency = p_agency AND category = p_category
+      AND sla_rank = p_rank AND status = p_status AND assignee = p_assignee AND n = 0;
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_tally_move(o_language text, o_agency text, o_category text, o_assignee text, o_status text, o_rank bigint,
+    n_language text, n_agency text, n_category text, n_assignee text, n_status text, n_rank bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (o_language, o_agency, o_category, o_rank, o_status, o_assignee) IS NOT DISTINCT FROM
+      (n_language, n_agency, n_category, n_rank, n_status, n_assignee) THEN
+    RETURN;
+  END IF;
+  IF o_language IS NOT NULL AND (n_language IS NULL OR
+      (o_language, o_agency, o_category, o_rank, o_status, o_assignee) < (n_language, n_agency, n_category, n_rank, n_status, n_assignee)) THEN
+    PERFORM ticket_tally_bump(o_language, o_agency, o_category, o_assignee, o_status, o_rank, -1);
+    PERFORM ticket_tally_bump(n_language, n_agency, n_category, n_assignee, n_status, n_rank, 1);
+  ELSE
+    PERFORM ticket_tally_bump(n_language, n_agency, n_category, n_assignee, n_status, n_rank, 1);
+    PERFORM ticket_tally_bump(o_language, o_agency, o_category, o_assignee, o_status, o_rank, -1);
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_load_bump(p_assignee text, p_rank bigint, d bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  left_n bigint;
+BEGIN
+  IF p_assignee IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO ticket_load AS t (assignee, sla_rank, n) VALUES (p_assignee, p_rank, d)
+    ON CONFLICT (assignee, sla_rank) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n INTO left_n;
+  IF left_n = 0 THEN
+    DELETE FROM ticket_load WHERE assignee = p_assignee AND sla_rank = p_rank AND n = 0;
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_load_move(o_assignee text, o_rank bigint, n_assignee text, n_rank bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (o_assignee, o_rank) IS NOT DISTINCT FROM (n_assignee, n_rank) THEN
+    RETURN;
+  END IF;
+  IF o_assignee IS NOT NULL AND (n_assignee IS NULL OR (o_assignee, o_rank) < (n_assignee, n_rank)) THEN
+    PERFORM ticket_load_bump(o_assignee, o_rank, -1);
+    PERFORM ticket_load_bump(n_assignee, n_rank, 1);
+  ELSE
+    PERFORM ticket_load_bump(n_assignee, n_rank, 1);
+    PERFORM ticket_load_bump(o_assignee, o_rank, -1);
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_due_cells_bump(p_language text, p_agency text, p_category text, p_day bigint, d bigint)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  left_n bigint;
+BEGIN
+  IF p_language IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO ticket_due_cells AS t (language, agency, category, day, n) VALUES (p_language, p_agency, p_category, p_day, d)
+    ON CONFLICT (language, agency, category, day) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n INTO left_n;
+  IF left_n = 0 THEN
+    DELETE FROM ticket_due_cells WHERE language = p_language AND agency = p_agency AND category = p_category
+      AND day = p_day AND n = 0;
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_due_cells_move(o_language text, o_agency text, o_category text, o_day bigint,
+    n_language text, n_agency text, n_category text, n_day bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (o_language, o_agency, o_category, o_day) IS NOT DISTINCT FROM (n_language, n_agency, n_category, n_day) THEN
+    RETURN;
+  END IF;
+  IF o_language IS NOT NULL AND (n_language IS NULL OR
+      (o_language, o_agency, o_category, o_day) < (n_language, n_agency, n_category, n_day)) THEN
+    PERFORM ticket_due_cells_bump(o_language, o_agency, o_category, o_day, -1);
+    PERFORM ticket_due_cells_bump(n_language, n_agency, n_category, n_day, 1);
+  ELSE
+    PERFORM ticket_due_cells_bump(n_language, n_agency, n_category, n_day, 1);
+    PERFORM ticket_due_cells_bump(o_language, o_agency, o_category, o_day, -1);
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_due_assignees_bump(p_assignee text, p_day bigint, d bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  left_n bigint;
+BEGIN
+  IF p_assignee IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO ticket_due_assignees AS t (assignee, day, n) VALUES (p_assignee, p_day, d)
+    ON CONFLICT (assignee, day) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n INTO left_n;
+  IF left_n = 0 THEN
+    DELETE FROM ticket_due_assignees WHERE assignee = p_assignee AND day = p_day AND n = 0;
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_due_assignees_move(o_assignee text, o_day bigint, n_assignee text, n_day bigint)
+    RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (o_assignee, o_day) IS NOT DISTINCT FROM (n_assignee, n_day) THEN
+    RETURN;
+  END IF;
+  IF o_assignee IS NOT NULL AND (n_assignee IS NULL OR (o_assignee, o_day) < (n_assignee, n_day)) THEN
+    PERFORM ticket_due_assignees_bump(o_assignee, o_day, -1);
+    PERFORM ticket_due_assignees_bump(n_assignee, n_day, 1);
+  ELSE
+    PERFORM ticket_due_assignees_bump(n_assignee, n_day, 1);
+    PERFORM ticket_due_assignees_bump(o_assignee, o_day, -1);
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_days_bump(p_created_day bigint, p_outcome bigint, p_due_day bigint, d bigint)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  left_n bigint;
+BEGIN
+  IF p_created_day IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO ticket_days AS t (created_day, outcome, due_day, n) VALUES (p_created_day, p_outcome, p_due_day, d)
+    ON CONFLICT (created_day, outcome, due_day) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n INTO left_n;
+  IF left_n = 0 THEN
+    DELETE FROM ticket_days WHERE created_day = p_created_day AND outcome = p_outcome AND due_day = p_due_day AND n = 0;
+  END IF;
+END $$;
+
+CREATE FUNCTION ticket_days_move(o_created_day bigint, o_outcome bigint, o_due_day bigint,
+    n_created_day bigint, n_outcome bigint, n_due_day bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (o_created_day, o_outcome, o_due_day) IS NOT DISTINCT FROM (n_created_day, n_outcome, n_due_day) THEN
+    RETURN;
+  END IF;
+  IF o_created_day IS NOT NULL AND (n_created_day IS NULL OR
+      (o_created_day, o_outcome, o_due_day) < (n_created_day, n_outcome, n_due_day)) THEN
+    PERFORM ticket_days_bump(o_created_day, o_outcome, o_due_day, -1);
+    PERFORM ticket_days_bump(n_created_day, n_outcome, n_due_day, 1);
+  ELSE
+    PERFORM ticket_days_bump(n_created_day, n_outcome, n_due_day, 1);
+    PERFORM ticket_days_bump(o_created_day, o_outcome, o_due_day, -1);
+  END IF;
+END $$;
+
+-- tickets_tally moves one ticket's row through every count: OLD is NULL on
+-- an insert, NEW on a delete, and each of their columns reads as NULL, so
+-- a key built from a missing row is no count.
+CREATE FUNCTION tickets_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  o_open boolean := OLD.status IN ('new','open','pending');
+  n_open boolean := NEW.status IN ('new','open','pending');
+  o_run boolean := o_open AND OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0;
+  n_run boolean := n_open AND NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0;
+BEGIN
+  PERFORM ticket_tally_move(OLD.language, OLD.agency, OLD.category, OLD.assignee, OLD.status, OLD.sla_rank,
+    NEW.language, NEW.agency, NEW.category, NEW.assignee, NEW.status, NEW.sla_rank);
+  PERFORM ticket_load_move(
+    CASE WHEN o_open AND OLD.assignee <> '' THEN OLD.assignee END, OLD.sla_rank,
+    CASE WHEN n_open AND NEW.assignee <> '' THEN NEW.assignee END, NEW.sla_rank);
+  PERFORM ticket_due_cells_move(
+    CASE WHEN o_run THEN OLD.language END, OLD.agency, OLD.category, OLD.sla_due / 86400000,
+    CASE WHEN n_run THEN NEW.language END, NEW.agency, NEW.category, NEW.sla_due / 86400000);
+  PERFORM ticket_due_assignees_move(
+    CASE WHEN o_run AND OLD.assignee <> '' THEN OLD.assignee END, OLD.sla_due / 86400000,
+    CASE WHEN n_run AND NEW.assignee <> '' THEN NEW.assignee END, NEW.sla_due / 86400000);
+  PERFORM ticket_days_move(
+    OLD.created_at / 86400000,
+    CASE WHEN OLD.sla_fulfilled_at <> 0 THEN CASE WHEN OLD.sla_fulfilled_at > OLD.sla_due THEN 3 ELSE 2 END
+      WHEN OLD.sla_paused_at <> 0 THEN 1 ELSE 0 END,
+    CASE WHEN OLD.sla_fulfilled_at = 0 AND OLD.sla_paused_at = 0 THEN OLD.sla_due / 86400000 ELSE 0 END,
+    NEW.created_at / 86400000,
+    CASE WHEN NEW.sla_fulfilled_at <> 0 THEN CASE WHEN NEW.sla_fulfilled_at > NEW.sla_due THEN 3 ELSE 2 END
+      WHEN NEW.sla_paused_at <> 0 THEN 1 ELSE 0 END,
+    CASE WHEN NEW.sla_fulfilled_at = 0 AND NEW.sla_paused_at = 0 THEN NEW.sla_due / 86400000 ELSE 0 END);
+  RETURN NULL;
+END $$;
+
+-- Row triggers fire for COPY too, so a copied desk's counts build as its
+-- tickets arrive.
+CREATE TRIGGER tickets_tally_insert AFTER INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_tally();
+CREATE TRIGGER tickets_tally_delete AFTER DELETE ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_tally();
+
+-- A reply or a note that changes no counted column (the version and
+-- updated_at only) costs nothing here.
+CREATE TRIGGER tickets_tally_update AFTER UPDATE OF language, agency, category, assignee, status,
+    sla_due, sla_paused_at, sla_fulfilled_at, created_at ON tickets FOR EACH ROW
+  WHEN (OLD.language IS DISTINCT FROM NEW.language OR OLD.agency IS DISTINCT FROM NEW.agency
+    OR OLD.category IS DISTINCT FROM NEW.category OR OLD.assignee IS DISTINCT FROM NEW.assignee
+    OR OLD.status IS DISTINCT FROM NEW.status OR OLD.sla_due IS DISTINCT FROM NEW.sla_due
+    OR OLD.sla_paused_at IS DISTINCT FROM NEW.sla_paused_at OR OLD.sla_fulfilled_at IS DISTINCT FROM NEW.sla_fulfilled_at
+    OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+  EXECUTE FUNCTION tickets_tally();
+
+-- The counts of the tickets already stored.
+INSERT INTO ticket_tally (language, agency, category, assignee, status, sla_rank, n)
+  SELECT language, agency, category, assignee, status, sla_rank, count(*) FROM tickets GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO ticket_load (assignee, sla_rank, n)
+  SELECT assignee, sla_rank, count(*) FROM tickets
+  WHERE status IN ('new','open','pending') AND assignee <> '' GROUP BY 1, 2;
+INSERT INTO ticket_due_cells (language, agency, category, day, n)
+  SELECT language, agency, category, sla_due / 86400000, count(*) FROM tickets
+  WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 GROUP BY 1, 2, 3, 4;
+INSERT INTO ticket_due_assignees (assignee, day, n)
+  SELECT assignee, sla_due / 86400000, count(*) FROM tickets
+  WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 AND assignee <> '' GROUP BY 1, 2;
+INSERT INTO ticket_days (created_day, outcome, due_day, n)
+  SELECT created_at / 86400000,
+    CASE WHEN sla_fulfilled_at <> 0 THEN CASE WHEN sla_fulfilled_at > sla_due THEN 3 ELSE 2 END
+      WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END,
+    CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 THEN sla_due / 86400000 ELSE 0 END, count(*)
+  FROM tickets GROUP BY 1, 2, 3;
