@@ -54,8 +54,9 @@ const (
 	pingTimeout = 5 * time.Second
 	minBackoff  = 100 * time.Millisecond
 	maxBackoff  = 5 * time.Second
-	// flushTimeout bounds Close's last send of what is pending.
-	flushTimeout = 2 * time.Second
+	// sendTimeout bounds one NOTIFY, and so how long Close waits for the
+	// last ones.
+	sendTimeout = 3 * time.Second
 )
 
 // Feed starts the store's change feed: it returns once it listens, and
@@ -164,34 +165,41 @@ func (f *Feed) send(ctx context.Context) {
 		case <-f.wake:
 		case <-ctx.Done():
 		}
-		if ctx.Err() != nil {
-			// Closing: what was committed last still goes out, briefly.
-			flush, cancel := context.WithTimeout(context.Background(), flushTimeout)
-			defer cancel()
-			for _, p := range split(f.take(), maxPayload) {
-				if f.notify(flush, p) != nil {
-					return
-				}
+		closing := ctx.Err() != nil
+		switch {
+		case f.flush():
+			wait = minBackoff
+		case !closing:
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
 			}
+			wait = min(2*wait, maxBackoff)
+			f.poke()
+		}
+		if closing {
 			return
 		}
-		for _, p := range split(f.take(), maxPayload) {
-			if err := f.notify(ctx, p); err != nil {
-				// Whoever missed this reloads all once the server is back.
-				f.mu.Lock()
-				f.pending, f.lost = nil, true
-				f.mu.Unlock()
-				select {
-				case <-time.After(wait):
-				case <-ctx.Done():
-				}
-				wait = min(2*wait, maxBackoff)
-				f.poke()
-				break
-			}
-			wait = minBackoff
+	}
+}
+
+// flush sends what is pending. Each send has a deadline of its own, not
+// the feed's context, so that Close lets the last notices go out; one
+// that fails becomes a Resync for the next try, since whoever missed it
+// must reload all once the server is back.
+func (f *Feed) flush() bool {
+	for _, p := range split(f.take(), maxPayload) {
+		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+		err := f.notify(ctx, p)
+		cancel()
+		if err != nil {
+			f.mu.Lock()
+			f.pending, f.lost = nil, true
+			f.mu.Unlock()
+			return false
 		}
 	}
+	return true
 }
 
 // connect opens the listening connection, outside the pool so that a busy
