@@ -52,10 +52,12 @@ func (c *conn) CountHeldInbound(ctx context.Context) (int64, error) {
 	return n, c.scanOne(ctx, `SELECT count(*) FROM inbound_mail WHERE disposition = 'held'`, nil, &n)
 }
 
-// OutboxByMessageID finds the outbox row sent under a Message-ID.
+// OutboxByMessageID finds the outbox row sent under a Message-ID. In a
+// write transaction the row is locked: a bounce reads it and marks it
+// failed, and a mail worker's lease must not change it in between.
 func (c *conn) OutboxByMessageID(ctx context.Context, messageID string) (notify.Notification, error) {
-	return one(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE message_id = $1 AND message_id <> '' ORDER BY id LIMIT 1`,
-		scanNotification, messageID)
+	return one(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE message_id = $1 AND message_id <> '' ORDER BY id LIMIT 1`+
+		c.forUpdate(), scanNotification, messageID)
 }
 
 // InsertInbound stores a received message and sets its ID. A Message-ID
