@@ -25,14 +25,14 @@ func testURL(t *testing.T) string {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	s, err := Open(ctx, url, Options{Schema: "probe"})
+	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		if required {
 			t.Fatalf("PostgreSQL at $SUPPORTDESK_TEST_PG: %v", err)
 		}
 		t.Skipf("no PostgreSQL on 127.0.0.1:5432 (set SUPPORTDESK_TEST_PG to require one): %v", err)
 	}
-	s.Close()
+	c.Close(ctx)
 	return url
 }
 
