@@ -59,9 +59,10 @@ const (
 	sendTimeout = 3 * time.Second
 )
 
-// Feed starts the store's change feed: it returns once it listens, and
-// runs until Close, which must come before the store's own Close. Every
-// process on the same database and schema shares it.
+// Feed starts the store's change feed: it returns once it listens (ctx
+// bounds that first connection only), and runs until Close, which must
+// come before the store's own Close. Every process on the same database
+// and schema shares it.
 func (s *Store) Feed(ctx context.Context) (*Feed, error) {
 	return newFeed(ctx, s.pool, channel(s.schema), nil)
 }
