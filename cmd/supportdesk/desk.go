@@ -21,6 +21,9 @@ type desk struct {
 	dir    string // the folder of the files beside the database
 	key    string
 	smsLog string
+	// hostKey is the SSH host key serve makes on first start; the serve
+	// processes of one desk behind a load balancer need the same one.
+	hostKey string
 }
 
 // locate says where the desk of db keeps its files. A SQLite desk keeps
@@ -30,14 +33,15 @@ type desk struct {
 // read the same key file.
 func (a *app) locate(db string) desk {
 	if !postgres.IsURL(db) {
-		return desk{db: db, dir: filepath.Dir(db), key: db + ".key", smsLog: db + ".sms.log"}
+		return desk{db: db, dir: filepath.Dir(db), key: db + ".key", smsLog: db + ".sms.log", hostKey: db + ".ssh_host_ed25519"}
 	}
 	dir := dataDir(a.getenv)
 	key := a.getenv("SUPPORTDESK_KEY")
 	if key == "" {
 		key = filepath.Join(dir, "postgres.key")
 	}
-	return desk{db: db, pg: true, dir: dir, key: key, smsLog: filepath.Join(dir, "postgres.sms.log")}
+	return desk{db: db, pg: true, dir: dir, key: key, smsLog: filepath.Join(dir, "postgres.sms.log"),
+		hostKey: filepath.Join(dir, "postgres.ssh_host_ed25519")}
 }
 
 // ensureDir creates the folder of the files beside the database (mode

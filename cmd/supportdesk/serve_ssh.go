@@ -40,7 +40,7 @@ func (a *app) startSSH(f sshFlags, svc *service.Service, bundle *i18n.Bundle, lo
 	}
 	path := *f.hostKey
 	if path == "" {
-		path = a.dbPath(false) + ".ssh_host_ed25519"
+		path = a.locate(a.dbPath(false)).hostKey
 	}
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
