@@ -255,9 +255,12 @@ func (c *conn) RunningClocks(ctx context.Context, now time.Time, after store.Clo
 // the reference is made from the id: in a write transaction the lock,
 // held to commit, makes processes creating tickets take turns, and the
 // max read after it (READ COMMITTED: a fresh snapshot per statement)
-// sees the tickets the previous holder committed.
+// sees the tickets the previous holder committed. The lock is the audit
+// chain's (auditLock): every transaction that creates a ticket appends to
+// the log too, and two locks taken in either order by two transactions
+// could deadlock.
 func (c *conn) MaxTicketID(ctx context.Context) (int64, error) {
-	if err := c.lock(ctx, "ticket-ids"); err != nil {
+	if err := c.lock(ctx, auditLock); err != nil {
 		return 0, err
 	}
 	var n int64
