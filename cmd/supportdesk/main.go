@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"supportdesk/core/safetext"
+	"supportdesk/core/store/postgres"
 	"supportdesk/i18n"
 )
 
@@ -190,7 +191,11 @@ func (a *app) flags(name, usageID string) *flag.FlagSet {
 		fs.VisitAll(func(f *flag.Flag) {
 			def := ""
 			if f.DefValue != "" && f.DefValue != "false" {
-				def = " (" + a.l.T("cli.default", map[string]any{"Value": f.DefValue}) + ")"
+				v := f.DefValue
+				if f.Name == "db" {
+					v = shown(v) // a URL's password stays out of the help
+				}
+				def = " (" + a.l.T("cli.default", map[string]any{"Value": v}) + ")"
 			}
 			fmt.Fprintf(a.stderr, "  --%-12s %s%s\n", f.Name, f.Usage, def)
 		})
@@ -282,6 +287,17 @@ func (a *app) fail(status int, msg string) int {
 
 // failErr localizes a core error.
 func (a *app) failErr(err error) int {
+	var ce *postgres.ConnectError
+	if errors.Is(err, postgres.ErrBadURL) {
+		return a.fail(exitUsage, a.l.T("cli.error.pg_url"))
+	}
+	if errors.As(err, &ce) {
+		detail := safetext.Line(ce.Err.Error())
+		if utf8.RuneCountInString(detail) > 300 {
+			detail = string([]rune(detail)[:300]) + "…"
+		}
+		return a.fail(exitFail, a.l.T("cli.error.pg_connect", map[string]any{"Detail": detail}))
+	}
 	return a.fail(exitFail, a.l.Err(err))
 }
 

@@ -70,13 +70,22 @@ func IsURL(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
+// ConnectError is a database that could not be reached or refused the
+// connection: the operator's problem (address, credentials, a database
+// not created), not the desk's. Its text is pgx's, which names the host,
+// user and database but never the password.
+type ConnectError struct{ Err error }
+
+func (e *ConnectError) Error() string { return "postgres: " + e.Err.Error() }
+func (e *ConnectError) Unwrap() error { return e.Err }
+
 // Open connects to the database at url (postgres://…) and applies the
 // pending migrations, one process at a time. A schema newer than this
 // binary is refused with fault.CodeSchemaTooNew.
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+		return nil, &ConnectError{redact(err)}
 	}
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
@@ -89,11 +98,11 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+		return nil, &ConnectError{redact(err)}
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+		return nil, &ConnectError{redact(err)}
 	}
 	s := &Store{pool: pool, schema: opt.Schema}
 	if _, err := s.Migrate(ctx); err != nil {
@@ -106,7 +115,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 func createSchema(ctx context.Context, cc *pgx.ConnConfig, schema string) error {
 	c, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
-		return fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+		return &ConnectError{redact(err)}
 	}
 	defer c.Close(ctx)
 	if _, err := c.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize()); err != nil {
@@ -120,10 +129,14 @@ func createSchema(ctx context.Context, cc *pgx.ConnConfig, schema string) error 
 func redact(err error) error {
 	var pe *pgconn.ParseConfigError
 	if errors.As(err, &pe) {
-		return errors.New("cannot parse the database URL")
+		return ErrBadURL
 	}
 	return err
 }
+
+// ErrBadURL is a postgres:// URL that does not parse; the parser's own
+// message would quote it, password and all.
+var ErrBadURL = errors.New("cannot parse the database URL")
 
 // ReadMeta reads one meta value without opening the store: no migration,
 // so a front end can check the key file against the database before
@@ -132,7 +145,7 @@ func redact(err error) error {
 func ReadMeta(ctx context.Context, url, key string) ([]byte, error) {
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return nil, fault.Storage(fmt.Errorf("postgres: %w", redact(err)))
+		return nil, &ConnectError{redact(err)}
 	}
 	defer c.Close(context.WithoutCancel(ctx))
 	var found bool
