@@ -589,16 +589,17 @@ func quoteSQLite(name string) string {
 // failure by pgx's message (host and user, never the password). Anything
 // else (a value pgx could not encode quotes the value) is "".
 func Detail(err error) string {
+	// First: a refused connection carries the server's error inside.
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return ce.Error()
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		if strings.HasPrefix(pe.Code, "23") || strings.HasPrefix(pe.Code, "42") {
 			return pe.Message + " (SQLSTATE " + pe.Code + ")"
 		}
 		return "SQLSTATE " + pe.Code
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return ce.Error()
 	}
 	return ""
 }
