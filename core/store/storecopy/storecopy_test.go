@@ -725,3 +725,43 @@ func assertEmpty(t *testing.T, st *postgres.Store) {
 		}
 	}
 }
+
+func TestCopyWritesNothingWhenATableFails(t *testing.T) {
+	t.Parallel()
+	url := testURL(t)
+	d := seedDesk(t)
+	ctx := context.Background()
+
+	t.Run("a row the target refuses", func(t *testing.T) {
+		dst := openTarget(t, url)
+		// closures come late in the plan: accounts, tickets and the audit
+		// log went in before it.
+		if _, err := dst.Pool().Exec(ctx, `ALTER TABLE closures ADD CONSTRAINT closures_no_christmas_eve CHECK (day <> '2026-12-24')`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := storecopy.Copy(ctx, d.path, dst, d.svc.Keys, storecopy.Options{})
+		var te *storecopy.TableError
+		if !errors.As(err, &te) || te.Table != "closures" {
+			t.Fatalf("copy: %v, want a failure in closures", err)
+		}
+		if got := storecopy.Detail(err); !strings.Contains(got, "closures_no_christmas_eve") || strings.Contains(got, "2026-12-24") {
+			t.Errorf("Detail: %q, want the constraint's name and no value", got)
+		}
+		assertEmpty(t, dst)
+	})
+
+	t.Run("interrupted", func(t *testing.T) {
+		dst := openTarget(t, url)
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		_, err := storecopy.Copy(cctx, d.path, dst, d.svc.Keys, storecopy.Options{Progress: func(table string, done, total int) {
+			if table == "tickets" {
+				cancel()
+			}
+		}})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("copy: %v, want context.Canceled", err)
+		}
+		assertEmpty(t, dst)
+	})
+}
