@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"supportdesk/core/audit"
-	"supportdesk/core/fault"
 	"supportdesk/core/safetext"
 	"supportdesk/core/secret"
 	"supportdesk/core/service"
@@ -68,7 +67,7 @@ func (a *app) copyDesk(args []string) int {
 	}
 	dst, err := postgres.Open(ctx, *to, postgres.Options{})
 	if err != nil {
-		return a.failTarget(*to, err)
+		return a.failErr(err)
 	}
 	defer dst.Close()
 
@@ -108,19 +107,6 @@ func (a *app) keyNote(keyPath, url string) string {
 		return a.l.T("cli.copy.key_same", map[string]any{"Key": clean(keyPath)})
 	}
 	return a.l.T("cli.copy.key_where", map[string]any{"Key": clean(keyPath), "Dest": clean(dest)})
-}
-
-// failTarget reports a PostgreSQL database that would not open: what pgx
-// says of a connection (host and user, never the password), else the
-// error's code.
-func (a *app) failTarget(url string, err error) int {
-	if fault.CodeOf(err) == fault.CodeSchemaTooNew {
-		return a.failErr(err)
-	}
-	if d := storecopy.Detail(err); d != "" {
-		return a.fail(exitFail, a.l.T("cli.copy.connect", map[string]any{"URL": shown(url), "Detail": safetext.Line(d)}))
-	}
-	return a.fail(exitFail, a.l.T("cli.copy.connect_plain", map[string]any{"URL": shown(url)}))
 }
 
 // failCopy reports why a copy did not happen, or that the copy written

@@ -86,7 +86,8 @@ func TestCopyRefusals(t *testing.T) {
 		{"a URL as source", []string{"copy", "--from", nowhere, "--to", nowhere}, exitUsage, "--from takes a SQLite database file"},
 		{"no source", []string{"copy", "--from", db + ".missing", "--to", nowhere}, exitFail, "no database at"},
 		{"no key file", []string{"copy", "--from", db, "--key", db + ".nokey", "--to", nowhere}, exitFail, "the key file"},
-		{"no server", []string{"copy", "--from", db, "--to", nowhere}, exitFail, "cannot open the PostgreSQL database postgres://someone:xxxxx@127.0.0.1:1/none"},
+		{"no server", []string{"copy", "--from", db, "--to", nowhere}, exitFail, "Cannot reach the PostgreSQL database: failed to connect to `user=someone database=none`"},
+		{"a URL that does not parse", []string{"copy", "--from", db, "--to", "postgres://someone:pw-never-shown@127.0.0.1:port/none"}, exitUsage, "The database URL does not parse"},
 		{"Spanish", []string{"--lang", "es", "copy", "--from", db}, exitUsage, "indique la base de datos SQLite con --from"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
