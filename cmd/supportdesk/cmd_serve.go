@@ -368,7 +368,7 @@ func (t userText) Reason(lang, code string) string {
 func (a *app) mailTransport(dir, addr, tlsMode, user string) (mail.Transport, error) {
 	if addr == "" {
 		if dir == "" {
-			dir = filepath.Join(filepath.Dir(a.dbPath(false)), "mail")
+			dir = filepath.Join(a.locate(a.dbPath(false)).dir, "mail")
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err

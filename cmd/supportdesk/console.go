@@ -17,7 +17,7 @@ var _ tui.Backend = (*service.Service)(nil)
 // demoMail is the outbox of the demo: replies and notices land as .eml
 // files next to the demo database, so a reply can be seen end to end.
 func (a *app) demoMail(bundle *i18n.Bundle) (*service.Mail, error) {
-	dir := filepath.Join(filepath.Dir(a.dbPath(true)), "mail")
+	dir := filepath.Join(a.locate(a.dbPath(true)).dir, "mail")
 	transport, err := a.mailTransport(dir, "", "", "")
 	if err != nil {
 		return nil, err

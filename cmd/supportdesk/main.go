@@ -333,10 +333,6 @@ func dataDir(getenv func(string) string) string {
 	return filepath.Join(home, ".local", "share", "supportdesk")
 }
 
-// ensureDir creates the database's folder (mode 0700: it holds the key).
-func ensureDir(db string) error {
-	return os.MkdirAll(filepath.Dir(db), 0o700)
-}
 
 // clean makes input echoed back to a terminal safe and short.
 func clean(s string) string {
