@@ -27,16 +27,7 @@ func (a *app) copyDesk(args []string) int {
 	fs := a.flags("copy", "cli.usage.copy")
 	from := fs.String("from", "", a.l.T("cli.copy.flag_from"))
 	to := fs.String("to", "", a.l.T("cli.copy.flag_to"))
-	// --key is the SQLite desk's key file. Should every command take
-	// --key one day, copy reads that one rather than define it twice
-	// (the flag package panics on a second definition).
-	var keyFlag func() string
-	if f := fs.Lookup("key"); f != nil {
-		keyFlag = f.Value.String
-	} else {
-		k := fs.String("key", "", a.l.T("cli.copy.flag_key"))
-		keyFlag = func() string { return *k }
-	}
+	key := fs.String("key", "", a.l.T("cli.copy.flag_key")) // the SQLite desk's key file
 	if err := fs.Parse(args); err != nil {
 		return a.flagError(err)
 	}
@@ -55,7 +46,7 @@ func (a *app) copyDesk(args []string) int {
 	if !service.Exists(*from) {
 		return a.fail(exitFail, a.l.T("cli.error.no_db", map[string]any{"Path": clean(*from)}))
 	}
-	keyPath := keyFlag()
+	keyPath := *key
 	if keyPath == "" {
 		keyPath = a.locate(*from).key
 	}

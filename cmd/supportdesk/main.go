@@ -333,7 +333,6 @@ func dataDir(getenv func(string) string) string {
 	return filepath.Join(home, ".local", "share", "supportdesk")
 }
 
-
 // clean makes input echoed back to a terminal safe and short.
 func clean(s string) string {
 	s = safetext.Line(s)
