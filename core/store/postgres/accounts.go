@@ -205,9 +205,14 @@ func (c *conn) ResetsLapsed(ctx context.Context, grantedBefore time.Time, limit 
 		ORDER BY r.granted_at, r.account_id LIMIT $2`, ms(grantedBefore), rowLimit(limit))
 }
 
+// resets lists requests for the jobs' sweeps. In a write the rows listed
+// are locked, the account before its request as every other writer takes
+// them, and a request another writer changed meanwhile is checked against
+// the condition again: a sweep never grants or closes a request that was
+// cancelled after it listed it, nor writes back a stale copy of it.
 func (c *conn) resets(ctx context.Context, where string, args ...any) ([]account.Reset, error) {
 	return all(c, ctx, `SELECT a.id, r.requested_at, r.cancelled_at, r.cancelled_by, r.token_hash, r.granted_at, r.deleted_at
-		FROM account_resets r JOIN accounts a ON a.pk = r.account_id WHERE `+where, scanReset, args...)
+		FROM accounts a JOIN account_resets r ON r.account_id = a.pk WHERE `+where+c.forUpdate(), scanReset, args...)
 }
 
 // OneTimeCode reads the pending code, nil when there is none; in a write

@@ -230,6 +230,7 @@ func TestAccountKeyReadsLock(t *testing.T) {
 		select {
 		case err := <-secondDone:
 			t.Errorf("%s: a second writer read the row (%v) while the first held it", c.what, err)
+			secondDone <- err
 		case <-time.After(150 * time.Millisecond):
 		}
 		close(release)
@@ -288,5 +289,103 @@ func TestAccountUpdatesTakeTurns(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccountSweepsSkipWhatChanged: a sweep that lists requests or
+// enrollments in a write waits for a writer holding one of them, then
+// checks it again and leaves it out when it no longer qualifies: a reset
+// cancelled, an enrollment passed while the sweep waited.
+func TestAccountSweepsSkipWhatChanged(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, testURL(t), Options{MaxConns: 4})
+	t.Cleanup(func() { s.Close() })
+	t0 := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	if err := s.Write(ctx, func(tx store.Tx) error {
+		var errs []error
+		for _, id := range []string{"acct-1", "acct-2"} {
+			errs = append(errs,
+				tx.InsertAccount(ctx, account.Account{ID: id, CreatedAt: t0, EmailLanguage: "en", Status: account.StatusResetPending, IAL: 1, PasswordHash: "h"}),
+				tx.PutReset(ctx, account.Reset{AccountID: id, RequestedAt: t0}),
+				tx.PutEnrollment(ctx, store.Enrollment{AccountID: id, Code: id, Status: "pending", CreatedAt: t0, ExpiresAt: t0, UpdatedAt: t0}))
+		}
+		return errors.Join(errs...)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what   string
+		change func(tx store.Tx) error // on acct-1, by a user
+		sweep  func(tx store.Tx) ([]string, error)
+	}{
+		{"ResetsDue", func(tx store.Tx) error {
+			if _, err := tx.Account(ctx, "acct-1"); err != nil {
+				return err
+			}
+			r, err := tx.Reset(ctx, "acct-1")
+			if err != nil {
+				return err
+			}
+			r.CancelledAt, r.CancelledBy = t0.Add(time.Minute), "sign_in"
+			return tx.PutReset(ctx, *r)
+		}, func(tx store.Tx) ([]string, error) {
+			rs, err := tx.ResetsDue(ctx, t0.Add(time.Hour), 10)
+			var ids []string
+			for _, r := range rs {
+				ids = append(ids, r.AccountID)
+			}
+			return ids, err
+		}},
+		{"EnrollmentsLapsed", func(tx store.Tx) error {
+			e, err := tx.Enrollment(ctx, "acct-1")
+			if err != nil {
+				return err
+			}
+			e.Status = "passed"
+			return tx.PutEnrollment(ctx, *e)
+		}, func(tx store.Tx) ([]string, error) {
+			es, err := tx.EnrollmentsLapsed(ctx, t0.Add(time.Hour), 10)
+			var ids []string
+			for _, e := range es {
+				ids = append(ids, e.AccountID)
+			}
+			return ids, err
+		}},
+	} {
+		held, release, userDone := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			userDone <- s.Write(ctx, func(tx store.Tx) error {
+				err := c.change(tx)
+				close(held)
+				<-release
+				return err
+			})
+		}()
+		<-held
+		var listed []string
+		sweepDone := make(chan error, 1)
+		go func() {
+			sweepDone <- s.Write(ctx, func(tx store.Tx) (err error) {
+				listed, err = c.sweep(tx)
+				return err
+			})
+		}()
+		select {
+		case err := <-sweepDone:
+			t.Errorf("%s: the sweep listed (%v) while a writer held a row it lists", c.what, err)
+			sweepDone <- err
+		case <-time.After(150 * time.Millisecond):
+		}
+		close(release)
+		if err := <-userDone; err != nil {
+			t.Fatalf("%s: user: %v", c.what, err)
+		}
+		if err := <-sweepDone; err != nil {
+			t.Fatalf("%s: sweep: %v", c.what, err)
+		}
+		if strings.Join(listed, ",") != "acct-2" {
+			t.Errorf("%s listed %q after acct-1 changed; want acct-2 alone", c.what, listed)
+		}
 	}
 }

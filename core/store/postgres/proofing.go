@@ -93,11 +93,18 @@ func (c *conn) Enrollment(ctx context.Context, accountID string) (*store.Enrollm
 }
 
 // EnrollmentsLapsed lists pending enrollments that expired at or before
-// t, soonest first.
+// t, soonest first. In a write the enrollments listed are locked (their
+// accounts are not: the sweep changes the enrollment alone), and one that
+// another writer changed meanwhile is checked again, so the sweep never
+// marks expired an enrollment that passed after it listed it.
 func (c *conn) EnrollmentsLapsed(ctx context.Context, t time.Time, limit int) ([]store.Enrollment, error) {
+	lock := ""
+	if c.write {
+		lock = " FOR UPDATE OF e"
+	}
 	return all(c, ctx, `SELECT a.id, e.code, e.status, e.created_at, e.expires_at, e.updated_at
 		FROM ipp_enrollments e JOIN accounts a ON a.pk = e.account_id
-		WHERE e.status = 'pending' AND e.expires_at <= $1 ORDER BY e.expires_at, e.account_id LIMIT $2`,
+		WHERE e.status = 'pending' AND e.expires_at <= $1 ORDER BY e.expires_at, e.account_id LIMIT $2`+lock,
 		scanEnrollment, ms(t), rowLimit(limit))
 }
 
