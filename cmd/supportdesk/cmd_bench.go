@@ -478,32 +478,38 @@ func (a *app) benchIntake(args []string) int {
 		wg   sync.WaitGroup
 	)
 	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= samples || ctx.Err() != nil {
-					return
+	perr := a.profiled(func() error {
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					mu.Lock()
+					i := next
+					next++
+					mu.Unlock()
+					if i >= samples || ctx.Err() != nil {
+						return
+					}
+					t0 := time.Now()
+					_, _, err := svc.Intake.Submit(ctx, benchForm(n, i), "bench")
+					d := time.Since(t0)
+					mu.Lock()
+					if err != nil && ferr == nil {
+						ferr = err
+					}
+					lat = append(lat, d)
+					mu.Unlock()
 				}
-				t0 := time.Now()
-				_, _, err := svc.Intake.Submit(ctx, benchForm(n, i), "bench")
-				d := time.Since(t0)
-				mu.Lock()
-				if err != nil && ferr == nil {
-					ferr = err
-				}
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+			}()
+		}
+		wg.Wait()
+		return nil
+	})
 	elapsed := time.Since(start)
+	if perr != nil {
+		return a.failErr(perr)
+	}
 	if ferr != nil {
 		return a.failErr(ferr)
 	}

@@ -291,6 +291,9 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
+	if err := t.indexNew(ctx); err != nil {
+		return err
+	}
 	if err := t.flushHead(ctx); err != nil {
 		return err
 	}
@@ -426,6 +429,9 @@ type txn struct {
 	headRead  bool
 	headDirty bool
 	head      audit.Head
+	// unindexed lists the tickets inserted and not yet in the full-text
+	// index; indexNew adds them all at commit.
+	unindexed []int64
 }
 
 var (

@@ -133,3 +133,59 @@ func TestSearchTakesWords(t *testing.T) {
 		}
 	}
 }
+
+// The tickets one transaction creates go into the full-text index in one
+// statement at commit: one new FTS5 segment for the lot, not one per
+// ticket (each single-row insert's statement savepoint made FTS5 write out
+// a segment), and every one of them is found.
+func TestNewTicketsIndexedOncePerTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{ReadConns: 1})
+	defer s.Close()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	segments := func() int {
+		var n int
+		if err := s.Raw().QueryRowContext(ctx, `SELECT count(DISTINCT segid) FROM tickets_fts_idx`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := segments()
+	const n = 200
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for i := 1; i <= n; i++ {
+			tk := testTicket(i, now, time.Hour)
+			tk.Subject = fmt.Sprintf("lost authenticator w%d", i)
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := segments() - before; got != 1 {
+		t.Errorf("%d tickets in one transaction added %d full-text segments, want 1", n, got)
+	}
+	err = s.Read(ctx, func(r store.Reader) error {
+		for _, i := range []int{1, n / 2, n} {
+			found, err := r.SearchTickets(ctx, []string{fmt.Sprintf("w%d", i)}, 5)
+			if err != nil {
+				return err
+			}
+			if len(found) != 1 || found[0].ID != int64(i) {
+				t.Errorf("search w%d: %d found", i, len(found))
+			}
+		}
+		all, err := r.SearchTickets(ctx, []string{"authenticator"}, 1000)
+		if len(all) != n {
+			t.Errorf("search authenticator: %d found, want %d", len(all), n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
