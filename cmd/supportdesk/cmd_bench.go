@@ -251,8 +251,18 @@ func (a *app) benchLookup(args []string) int {
 		}
 		b.row(a.l.T("cli.bench.lookup", map[string]any{"Kind": kind}), d)
 	}
+	// The whole masked view by id, as beside a ticket: the account, its
+	// addresses, methods, profile, agencies, devices, 20 events, audited.
+	d, err := measure(samples, func(int) error {
+		_, err := svc.Desk.View(ctx, tok, pickQuery("uuid"), "bench")
+		return err
+	})
+	if err != nil {
+		return a.failErr(err)
+	}
+	b.row(a.l.T("cli.bench.detail"), d)
 	hash, _ := secret.HashPassword("benchmark password", secret.DefaultArgon2)
-	d, _ := measure(20, func(int) error {
+	d, _ = measure(20, func(int) error {
 		_, err := secret.VerifyPassword("benchmark password", hash)
 		return err
 	})
