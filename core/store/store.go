@@ -1,6 +1,8 @@
 // Package store declares the persistence the core needs, as small
-// interfaces a backend implements. The SQLite backend is in store/sqlite;
-// store/storetest is the conformance suite every backend passes.
+// interfaces a backend implements: store/sqlite (one file, one writer:
+// the demo, tests and small desks) and store/postgres (several serve
+// processes on one database). store/storetest is the conformance suite
+// both pass.
 package store
 
 import (
@@ -14,9 +16,12 @@ import (
 	"supportdesk/core/ticket"
 )
 
-// Store opens transactions. Write runs fn in one serialized write
-// transaction and commits only if fn returns nil; Read runs fn on a
-// consistent snapshot.
+// Store opens transactions. Write runs fn in one write transaction and
+// commits only if fn returns nil; Read runs fn on a consistent snapshot.
+// Write transactions act as if run one after another: SQLite has one
+// writer; PostgreSQL runs them at once and locks what each reads by key
+// (a row, a counter, the audit head) until it commits, and reports a
+// deadlock it breaks as fault.ErrConflict with nothing written.
 type Store interface {
 	Write(ctx context.Context, fn func(Tx) error) error
 	Read(ctx context.Context, fn func(Reader) error) error
