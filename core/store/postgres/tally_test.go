@@ -1,0 +1,204 @@
+package postgres
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/core/access"
+	"supportdesk/core/audit"
+	"supportdesk/core/store"
+	"supportdesk/core/ticket"
+)
+
+// tallyRecounts are, for each count table, its rows and the same counts
+// recomputed from every ticket, both as (key…, n).
+var tallyRecounts = []struct{ table, rows, recount string }{
+	{"ticket_tally", `SELECT language, agency, category, assignee, status, sla_rank, n FROM ticket_tally`,
+		`SELECT language, agency, category, assignee, status, sla_rank, count(*) FROM tickets GROUP BY 1, 2, 3, 4, 5, 6`},
+	{"ticket_load", `SELECT assignee, sla_rank, n FROM ticket_load`,
+		`SELECT assignee, sla_rank, count(*) FROM tickets WHERE status IN ('new','open','pending') AND assignee <> '' GROUP BY 1, 2`},
+	{"ticket_due_cells", `SELECT language, agency, category, day, n FROM ticket_due_cells`,
+		`SELECT language, agency, category, sla_due / 86400000, count(*) FROM tickets
+		WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 GROUP BY 1, 2, 3, 4`},
+	{"ticket_due_assignees", `SELECT assignee, day, n FROM ticket_due_assignees`,
+		`SELECT assignee, sla_due / 86400000, count(*) FROM tickets
+		WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 AND assignee <> '' GROUP BY 1, 2`},
+	{"ticket_days", `SELECT created_day, outcome, due_day, n FROM ticket_days`,
+		`SELECT created_at / 86400000, CASE WHEN sla_fulfilled_at <> 0 THEN CASE WHEN sla_fulfilled_at > sla_due THEN 3 ELSE 2 END
+			WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END,
+		CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 THEN sla_due / 86400000 ELSE 0 END, count(*) FROM tickets GROUP BY 1, 2, 3`},
+}
+
+// checkTallies fails unless every count table holds exactly the counts
+// recomputed from the tickets, and no row at zero (the triggers delete
+// those).
+func checkTallies(t *testing.T, s *Store, what string) {
+	t.Helper()
+	for _, c := range tallyRecounts {
+		var extra, missing int
+		err := s.Pool().QueryRow(t.Context(), `SELECT (SELECT count(*) FROM (`+c.rows+` EXCEPT `+c.recount+`) x),
+			(SELECT count(*) FROM (`+c.recount+` EXCEPT `+c.rows+`) y)`).Scan(&extra, &missing)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", what, c.table, err)
+		}
+		if extra != 0 || missing != 0 {
+			t.Errorf("%s: %s has %d rows the tickets do not, lacks %d they do", what, c.table, extra, missing)
+		}
+	}
+}
+
+// tallyTicket is ticket id in one of a few groups, picked by r.
+func tallyTicket(id int64, r *rand.Rand) ticket.Ticket {
+	base := time.Date(2025, 3, 14, 21, 40, 0, 0, time.UTC)
+	created := base.Add(-time.Duration(r.IntN(10*24*60)) * time.Minute)
+	tk := ticket.Ticket{ID: id, Ref: fmt.Sprintf("SD-2025-%06d", id), Channel: ticket.ChannelWeb,
+		Language: []string{"en", "es", "fr"}[r.IntN(3)], Agency: []string{"", "ssa"}[r.IntN(2)],
+		Category:        []ticket.Category{ticket.CategoryLostMFA, ticket.CategoryOther}[r.IntN(2)],
+		RequesterSealed: []byte("sealed"), RequesterFP: []byte("fp"), NameSealed: []byte("name"), Subject: "s", Body: "b",
+		Status:   []ticket.Status{ticket.StatusNew, ticket.StatusOpen, ticket.StatusPending, ticket.StatusSolved}[r.IntN(4)],
+		Assignee: []string{"", "agent-a", "agent-b"}[r.IntN(3)], CreatedAt: created, UpdatedAt: created,
+		SLA: ticket.Clock{Target: 16 * time.Hour, Started: created, Due: created.Add(time.Duration(60+r.IntN(4*24*60)) * time.Minute)}}
+	switch r.IntN(3) {
+	case 0:
+		tk.SLA.FulfilledAt = tk.SLA.Due.Add(time.Duration(r.IntN(600)-300) * time.Minute)
+	case 1:
+		tk.SLA.PausedAt = created.Add(time.Hour)
+	}
+	return tk
+}
+
+// Statements that change many tickets at once (a bulk insert, as a copy
+// makes; updates and deletes of many rows) keep every count exact, and
+// deletes leave no count at zero.
+func TestTallyStatements(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t, testURL(t), Options{MaxConns: 4})
+	defer s.Close()
+	ctx := t.Context()
+	checkTallies(t, s, "empty")
+	r := rand.New(rand.NewPCG(3, 5))
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for id := int64(1); id <= 50; id++ {
+			tk := tallyTicket(id, r)
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTallies(t, s, "inserted one by one")
+	for _, c := range []struct{ what, sql string }{
+		{"a bulk insert", `INSERT INTO tickets (id, ref, channel, language, category, requester_sealed, requester_fp, name_sealed,
+			agency, subject, body, status, assignee, created_at, updated_at, sla_target, sla_started, sla_due, sla_paused_at, sla_fulfilled_at)
+			SELECT i, 'SD-2025-' || i, 'web', (ARRAY['en','es','fr'])[1 + i % 3], (ARRAY['lost_mfa','other'])[1 + i % 7 % 2],
+				'x', 'x', 'x', (ARRAY['','ssa'])[1 + i % 5 % 2], 's', 'b',
+				(ARRAY['new','open','pending','solved','closed'])[1 + i % 11 % 5], (ARRAY['','agent-a','agent-b'])[1 + i % 13 % 3],
+				1741900000000 + i * 3600000, 0, 1, 1, 1741900000000 + i * 3600000 + i % 17 * 7200000,
+				CASE WHEN i % 6 = 0 THEN 1741900000000 ELSE 0 END, CASE WHEN i % 4 = 0 THEN 1741900000000 + i * 3700000 ELSE 0 END
+			FROM generate_series(51::bigint, 1000) i`},
+		{"an update of many", `UPDATE tickets SET status = 'solved' WHERE id % 7 = 0`},
+		{"an update of the clock", `UPDATE tickets SET sla_due = sla_due + 86400000, sla_paused_at = 0 WHERE id % 5 = 1`},
+		{"a reassignment", `UPDATE tickets SET assignee = CASE assignee WHEN '' THEN 'agent-c' ELSE '' END WHERE id % 3 = 0`},
+		{"a change of no counted column", `UPDATE tickets SET version = version + 1, updated_at = updated_at + 1`},
+		{"a delete", `DELETE FROM tickets WHERE id % 4 <> 0`},
+		{"a delete of all", `DELETE FROM tickets`},
+	} {
+		if _, err := s.Pool().Exec(ctx, c.sql); err != nil {
+			t.Fatalf("%s: %v", c.what, err)
+		}
+		checkTallies(t, s, "after "+c.what)
+	}
+	for _, c := range tallyRecounts {
+		var n int
+		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM `+c.table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s keeps %d rows once every ticket is gone (%v)", c.table, n, err)
+		}
+	}
+}
+
+// Writers in several connections change tickets and open new ones at
+// once, at READ COMMITTED, as the desk does: an agent's change reads its
+// tickets (in id order), updates them and appends to the audit log;
+// intake takes the next id (under the audit lock), inserts and appends.
+// No transaction conflicts (the counts' rows are locked only at commit,
+// after the audit lock, so a change holding a count cannot wait for the
+// lock held by an intake that waits for that count), and the counts end
+// exact: no lost or doubled change.
+func TestTallyConcurrentWriters(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t, testURL(t), Options{MaxConns: 8})
+	defer s.Close()
+	ctx := t.Context()
+	const tickets, writers, rounds = 60, 6, 25
+	seed := rand.New(rand.NewPCG(1, 2))
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for id := int64(1); id <= tickets; id++ {
+			tk := tallyTicket(id, seed)
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 14, 22, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*rounds)
+	for w := range writers {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			for range rounds {
+				var ids []int64
+				for range 1 + r.IntN(3) {
+					ids = append(ids, 1+r.Int64N(tickets))
+				}
+				slices.Sort(ids)
+				ids = slices.Compact(ids)
+				intake := r.IntN(3) == 0
+				errs <- s.Write(ctx, func(tx store.Tx) error {
+					if intake {
+						id, err := tx.MaxTicketID(ctx)
+						if err != nil {
+							return err
+						}
+						tk := tallyTicket(id+1, r)
+						tk.Status, tk.Assignee, tk.SLA.PausedAt, tk.SLA.FulfilledAt = ticket.StatusNew, "", time.Time{}, time.Time{}
+						if err := tx.InsertTicket(ctx, &tk); err != nil {
+							return err
+						}
+						return tx.AppendAudit(ctx, audit.Record(access.System, at, "ticket.create", "ticket", tk.Ref, ""))
+					}
+					for _, id := range ids {
+						tk, err := tx.Ticket(ctx, id)
+						if err != nil {
+							return err
+						}
+						next := tallyTicket(id, r)
+						tk.Status, tk.Assignee, tk.Language, tk.SLA = next.Status, next.Assignee, next.Language, next.SLA
+						if err := tx.UpdateTicket(ctx, &tk); err != nil {
+							return err
+						}
+					}
+					return tx.AppendAudit(ctx, audit.Record(access.System, at, "ticket.update", "ticket", "", ""))
+				})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Write: %v", err)
+		}
+	}
+	checkTallies(t, s, "after concurrent writers")
+}
