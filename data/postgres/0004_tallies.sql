@@ -352,9 +352,8 @@ CREATE TRIGGER tickets_tally_delete AFTER DELETE ON tickets REFERENCING OLD TABL
 -- for the count: a deadlock (one write in six in TestTallyConcurrentWriters
 -- with an immediate trigger). At commit the audit lock is held already,
 -- so the counts' rows are taken last, and held only while the transaction
--- commits. A read of the counts in the same transaction, after an update,
--- does not see that update yet; nothing in the core reads counts in a
--- write.
+-- commits. A write that reads counts after changing tickets applies its
+-- pending moves first (settleCounts, in tally.go).
 CREATE FUNCTION tickets_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   o_open boolean := OLD.status IN ('new','open','pending');

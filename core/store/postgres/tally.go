@@ -184,14 +184,15 @@ func tallyCount(q store.QueueQuery) (query string, args params, ok bool) {
 	return `SELECT coalesce(sum(n), 0)::bigint FROM ticket_tally WHERE ` + strings.Join(where, " AND "), args, true
 }
 
-// queueSQL is a queue query's count and page, with the arguments of each.
+// queueSQL is a queue query's count and page, with the arguments of each,
+// and whether the count reads the tallies.
 // The page reads a queue index in its order (sla_rank, sla_due, id), from
 // a key on when one is given, backwards for the window before a key: a
 // range of the index, never an OFFSET.
-func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs params) {
+func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs params, tallied bool) {
 	where := queueWhere(q, &pageArgs)
-	count, countArgs, ok := tallyCount(q)
-	if !ok {
+	count, countArgs, tallied = tallyCount(q)
+	if !tallied {
 		count, countArgs = `SELECT count(*) FROM tickets t WHERE `+where, slices.Clone(pageArgs)
 	}
 	// Solved and closed tickets show newest first: the index is read
@@ -209,7 +210,7 @@ func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs param
 		limit = 50
 	}
 	page = `SELECT ` + ticketSelect("t", false) + ` FROM tickets t WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + pageArgs.add(limit)
-	return count, page, countArgs, pageArgs
+	return count, page, countArgs, pageArgs, tallied
 }
 
 // QueuePage returns one window of the queue (subjects, no bodies) and the
@@ -217,7 +218,12 @@ func queueSQL(q store.QueueQuery) (count, page string, countArgs, pageArgs param
 // order; the number comes from the tallies when they hold every filter,
 // else it is counted.
 func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Ticket, int, error) {
-	count, page, countArgs, pageArgs := queueSQL(q)
+	count, page, countArgs, pageArgs, tallied := queueSQL(q)
+	if tallied {
+		if err := c.settleCounts(ctx); err != nil {
+			return nil, 0, err
+		}
+	}
 	var total int
 	if err := c.scanOne(ctx, count, countArgs, &total); err != nil {
 		return nil, 0, err
@@ -284,6 +290,9 @@ type grouping[K comparable] struct {
 // from the tally; due clocks of a group it lacks (the unassigned, for the
 // workload) are left out.
 func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time, g grouping[K]) (map[K]*store.StateCounts, error) {
+	if err := c.settleCounts(ctx); err != nil {
+		return nil, err
+	}
 	groups := map[K]*store.StateCounts{}
 	err := eachRow(c, ctx, g.tally, func(r pgx.Row) error {
 		var rank, n int
@@ -435,6 +444,9 @@ func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, e
 	if !from.Before(now) {
 		return 0, 0, nil
 	}
+	if err := c.settleCounts(ctx); err != nil {
+		return 0, 0, err
+	}
 	edge := func(lo, hi int64) (total, inTime int, err error) {
 		if lo >= hi {
 			return 0, 0, nil
@@ -484,6 +496,22 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 	err = c.scanOne(ctx, `SELECT count(*) FILTER (WHERE status IN ('queued','sending')), count(*) FILTER (WHERE status = 'failed')
 		FROM outbox WHERE status IN ('queued','sending','failed')`, nil, &s.OutboxBacklog, &s.OutboxFailed)
 	return s, err
+}
+
+// settleCounts applies, in a write transaction, the count moves of its
+// own ticket updates, which migration 0004 defers to commit, so that the
+// counts it reads next include them; later updates are deferred again.
+// Only a write that reads counts after changing tickets pays for it, and
+// takes the counts' rows before commit (nothing in the core does).
+func (c *conn) settleCounts(ctx context.Context) error {
+	if !c.write {
+		return nil
+	}
+	if _, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_update IMMEDIATE`); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_update DEFERRED`)
+	return err
 }
 
 // eachRow runs a query and calls fn for each row.

@@ -202,3 +202,68 @@ func TestTallyConcurrentWriters(t *testing.T) {
 	}
 	checkTallies(t, s, "after concurrent writers")
 }
+
+// A write transaction reads counts that include its own changes: those
+// of an insert at once, those of an update (applied at commit) once a
+// count is read.
+func TestTallyReadsOwnWrites(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t, testURL(t), Options{MaxConns: 4})
+	defer s.Close()
+	ctx := t.Context()
+	now := time.Date(2025, 3, 14, 22, 0, 0, 0, time.UTC)
+	risk := now.Add(4 * time.Hour)
+	open := ticket.Ticket{ID: 1, Ref: "SD-2025-000001", Channel: ticket.ChannelWeb, Language: "fr", Category: ticket.CategoryOther,
+		RequesterSealed: []byte("sealed"), RequesterFP: []byte("fp"), NameSealed: []byte("name"), Subject: "s", Body: "b",
+		Status: ticket.StatusOpen, Assignee: "agent-a", CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour),
+		SLA: ticket.Clock{Target: 16 * time.Hour, Started: now.Add(-time.Hour), Due: now.Add(30 * time.Hour)}}
+	cells := func(rd store.Reader) []store.BoardCell {
+		t.Helper()
+		c, err := rd.BoardCells(ctx, now, risk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	err := s.Write(ctx, func(tx store.Tx) error {
+		tk := open
+		if err := tx.InsertTicket(ctx, &tk); err != nil {
+			return err
+		}
+		if got, want := cells(tx), []store.BoardCell{{Language: "fr", Category: ticket.CategoryOther,
+			StateCounts: store.StateCounts{OnTrack: 1}}}; !slices.Equal(got, want) {
+			t.Errorf("after the insert: BoardCells = %+v, want %+v", got, want)
+		}
+		tk.Status, tk.SLA.PausedAt = ticket.StatusPending, now
+		if err := tx.UpdateTicket(ctx, &tk); err != nil {
+			return err
+		}
+		if got, want := cells(tx), []store.BoardCell{{Language: "fr", Category: ticket.CategoryOther,
+			StateCounts: store.StateCounts{Paused: 1}}}; !slices.Equal(got, want) {
+			t.Errorf("after the update: BoardCells = %+v, want %+v", got, want)
+		}
+		_, total, err := tx.QueuePage(ctx, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusPending}})
+		if err != nil {
+			return err
+		}
+		if total != 1 {
+			t.Errorf("after the update: pending queue total %d, want 1", total)
+		}
+		// Deferred again: this one is applied at commit.
+		tk.Status, tk.Assignee = ticket.StatusSolved, ""
+		return tx.UpdateTicket(ctx, &tk)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTallies(t, s, "after commit")
+	err = s.Read(ctx, func(rd store.Reader) error {
+		if got := cells(rd); len(got) != 0 {
+			t.Errorf("after commit: BoardCells = %+v, want none", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
