@@ -104,7 +104,13 @@ func queueWhere(q store.QueueQuery, p *params) string {
 	case statusesDone(statuses):
 		where = append(where, doneStatusSQL)
 	}
-	if !statusesAllOpen(statuses) {
+	switch {
+	case len(statuses) == 1:
+		// Equality, not ANY: btree keeps its order with an equality on a
+		// later column as an index condition, but before PostgreSQL 17
+		// not with an array one, which then only filters the rows read.
+		where = append(where, "t.status = "+p.add(string(statuses[0])))
+	case !statusesAllOpen(statuses):
 		where = append(where, "t.status = ANY("+p.add(statusNames(statuses))+")")
 	}
 	where = append(where, scopeTerms(q, "t.", p)...)

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"supportdesk/core/access"
 	"supportdesk/core/audit"
@@ -266,4 +269,179 @@ func TestTallyReadsOwnWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Every queue and board query can read an index in the order it needs:
+// with sorts, sequential and bitmap scans priced out (so that the plan
+// is the one a backlog of a million tickets gets, not the one cheapest
+// for the test's few thousand), its plan sorts no matches, scans no whole
+// ticket or message table, and names the index meant to serve it; and so
+// does its generic plan, the one a prepared statement settles on after
+// five runs, with parameters unknown: the literal status lists are what
+// let the planner prove a partial index serves it.
+func TestQueuePlans(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t, testURL(t), Options{MaxConns: 2})
+	defer s.Close()
+	ctx := t.Context()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	_, err := s.Pool().Exec(ctx, `INSERT INTO tickets (id, ref, channel, language, category, requester_sealed, requester_fp, name_sealed,
+		agency, subject, body, status, assignee, created_at, updated_at, sla_target, sla_started, sla_due, sla_paused_at, sla_fulfilled_at)
+		SELECT i, 'SD-2026-' || lpad(i::text, 6, '0'), 'web', (ARRAY['en','es','fr'])[1 + i % 3], (ARRAY['lost_mfa','proofing','other'])[1 + i % 7 % 3],
+			'x', convert_to('req' || i, 'UTF8'), 'x', (ARRAY['','ssa','va','irs'])[1 + i % 4], 'subject', 'body words',
+			CASE WHEN i % 2 = 0 THEN 'solved' WHEN i % 11 = 0 THEN 'pending' ELSE 'open' END,
+			CASE WHEN i % 3 = 0 THEN '' ELSE 'agent-' || i % 20 END,
+			$1 - i * 360000, $1 - i * 360000, 57600000, $1 - i * 360000, $1 + (i % 97 - 30) * 3600000,
+			CASE WHEN i % 2 = 1 AND i % 11 = 0 THEN $1 - 3600000 ELSE 0 END,
+			CASE WHEN i % 2 = 0 THEN $1 - i * 360000 + 3600000 WHEN i % 13 = 0 THEN $1 - 3600000 ELSE 0 END
+		FROM generate_series(1::bigint, 6000) i`, ms(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Pool().Exec(ctx, `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at)
+		SELECT id, 'public', assignee, 'reply', created_at FROM tickets WHERE assignee <> ''`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	risk := now.Add(4 * time.Hour)
+	mid := store.QueueKey{Rank: 0, Due: now, ID: 3000}
+	page := func(q store.QueueQuery) (string, params) {
+		_, sql, _, args, _ := queueSQL(q)
+		return sql, args
+	}
+	count := func(q store.QueueQuery) (string, params) {
+		sql, _, args, _, _ := queueSQL(q)
+		return sql, args
+	}
+	fixed := func(sql string, args ...any) func() (string, params) {
+		return func() (string, params) { return sql, args }
+	}
+	of := func(f func(store.QueueQuery) (string, params), q store.QueueQuery) func() (string, params) {
+		return func() (string, params) { return f(q) }
+	}
+	after := func(q store.QueueQuery, back bool) store.QueueQuery {
+		q.After, q.Backward = &mid, back
+		return q
+	}
+	agent := store.QueueQuery{Agent: "agent-4", Languages: []string{"es", "en"}}
+	agentFr := agent
+	agentFr.Language = "fr"
+	solved := store.QueueQuery{Statuses: []ticket.Status{ticket.StatusSolved}}
+	assignee := "agent-7"
+	today := day(now) * dayMS
+	cases := []struct {
+		name     string
+		query    func() (string, params)
+		index    string // the index meant to serve it
+		sortsFew bool   // sorts a bounded set: a lookup's rows, a day's due tickets
+	}{
+		{"queue page, supervisor", of(page, store.QueueQuery{}), "tickets_open_queue", false},
+		{"queue page, supervisor, after a key", of(page, after(store.QueueQuery{}, false)), "tickets_open_queue", false},
+		{"queue page, supervisor, before a key", of(page, after(store.QueueQuery{}, true)), "tickets_open_queue", false},
+		{"queue page, supervisor, last", of(page, store.QueueQuery{Backward: true}), "tickets_open_queue", false},
+		{"queue page, agent", of(page, agent), "tickets_open_", false},
+		{"queue page, agent, after a key", of(page, after(agent, false)), "tickets_open_", false},
+		{"queue page, agent, language", of(page, agentFr), "tickets_open_", false},
+		{"queue page, language", of(page, after(store.QueueQuery{Language: "fr"}, false)), "tickets_open_queue", false},
+		{"queue page, category", of(page, store.QueueQuery{Category: ticket.CategoryLostMFA}), "tickets_open_queue", false},
+		{"queue page, agency", of(page, store.QueueQuery{Agency: "va"}), "tickets_open_queue", false},
+		{"queue page, status", of(page, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusPending}}), "tickets_open_queue", false},
+		{"queue page, assignee", of(page, store.QueueQuery{Assignee: &assignee}), "tickets_open_", false},
+		{"queue page, assignee, after a key", of(page, after(store.QueueQuery{Assignee: &assignee}, false)), "tickets_open_", false},
+		{"urgent list", of(page, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false},
+		{"queue page, solved", of(page, solved), "tickets_done_queue", false},
+		{"queue page, solved, after a key", of(page, after(solved, false)), "tickets_done_queue", false},
+		{"queue page, ref", of(page, store.QueueQuery{Ref: "SD-2026-000101"}), "tickets_ref_key", true},
+		{"queue page, requester", of(page, store.QueueQuery{Requester: []byte("req101")}), "tickets_requester", true},
+		{"queue count, supervisor", of(count, store.QueueQuery{}), "ticket_tally", false},
+		{"queue count, agent", of(count, agent), "ticket_tally", false},
+		{"queue count, solved", of(count, solved), "ticket_tally", false},
+		{"urgent count", of(count, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false},
+		{"board: due from today to the at-risk bound", fixed(dueNowSQL, ms(now), today, ms(risk)), "tickets_open_queue", true},
+		{"workload: replies", fixed(repliesSQL, ms(now.Add(-8*time.Hour))), "ticket_messages_author", false},
+		{"attainment: partial days", fixed(attainmentSQL, ms(now.AddDate(0, 0, -30)), today-29*dayMS, ms(now)), "tickets_created", false},
+		{"attainment: due today", fixed(dueTodaySQL, today, ms(now), today-29*dayMS, today), "tickets_", false},
+	}
+	conn, err := s.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	explain := func(q string, args ...any) string {
+		t.Helper()
+		rs, err := conn.Query(ctx, q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		lines, err := pgx.CollectRows(rs, pgx.RowTo[string])
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return strings.Join(lines, "\n")
+	}
+	for i, c := range cases {
+		sql, args := c.query()
+		// EXECUTE takes values, not parameters.
+		values := make([]string, len(args))
+		for j, a := range args {
+			values[j] = literal(t, a)
+		}
+		// A lookup's few rows are sorted, and found by a bitmap scan.
+		for _, setting := range []string{"enable_sort", "enable_seqscan", "enable_bitmapscan"} {
+			if _, err := conn.Exec(ctx, fmt.Sprintf("SET %s = %v", setting, c.sortsFew)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stmt := fmt.Sprintf("plan_%d", i)
+		if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+sql); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+			if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
+				t.Fatal(err)
+			}
+			run := "EXPLAIN EXECUTE " + stmt
+			if len(args) > 0 {
+				run += "(" + strings.Join(values, ", ") + ")"
+			}
+			plan := explain(run)
+			what := c.name + " (" + mode + ")"
+			if strings.Contains(plan, "Sort") && !c.sortsFew {
+				t.Errorf("%s sorts its matches:\n%s", what, plan)
+			}
+			if strings.Contains(plan, "Seq Scan on tickets") || strings.Contains(plan, "Seq Scan on ticket_messages") {
+				t.Errorf("%s scans a whole table:\n%s", what, plan)
+			}
+			if !strings.Contains(plan, c.index) {
+				t.Errorf("%s does not use %s:\n%s", what, c.index, plan)
+			}
+		}
+	}
+}
+
+// literal is a query argument as an SQL literal, for EXECUTE.
+func literal(t *testing.T, v any) string {
+	t.Helper()
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	switch v := v.(type) {
+	case string:
+		return quote(v)
+	case int:
+		return fmt.Sprint(v)
+	case int64:
+		return fmt.Sprint(v)
+	case []byte:
+		return fmt.Sprintf(`'\x%x'::bytea`, v)
+	case []string:
+		q := make([]string, len(v))
+		for i, s := range v {
+			q[i] = quote(s)
+		}
+		return "ARRAY[" + strings.Join(q, ", ") + "]::text[]"
+	}
+	t.Fatalf("no literal for %T", v)
+	return ""
 }
