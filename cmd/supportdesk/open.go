@@ -57,13 +57,16 @@ func (a *app) open(ctx context.Context, db string, o openOptions) (*service.Serv
 		Calendar: &cal, Mail: o.mail, Limits: staff.Limits{Idle: o.idle}}
 	if pg, ok := st.(*postgres.Store); ok {
 		// Every process on the database shares one change feed, so a
-		// console sees what another serve process changed.
+		// console sees what another serve process changed,
 		f, err := pg.Feed(ctx)
 		if err != nil {
 			pg.Close()
 			return nil, err
 		}
 		cfg.Feed = f
+		// and one presence registry, so "Ana Agent is viewing" shows on
+		// every process's consoles.
+		cfg.Presence = pg.Presence()
 		st = &feedStore{Store: pg, feed: f}
 	}
 	return service.Open(ctx, st, cfg) // which closes st if it fails
