@@ -11,13 +11,19 @@
 --
 -- Several processes write tickets at once at READ COMMITTED: every count
 -- changes by one atomic upsert (INSERT … ON CONFLICT DO UPDATE SET
--- n = n + excluded.n), never by a read and a write. A count taken to zero
--- is deleted, or the due-day tables would keep a row for every day gone
--- by; readers ignore zero rows all the same.
+-- n = n + excluded.n), never by a read and a write; inserts and deletes
+-- are counted per statement, updates at commit (see the triggers). A
+-- count taken to zero is deleted, or the due-day tables would keep a row
+-- for every day gone by; readers ignore zero rows all the same.
+
+-- What the queue reads (SQLite's migration 0008 and 0009 indexes). The
+-- tickets migration (0003) makes the same column and indexes with the
+-- table, so on a new database each statement here finds its object and
+-- does nothing (a NOTICE); they stay as the queue's own statement of what
+-- its plans need (TestQueuePlans), should 0003 ever drop one.
 
 -- The queue's first key: 0 running, 1 paused, 2 answered, 3 answered and
--- paused. A stored generated column (PostgreSQL indexes no virtual one);
--- IF NOT EXISTS because the tickets migration may have made it already.
+-- paused. A stored generated column (PostgreSQL indexes no virtual one).
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS sla_rank bigint GENERATED ALWAYS AS
   ((CASE WHEN sla_fulfilled_at <> 0 THEN 2 ELSE 0 END) + (CASE WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END)) STORED;
 
