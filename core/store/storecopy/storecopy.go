@@ -169,6 +169,12 @@ func Copy(ctx context.Context, from string, to *postgres.Store, keys *secret.Key
 		return Report{}, fault.Storage(err)
 	}
 	stx.Rollback()
+	// COPY leaves the planner without statistics until autovacuum comes
+	// round: a desk opened right after the copy would plan its first
+	// queries blind (seconds for a look-up over a million accounts).
+	if _, err := to.Pool().Exec(ctx, "ANALYZE"); err != nil {
+		return rep, fault.Storage(err)
+	}
 
 	rep.Audit, err = auditlog.Verify(ctx, to, keys, nil)
 	if err != nil {
