@@ -513,10 +513,10 @@ func (c *conn) settleCounts(ctx context.Context) error {
 	if !c.write {
 		return nil
 	}
-	if _, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_update IMMEDIATE`); err != nil {
+	if _, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle IMMEDIATE`); err != nil {
 		return err
 	}
-	_, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_update DEFERRED`)
+	_, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle DEFERRED`)
 	return err
 }
 
