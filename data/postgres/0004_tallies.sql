@@ -193,7 +193,9 @@ CREATE TRIGGER tickets_tally_delete AFTER DELETE ON tickets REFERENCING OLD TABL
 -- the transaction commits. Summed because a transaction that moves many
 -- tickets (a closure day moving every running clock) would otherwise
 -- change each count once per ticket, every version of its row kept to
--- commit and walked by the next change: 40 000 clocks moved in 14 s.
+-- commit and walked by the next change (40 000 clocks moved in 14 s that
+-- way, 2 s summed). Moves of a transaction or savepoint rolled back are
+-- rolled back with it.
 -- A write that reads counts after changing tickets applies its moves
 -- first (settleCounts, in tally.go).
 --
@@ -216,7 +218,7 @@ BEGIN
       sla_paused_at    bigint NOT NULL,
       sla_fulfilled_at bigint NOT NULL,
       created_at       bigint NOT NULL
-    ) ON COMMIT DELETE ROWS;
+    );
   END IF;
   INSERT INTO pg_temp.ticket_tally_moves VALUES
     (-1, OLD.language, OLD.agency, OLD.category, OLD.assignee, OLD.status, OLD.sla_rank,
@@ -270,7 +272,16 @@ BEGIN
     AND t.assignee = c.assignee AND t.day = c.sla_due / 86400000;
   DELETE FROM ticket_days t USING pg_temp.ticket_tally_moves c WHERE t.n = 0 AND c.d < 0
     AND t.created_day = c.created_at / 86400000;
-  DELETE FROM pg_temp.ticket_tally_moves;
+  -- Emptied, not truncated (nor ON COMMIT DELETE ROWS): a truncation
+  -- costs more than the counts' whole change, and the next settling scan
+  -- prunes the dead rows. A table grown past 64 kB (a transaction that
+  -- moved thousands of tickets, or rows that outlived pruning) is
+  -- truncated.
+  IF pg_relation_size('pg_temp.ticket_tally_moves') > 65536 THEN
+    TRUNCATE pg_temp.ticket_tally_moves;
+  ELSE
+    DELETE FROM pg_temp.ticket_tally_moves;
+  END IF;
   PERFORM set_config('supportdesk.tally_moves', 'off', true);
   RETURN NULL;
 END $$;
