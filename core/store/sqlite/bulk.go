@@ -29,6 +29,10 @@ var bulkTables = []string{
 // A crash meanwhile can corrupt the file: it is for a database that is
 // being created, never for one that holds work.
 func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (err error) {
+	// Leaving WAL and coming back need the only connection: the
+	// checkpointer closes its own and waits until the load is over.
+	s.ck.pause()
+	defer s.ck.resume()
 	// The writer pool holds one connection, so these apply to every Write
 	// that fn runs.
 	// Foreign keys are off too: every seeded child row names the parent it
@@ -41,7 +45,7 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (e
 	}
 	defer func() {
 		// Back to the DSN's settings, whatever happened.
-		for _, p := range []string{"PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=1000", "PRAGMA foreign_keys=ON",
+		for _, p := range []string{"PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=0", "PRAGMA foreign_keys=ON",
 			"PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"} {
 			if _, e := s.w.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fault.Storage(e)

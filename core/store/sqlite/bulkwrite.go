@@ -110,6 +110,7 @@ func (s *Store) BulkWrite(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fault.Storage(err)
 	}
+	s.ck.poke()
 	return nil
 }
 

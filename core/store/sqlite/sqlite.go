@@ -40,6 +40,8 @@ type Store struct {
 	mu      sync.Mutex
 	parents map[stmtKey]*sql.Stmt
 	pending map[stmtKey]bool
+
+	ck *checkpointer
 }
 
 type stmtKey struct {
@@ -111,9 +113,21 @@ type Options struct {
 // rose by about a third.
 const driverName = "sqlite3_supportdesk"
 
+// writerDriverName is driverName for the one writer connection, which
+// never checkpoints: with SQLite's automatic checkpoint, the commit that
+// crosses 1 000 WAL pages copies them into the database file and syncs
+// it before the writer may go on, so every few intake batches waited for
+// a second fsync. The Store's checkpointer does it on a connection of its
+// own, beside the writer (see checkpointer).
+const writerDriverName = "sqlite3_supportdesk_writer"
+
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := c.Exec("PRAGMA temp_store=MEMORY", nil)
+		return err
+	}})
+	sql.Register(writerDriverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0", nil)
 		return err
 	}})
 }
@@ -145,7 +159,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := private(path); err != nil {
 		return nil, fault.Storage(err)
 	}
-	w, err := sql.Open(driverName, dsn(path, true))
+	w, err := sql.Open(writerDriverName, dsn(path, true))
 	if err != nil {
 		return nil, fault.Storage(err)
 	}
@@ -177,7 +191,16 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}, nil
+	ck, err := sql.Open(driverName, dsn(path, false))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fault.Storage(err)
+	}
+	ck.SetMaxOpenConns(1)
+	s := &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}
+	s.ck = startCheckpointer(ck)
+	return s, nil
 }
 
 // plannerStats keeps SQLite's planner statistics (sqlite_stat1) current:
@@ -261,7 +284,7 @@ func (s *Store) Close() error {
 	}
 	s.parents, s.pending = nil, nil
 	s.mu.Unlock()
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.ck.stop(), s.r.Close(), s.w.Close())
 }
 
 // Checkpoint folds the WAL into the database file.
@@ -300,6 +323,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fault.Storage(err)
 	}
+	s.ck.poke()
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -273,5 +274,49 @@ func TestConnectionsKeepTempInMemory(t *testing.T) {
 		if err := db.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&v); err != nil || v != 2 {
 			t.Errorf("%s: temp_store %d (2 is memory): %v", name, v, err)
 		}
+	}
+}
+
+// The writer connection never checkpoints (its commits sync the WAL only);
+// the store's checkpointer folds the WAL into the database file on its
+// own connection, soon after commits, while the store stays open.
+func TestCheckpointerFoldsTheWALBesideTheWriter(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var auto int
+	if err := s.Raw().QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil {
+		t.Fatal(err)
+	}
+	if auto != 0 {
+		t.Errorf("writer's wal_autocheckpoint = %d, want 0", auto)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	for i := range 20 {
+		err := s.Write(ctx, func(tx store.Tx) error {
+			return tx.PutMeta(ctx, fmt.Sprintf("blob-%d", i), make([]byte, 64*1024))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for size() < before+20*64*1024 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file %d bytes, %d before 1.3 MB of commits: no checkpoint while open", size(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
