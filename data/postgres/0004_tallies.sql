@@ -1,5 +1,5 @@
--- Schema 4 (PostgreSQL): the queue's indexes and the counts the board and
--- the queue's totals read, as SQLite's migrations 0008 and 0009 keep them.
+-- Schema 4 (PostgreSQL): the counts the board and the queue's totals
+-- read, as SQLite's migration 0009 keeps them.
 --
 -- The count tables mirror SQLite's (same names, columns and values), so a
 -- copy could move them; the copy leaves them out instead, since the
@@ -16,45 +16,9 @@
 -- count taken to zero is deleted, or the due-day tables would keep a row
 -- for every day gone by; readers ignore zero rows all the same.
 
--- What the queue reads (SQLite's migration 0008 and 0009 indexes). The
--- tickets migration (0003) makes the same column and indexes with the
--- table, so on a new database each statement here finds its object and
--- does nothing (a NOTICE); they stay as the queue's own statement of what
--- its plans need (TestQueuePlans), should 0003 ever drop one.
-
--- The queue's first key: 0 running, 1 paused, 2 answered, 3 answered and
--- paused. A stored generated column (PostgreSQL indexes no virtual one).
-ALTER TABLE tickets ADD COLUMN IF NOT EXISTS sla_rank bigint GENERATED ALWAYS AS
-  ((CASE WHEN sla_fulfilled_at <> 0 THEN 2 ELSE 0 END) + (CASE WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END)) STORED;
-
--- Open tickets in queue order (rank, due time, id): a page is one range of
--- it read in order, from a key on, stopping at the page's end; no OFFSET,
--- no sort. The filter columns follow the order key, so a filtered page
--- tests them in the index (as index conditions) before reading the row.
--- The queries repeat the literal status list, which is what lets the
--- planner prove a partial index serves them, in a generic plan too.
-CREATE INDEX IF NOT EXISTS tickets_open_queue ON tickets (sla_rank, sla_due, id, status, assignee, language, category, agency, breach_logged_at)
-  WHERE status IN ('new','open','pending');
-
--- Solved and closed tickets in queue order, read backwards: newest first.
-CREATE INDEX IF NOT EXISTS tickets_done_queue ON tickets (sla_rank, sla_due, id, status, assignee, language, category, agency)
-  WHERE status IN ('solved','closed');
-
--- An assignee's open tickets in queue order; the language is in it, so an
--- agent's unassigned tickets in its languages are tested in the index.
-CREATE INDEX IF NOT EXISTS tickets_open_load ON tickets (assignee, sla_rank, sla_due, id, language, sla_paused_at, sla_fulfilled_at, status, category, agency)
-  WHERE status IN ('new','open','pending');
-
--- Attainment reads the window's two partial days by creation time.
-CREATE INDEX IF NOT EXISTS tickets_created ON tickets (created_at, sla_due, sla_paused_at, sla_fulfilled_at);
-
--- Tickets never answered whose clock runs, any status, by due time:
--- attainment counts those due today exactly.
-CREATE INDEX IF NOT EXISTS tickets_unanswered ON tickets (sla_due, created_at)
-  WHERE sla_fulfilled_at = 0 AND sla_paused_at = 0;
-
--- The workload counts each assignee's public replies since a time.
-CREATE INDEX IF NOT EXISTS ticket_messages_author ON ticket_messages (author, kind, created_at);
+-- What the queue reads (sla_rank and the indexes of SQLite's migrations
+-- 0008 and 0009) is made with the tickets table, in 0003; TestQueuePlans
+-- checks that every queue and board query has its ordered index plan.
 
 -- Tickets, solved and closed ones too, by every queue filter and sla_rank:
 -- any queue's total but a text search's is a sum over it. Keyed in the

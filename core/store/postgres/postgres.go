@@ -211,7 +211,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	// Also runs when fn panics; after Commit it is a no-op.
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	t := &txn{conn: conn{tx: tx, write: true}}
+	t := &txn{conn: conn{tx: tx, write: true, schema: s.schema}}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -231,13 +231,14 @@ func (s *Store) Read(ctx context.Context, fn func(store.Reader) error) error {
 		return fault.Storage(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	return fn(&conn{tx: tx})
+	return fn(&conn{tx: tx, schema: s.schema})
 }
 
 // conn runs statements inside one transaction.
 type conn struct {
-	tx    pgx.Tx
-	write bool
+	tx     pgx.Tx
+	write  bool
+	schema string // the store's Options.Schema: it names its locks
 }
 
 // txn is a write transaction.
@@ -265,14 +266,16 @@ func (c *conn) lock(ctx context.Context, name string) error {
 	if !c.write {
 		return nil
 	}
-	_, err := c.tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey(name))
+	_, err := c.tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey(c.schema, name))
 	return mapErr(err)
 }
 
-// lockKey is an advisory lock's 64-bit key for a name.
-func lockKey(name string) int64 {
+// lockKey is an advisory lock's 64-bit key for a name in a schema.
+// Advisory locks are per database: two desks in two schemas of one
+// database must not queue behind each other's audit lock.
+func lockKey(schema, name string) int64 {
 	h := fnv.New64a()
-	h.Write([]byte("supportdesk:" + name))
+	h.Write([]byte("supportdesk:" + schema + ":" + name))
 	return int64(h.Sum64())
 }
 
@@ -438,7 +441,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return 0, fault.Storage(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey("migrate")); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey(s.schema, "migrate")); err != nil {
 		return 0, fault.Storage(err)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)`); err != nil {
