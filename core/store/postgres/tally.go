@@ -513,10 +513,10 @@ func (c *conn) settleCounts(ctx context.Context) error {
 	if !c.write {
 		return nil
 	}
-	if _, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle IMMEDIATE`); err != nil {
+	if _, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle, tickets_tally_settle_insert IMMEDIATE`); err != nil {
 		return err
 	}
-	_, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle DEFERRED`)
+	_, err := c.exec(ctx, `SET CONSTRAINTS tickets_tally_settle, tickets_tally_settle_insert DEFERRED`)
 	return err
 }
 
