@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"supportdesk/core/store/postgres/pgtest"
 )
 
 // cliEnv runs the binary's entry point in process with environment
@@ -20,7 +22,7 @@ func cliEnv(t *testing.T, env map[string]string, args ...string) (int, string, s
 
 func TestCopyToPostgreSQL(t *testing.T) {
 	t.Parallel()
-	target := pgDatabase(t)
+	target := pgtest.Database(t, "copycmd")
 	db := filepath.Join(t.TempDir(), "sd.db")
 	env := map[string]string{"XDG_DATA_HOME": t.TempDir(), "LANG": "C"}
 	if code, out, errOut := cliEnv(t, env, "--db", db, "seed", "--accounts", "30", "--tickets", "40", "--seed", "5"); code != exitOK {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,65 +12,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"supportdesk/core/store/postgres/pgtest"
 )
-
-// pgServer is the PostgreSQL server the tests use: $SUPPORTDESK_TEST_PG,
-// else the machine's own. With the variable set (as CI sets it) an
-// unreachable server fails the test; without it, the test skips.
-func pgServer(t *testing.T) string {
-	t.Helper()
-	u, required := os.LookupEnv("SUPPORTDESK_TEST_PG")
-	if !required {
-		u = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, u)
-	if err != nil {
-		if required {
-			t.Fatalf("PostgreSQL at $SUPPORTDESK_TEST_PG: %v", err)
-		}
-		t.Skipf("no PostgreSQL on 127.0.0.1:5432 (set SUPPORTDESK_TEST_PG to require one): %v", err)
-	}
-	c.Close(ctx)
-	return u
-}
-
-// pgDatabase creates an empty database for one test on the server and
-// returns its URL; it is dropped when the test ends.
-func pgDatabase(t *testing.T) string {
-	t.Helper()
-	server := pgServer(t)
-	name := fmt.Sprintf("sd_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())), os.Getpid())
-	if len(name) > 60 {
-		name = name[:60]
-	}
-	ctx := t.Context()
-	c, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	ident := pgx.Identifier{name}.Sanitize()
-	c.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)")
-	if _, err := c.Exec(ctx, "CREATE DATABASE "+ident); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, server); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
 
 // runMain runs the binary's main in a child process, as an operator would.
 func runMain(t *testing.T, env []string, args ...string) (string, error) {
@@ -92,7 +35,7 @@ func TestTwoServesOnPostgresKillNine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
-	db := pgDatabase(t)
+	db := pgtest.Database(t, "twoserves")
 	dir := t.TempDir()
 	env := []string{"XDG_DATA_HOME=" + dir, "SUPPORTDESK_KEY=" + filepath.Join(dir, "desk.key")}
 	if out, err := runMain(t, env, "--db", db, "migrate"); err != nil {

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -15,33 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"supportdesk/core/feed"
+	"supportdesk/core/store/postgres/pgtest"
 )
-
-// feedURL is testURL without the migrations: a feed needs a server, not
-// tables. It skips and fails as testURL does.
-func feedURL(t *testing.T) string {
-	t.Helper()
-	url, required := os.LookupEnv("SUPPORTDESK_TEST_PG")
-	if !required {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if required {
-			t.Fatalf("PostgreSQL at $SUPPORTDESK_TEST_PG: %v", err)
-		}
-		t.Skipf("no PostgreSQL on 127.0.0.1:5432 (set SUPPORTDESK_TEST_PG to require one): %v", err)
-	}
-	c.Close(ctx)
-	return url
-}
 
 // testChannel is a channel of the test's own, so parallel tests never
 // hear each other.
 func testChannel() string {
-	return fmt.Sprintf("feedtest_%d_%d", os.Getpid(), schemas.Add(1))
+	return pgtest.Name("feedtest")
 }
 
 // openFeed opens a feed on a pool of its own, as a serve process would.
@@ -90,7 +68,7 @@ func tkt(id int64) feed.Change { return feed.Change{Kind: feed.Ticket, Ticket: i
 
 func TestFeedAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	a, _ := openFeed(t, url, ch, nil)
 	b, _ := openFeed(t, url, ch, nil)
@@ -145,7 +123,7 @@ func TestFeedAcrossProcesses(t *testing.T) {
 
 func TestFeedReconnects(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	a, pool := openFeed(t, url, ch, nil)
 	b, _ := openFeed(t, url, ch, nil)
@@ -171,7 +149,7 @@ func TestFeedReconnects(t *testing.T) {
 
 func TestFeedSendFails(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	var calls atomic.Int32
 	var pool *pgxpool.Pool
@@ -206,7 +184,7 @@ func TestFeedSendFails(t *testing.T) {
 
 func TestFeedOverflow(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	var pool *pgxpool.Pool
 	held := make(chan struct{})
@@ -249,7 +227,7 @@ func TestFeedOverflow(t *testing.T) {
 
 func TestFeedSplitsLongPayloads(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	a, _ := openFeed(t, url, ch, nil)
 
@@ -297,7 +275,7 @@ func TestFeedSplitsLongPayloads(t *testing.T) {
 
 func TestFeedClose(t *testing.T) {
 	t.Parallel()
-	url := feedURL(t)
+	url := testURL(t)
 	ch := testChannel()
 	a, pool := openFeed(t, url, ch, nil)
 	b, _ := openFeed(t, url, ch, nil)

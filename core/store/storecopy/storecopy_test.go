@@ -6,13 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,53 +30,24 @@ import (
 	"supportdesk/core/staff"
 	"supportdesk/core/store"
 	"supportdesk/core/store/postgres"
+	"supportdesk/core/store/postgres/pgtest"
 	"supportdesk/core/store/sqlite"
 	"supportdesk/core/store/storecopy"
 	"supportdesk/core/ticket"
 )
 
-// testURL is the PostgreSQL server the tests use, as in the postgres
-// package: $SUPPORTDESK_TEST_PG, required when set; else the machine's own
-// on 127.0.0.1:5432, skipped when it is not there.
-func testURL(t *testing.T) string {
-	t.Helper()
-	url, required := os.LookupEnv("SUPPORTDESK_TEST_PG")
-	if !required {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if required {
-			t.Fatalf("PostgreSQL at $SUPPORTDESK_TEST_PG: %v", err)
-		}
-		t.Skipf("no PostgreSQL on 127.0.0.1:5432 (set SUPPORTDESK_TEST_PG to require one): %v", err)
-	}
-	c.Close(ctx)
-	return url
-}
-
-var schemas atomic.Int64
+// testURL is the PostgreSQL server the tests use (see pgtest).
+func testURL(t *testing.T) string { return pgtest.URL(t) }
 
 // openTarget opens a PostgreSQL store in a schema of its own, dropped when
 // the test ends.
 func openTarget(t *testing.T, url string) *postgres.Store {
 	t.Helper()
-	schema := fmt.Sprintf("copy%d_%d", os.Getpid(), schemas.Add(1))
-	st, err := postgres.Open(t.Context(), url, postgres.Options{Schema: schema, MaxConns: 4})
+	st, err := postgres.Open(t.Context(), url, postgres.Options{Schema: pgtest.Schema(t, url, "copy"), MaxConns: 4})
 	if err != nil {
 		t.Fatalf("postgres.Open: %v", err)
 	}
-	t.Cleanup(func() {
-		st.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, url); err == nil {
-			c.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-			c.Close(ctx)
-		}
-	})
+	t.Cleanup(func() { st.Close() })
 	return st
 }
 
