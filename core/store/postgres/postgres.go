@@ -25,9 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -385,39 +382,7 @@ func splitList(s string) []string {
 
 func todo() error { return errors.New("postgres: not implemented") }
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	var out []migration
-	err := fs.WalkDir(data.Postgres, "postgres", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		base := p[strings.LastIndexByte(p, '/')+1:]
-		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		b, err := data.Postgres.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, migration{n, base, string(b)})
-		return nil
-	})
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
-		}
-	}
-	return out, err
-}
+func migrations() ([]data.Migration, error) { return data.Numbered(data.Postgres, "postgres") }
 
 // LatestVersion is the schema version this binary knows.
 func LatestVersion() int {
@@ -462,8 +427,8 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			Err: fmt.Errorf("database schema is version %d, this binary knows up to %d", v, len(all))}
 	}
 	for _, m := range all[v:] {
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return v, fault.Storage(fmt.Errorf("migration %s: %w", m.name, err))
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return v, fault.Storage(fmt.Errorf("migration %s: %w", m.Name, err))
 		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE schema_version SET version = $1`, len(all)); err != nil {

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -486,39 +484,7 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	var out []migration
-	err := fs.WalkDir(data.Migrations, "migrations", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		base := p[strings.LastIndexByte(p, '/')+1:]
-		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		b, err := data.Migrations.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, migration{n, base, string(b)})
-		return nil
-	})
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
-		}
-	}
-	return out, err
-}
+func migrations() ([]data.Migration, error) { return data.Numbered(data.Migrations, "migrations") }
 
 // LatestVersion is the schema version this binary knows.
 func LatestVersion() int {
@@ -550,8 +516,8 @@ func Migrate(ctx context.Context, db *sql.DB) (int, error) {
 			Err: fmt.Errorf("database schema is version %d, this binary knows up to %d", v, len(all))}
 	}
 	for _, m := range all[v:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return v, fault.Storage(fmt.Errorf("migration %s: %w", m.name, err))
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return v, fault.Storage(fmt.Errorf("migration %s: %w", m.Name, err))
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(all))); err != nil {
