@@ -2,9 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -15,59 +12,21 @@ import (
 	"supportdesk/core/store"
 )
 
-// headKey is the meta row that records the chain's head with each write, so
-// a deleted tail is noticed. Its value is the seq (8 bytes, big-endian),
-// the hash (32 bytes) and, once the log is keyed, the head's signature:
-// the SQLite backend's encoding, so a copied head reads the same.
-const headKey = "audit_head"
-
 // auditLock is the advisory lock a write transaction holds, from its
 // first read of the head to its commit: appends from several processes
 // then queue behind it and each builds on the head the last one stored.
 const auditLock = "audit"
 
-var (
-	errCorruptHead = errors.New("audit head row is corrupt")
-	// errKeyedLog refuses an unkeyed append once core/auditlog has signed
-	// the head: the entry would have no MAC and the head no signature, and
-	// verify would report the log as tampered with.
-	errKeyedLog = errors.New("the audit log is keyed: append through core/auditlog")
-)
-
-func encodeHead(h audit.Head) []byte {
-	v := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(h.Hash)+len(h.Sig)), uint64(h.Seq))
-	return append(append(v, h.Hash...), h.Sig...)
-}
-
-func decodeHead(v []byte) (audit.Head, error) {
-	if len(v) < 8 {
-		return audit.Head{}, fault.Storage(errCorruptHead)
-	}
-	h := audit.Head{Seq: int64(binary.BigEndian.Uint64(v[:8]))}
-	rest := v[8:]
-	switch {
-	case h.Seq == 0 && len(rest) == 0:
-		return h, nil
-	case len(rest) < sha256.Size:
-		return audit.Head{}, fault.Storage(errCorruptHead)
-	}
-	h.Hash = rest[:sha256.Size]
-	if len(rest) > sha256.Size {
-		h.Sig = rest[sha256.Size:]
-	}
-	return h, nil
-}
-
 // SignedAuditHead reads the stored head with its signature.
 func (c *conn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
-	v, err := c.Meta(ctx, headKey)
+	v, err := c.Meta(ctx, store.AuditHeadMeta)
 	if fault.CodeOf(err) == fault.CodeNotFound {
 		return audit.Head{}, nil
 	}
 	if err != nil {
 		return audit.Head{}, err
 	}
-	return decodeHead(v)
+	return store.DecodeAuditHead(v)
 }
 
 // AuditHead reads the stored head's seq and hash.
@@ -119,7 +78,7 @@ func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		return err
 	}
 	if len(t.head.Sig) > 0 {
-		return fault.Storage(errKeyedLog)
+		return fault.Storage(store.ErrKeyedLog)
 	}
 	e.Seal(t.head.Seq, t.head.Hash)
 	if err := t.InsertAudit(ctx, *e); err != nil {
@@ -167,7 +126,7 @@ func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
 			return err
 		}
 	}
-	if err := t.PutMeta(ctx, headKey, encodeHead(h)); err != nil {
+	if err := t.PutMeta(ctx, store.AuditHeadMeta, store.EncodeAuditHead(h)); err != nil {
 		return err
 	}
 	t.headRead, t.head, t.headDirty = true, h, false

@@ -2,10 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
-	"errors"
 	"strings"
 
 	"supportdesk/core/audit"
@@ -13,55 +10,16 @@ import (
 	"supportdesk/core/store"
 )
 
-// headKey is the meta row that records the chain's head with each write, so
-// a deleted tail is noticed. Its value is the seq (8 bytes, big-endian),
-// the hash (32 bytes) and, once the log is keyed, the head's signature.
-// Heads written before the keyed log (schema 3) are 40 bytes: they still
-// read, without a signature.
-const headKey = "audit_head"
-
-var (
-	errCorruptHead = errors.New("audit head row is corrupt")
-	// errKeyedLog refuses an unkeyed append once core/auditlog has signed
-	// the head: the entry would have no MAC and the head no signature, and
-	// verify would report the log as tampered with.
-	errKeyedLog = errors.New("the audit log is keyed: append through core/auditlog")
-)
-
-func encodeHead(h audit.Head) []byte {
-	v := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(h.Hash)+len(h.Sig)), uint64(h.Seq))
-	return append(append(v, h.Hash...), h.Sig...)
-}
-
-func decodeHead(v []byte) (audit.Head, error) {
-	if len(v) < 8 {
-		return audit.Head{}, fault.Storage(errCorruptHead)
-	}
-	h := audit.Head{Seq: int64(binary.BigEndian.Uint64(v[:8]))}
-	rest := v[8:]
-	switch {
-	case h.Seq == 0 && len(rest) == 0:
-		return h, nil
-	case len(rest) < sha256.Size:
-		return audit.Head{}, fault.Storage(errCorruptHead)
-	}
-	h.Hash = rest[:sha256.Size]
-	if len(rest) > sha256.Size {
-		h.Sig = rest[sha256.Size:]
-	}
-	return h, nil
-}
-
 // SignedAuditHead reads the stored head with its signature.
 func (c *conn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
-	v, err := c.Meta(ctx, headKey)
+	v, err := c.Meta(ctx, store.AuditHeadMeta)
 	if fault.CodeOf(err) == fault.CodeNotFound {
 		return audit.Head{}, nil
 	}
 	if err != nil {
 		return audit.Head{}, err
 	}
-	return decodeHead(v)
+	return store.DecodeAuditHead(v)
 }
 
 // AuditHead reads the stored head's seq and hash.
@@ -106,7 +64,7 @@ func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
 		return err
 	}
 	if len(t.head.Sig) > 0 {
-		return fault.Storage(errKeyedLog)
+		return fault.Storage(store.ErrKeyedLog)
 	}
 	e.Seal(t.head.Seq, t.head.Hash)
 	if err := t.InsertAudit(ctx, *e); err != nil {
@@ -136,7 +94,7 @@ func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
 // PutAuditHead stores h now; the transaction's cached head follows it, and
 // no unkeyed head is written over it at commit.
 func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
-	if err := t.PutMeta(ctx, headKey, encodeHead(h)); err != nil {
+	if err := t.PutMeta(ctx, store.AuditHeadMeta, store.EncodeAuditHead(h)); err != nil {
 		return err
 	}
 	t.headRead, t.head, t.headDirty = true, h, false
