@@ -136,7 +136,7 @@ func (a *app) demo(args []string) int {
 		return a.fail(exitUsage, a.badValue("idle-lock", a.idleLock.String(), "cli.error.flag_duration_negative"))
 	}
 	db := a.dbPath(true)
-	fresh := !service.Exists(db)
+	fresh := !a.deskExists(db)
 	return a.openConsole(db, true, func(ctx context.Context, svc *service.Service, bundle *i18n.Bundle) int {
 		if fresh {
 			fmt.Fprintln(a.stderr, a.l.T("cli.demo.creating", map[string]any{"Path": shown(db), "Count": a.l.Number(demoAccounts)}))
