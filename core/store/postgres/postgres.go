@@ -382,8 +382,6 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-func todo() error { return errors.New("postgres: not implemented") }
-
 func migrations() ([]data.Migration, error) { return data.Numbered(data.Postgres, "postgres") }
 
 // LatestVersion is the schema version this binary knows.
