@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"supportdesk/core/store/postgres/pgtest"
 )
 
 // Each benchmark builds its small database, prints its rows, and a bare
@@ -58,5 +61,37 @@ func TestBenchUnknownIsAUsageError(t *testing.T) {
 	code, _, errOut := cli(t, "", "--lang", "fr", "bench", "nope")
 	if code != exitUsage || !strings.Contains(errOut, "mesure inconnue") || !strings.Contains(errOut, "bench lookup|board|queue|intake") {
 		t.Fatalf("unknown benchmark: %d %q", code, errOut)
+	}
+}
+
+// A PostgreSQL bench database is filled from its SQLite twin, built in
+// bulk (or reused) and copied with its key, once: a second run measures
+// the same database without building or copying again.
+func TestBenchOnPostgreSQLFillsFromItsSQLiteTwin(t *testing.T) {
+	t.Parallel()
+	db := pgtest.Database(t, "benchtwin")
+	env := map[string]string{"XDG_DATA_HOME": t.TempDir(), "LANG": "C"}
+	args := []string{"--db", db, "bench", "lookup", "--accounts", "300", "--samples", "5"}
+	for run, wantCopy := range []bool{true, false} {
+		code, out, errOut := cliEnv(t, env, args...)
+		if code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s\n%s", run+1, code, out, errOut)
+		}
+		if got := strings.Contains(errOut, "Filling the PostgreSQL benchmark database"); got != wantCopy {
+			t.Errorf("run %d: copied = %v, want %v:\n%s", run+1, got, wantCopy, errOut)
+		}
+		if !strings.Contains(out, "account detail") {
+			t.Errorf("run %d: no account detail row:\n%s", run+1, out)
+		}
+	}
+	twin, err := os.ReadFile(filepath.Join(env["XDG_DATA_HOME"], "supportdesk", "bench-300.db.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key, err := os.ReadFile(filepath.Join(env["XDG_DATA_HOME"], "supportdesk", "postgres.key")); err != nil || !bytes.Equal(key, twin) {
+		t.Errorf("the PostgreSQL desk's key is not its twin's (%v)", err)
+	}
+	if code, out, errOut := cliEnv(t, env, "--db", db, "audit", "verify"); code != exitOK {
+		t.Errorf("audit verify on the copy: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
