@@ -189,3 +189,123 @@ func TestNewTicketsIndexedOncePerTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// recountDiff compares every count table with a recount from the tickets
+// (zero counts are no rows): the rows one side has and the other lacks.
+func recountDiff(t *testing.T, s *Store) []string {
+	t.Helper()
+	pairs := [][2]string{
+		{`SELECT language, agency, category, assignee, status, sla_rank, n FROM ticket_tally WHERE n <> 0`,
+			`SELECT language, agency, category, assignee, status, sla_rank, count(*) FROM tickets GROUP BY 1, 2, 3, 4, 5, 6`},
+		{`SELECT assignee, sla_rank, n FROM ticket_load WHERE n <> 0`,
+			`SELECT assignee, sla_rank, count(*) FROM tickets WHERE status IN ('new','open','pending') AND assignee <> '' GROUP BY 1, 2`},
+		{`SELECT language, agency, category, day, n FROM ticket_due_cells WHERE n <> 0`,
+			`SELECT language, agency, category, sla_due / 86400000, count(*) FROM tickets
+			WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 GROUP BY 1, 2, 3, 4`},
+		{`SELECT assignee, day, n FROM ticket_due_assignees WHERE n <> 0`,
+			`SELECT assignee, sla_due / 86400000, count(*) FROM tickets
+			WHERE status IN ('new','open','pending') AND sla_fulfilled_at = 0 AND sla_paused_at = 0 AND assignee <> '' GROUP BY 1, 2`},
+		{`SELECT created_day, outcome, due_day, n FROM ticket_days WHERE n <> 0`,
+			`SELECT created_at / 86400000,
+			CASE WHEN sla_fulfilled_at <> 0 THEN 2 + (sla_fulfilled_at > sla_due) WHEN sla_paused_at <> 0 THEN 1 ELSE 0 END,
+			CASE WHEN sla_fulfilled_at = 0 AND sla_paused_at = 0 THEN sla_due / 86400000 ELSE 0 END, count(*) FROM tickets GROUP BY 1, 2, 3`},
+	}
+	var diff []string
+	for _, p := range pairs {
+		for _, q := range []string{p[0] + " EXCEPT " + p[1], p[1] + " EXCEPT " + p[0]} {
+			var n int
+			if err := s.Raw().QueryRowContext(t.Context(), "SELECT count(*) FROM ("+q+")").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				diff = append(diff, fmt.Sprintf("%d rows of %.60s…", n, q))
+			}
+		}
+	}
+	return diff
+}
+
+// A transaction that creates tickets and then changes, deletes or reads
+// them before commit, or rolls back, leaves every count equal to a
+// recount, and reads its own tickets' counts.
+func TestCountsFollowATransactionsOwnTickets(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTemp(t, Options{ReadConns: 1})
+	defer s.Close()
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx store.Tx) error {
+		for i := 1; i <= 6; i++ {
+			tk := testTicket(i, now, time.Duration(i)*time.Hour)
+			if err := tx.InsertTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		// changed before commit: paused, reassigned, answered
+		for i, f := range []func(*ticket.Ticket){
+			func(tk *ticket.Ticket) { tk.SLA.PausedAt, tk.Status = now, ticket.StatusPending },
+			func(tk *ticket.Ticket) { tk.Assignee = "agent-7" },
+			func(tk *ticket.Ticket) { tk.SLA.FulfilledAt = now; tk.Status = ticket.StatusSolved },
+		} {
+			tk, err := tx.Ticket(ctx, int64(i+1))
+			if err != nil {
+				return err
+			}
+			f(&tk)
+			if err := tx.UpdateTicket(ctx, &tk); err != nil {
+				return err
+			}
+		}
+		// read before commit: the board counts this transaction's tickets
+		cells, err := tx.BoardCells(ctx, now, now.Add(2*time.Hour))
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, c := range cells {
+			total += c.OnTrack + c.AtRisk + c.Breached + c.Paused + c.Fulfilled
+		}
+		if total != 5 { // six, one solved
+			t.Errorf("board inside the transaction counts %d open tickets, want 5", total)
+		}
+		// and a ticket changed after that read
+		tk, err := tx.Ticket(ctx, 4)
+		if err != nil {
+			return err
+		}
+		tk.Assignee = "agent-8"
+		return tx.UpdateTicket(ctx, &tk)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := recountDiff(t, s); len(d) > 0 {
+		t.Errorf("after commit: %v", d)
+	}
+	// a transaction that creates a ticket and fails counts nothing
+	err = s.Write(ctx, func(tx store.Tx) error {
+		tk := testTicket(7, now, time.Hour)
+		if err := tx.InsertTicket(ctx, &tk); err != nil {
+			return err
+		}
+		return fmt.Errorf("rolled back")
+	})
+	if err == nil {
+		t.Fatal("the failing write committed")
+	}
+	// a ticket deleted in the transaction that made it
+	err = s.Write(ctx, func(tx store.Tx) error {
+		tk := testTicket(8, now, time.Hour)
+		if err := tx.InsertTicket(ctx, &tk); err != nil {
+			return err
+		}
+		_, err := tx.(*txn).exec(ctx, `DELETE FROM tickets WHERE id = 8`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := recountDiff(t, s); len(d) > 0 {
+		t.Errorf("after a rollback and a delete: %v", d)
+	}
+}
