@@ -309,7 +309,7 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 		if groups[k] == nil {
 			groups[k] = &store.StateCounts{}
 		}
-		addRank(groups[k], rank, n)
+		groups[k].AddRank(rank, n)
 		return nil
 	})
 	if err != nil {
@@ -319,7 +319,7 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 		var n int
 		k, err := g.scan(r, &n)
 		if s := groups[k]; err == nil && s != nil {
-			moveDue(s, n, 0)
+			s.MoveDue(n, 0)
 		}
 		return err
 	}, day(now))
@@ -332,30 +332,10 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 	}
 	for _, d := range soon {
 		if s := groups[g.soon(d)]; s != nil {
-			moveDue(s, d.breached, d.atRisk)
+			s.MoveDue(d.breached, d.atRisk)
 		}
 	}
 	return groups, nil
-}
-
-// addRank counts n open tickets of a rank: running ones (rank 0) on track
-// until moveDue moves the breached and at-risk ones out.
-func addRank(s *store.StateCounts, rank, n int) {
-	switch rank {
-	case 0:
-		s.OnTrack += n
-	case 1:
-		s.Paused += n
-	default:
-		s.Fulfilled += n
-	}
-}
-
-// moveDue moves running tickets from on track to breached and at risk.
-func moveDue(s *store.StateCounts, breached, atRisk int) {
-	s.OnTrack -= breached + atRisk
-	s.Breached += breached
-	s.AtRisk += atRisk
 }
 
 // BoardCells counts open tickets by language, agency, category and state.
@@ -489,16 +469,7 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 	if err != nil {
 		return store.QueueStats{}, err
 	}
-	s := store.QueueStats{ByLanguage: map[string]store.StateCounts{}}
-	for _, b := range cells {
-		l := s.ByLanguage[b.Language]
-		l.OnTrack += b.OnTrack
-		l.AtRisk += b.AtRisk
-		l.Breached += b.Breached
-		l.Paused += b.Paused
-		l.Fulfilled += b.Fulfilled
-		s.ByLanguage[b.Language] = l
-	}
+	s := store.QueueStats{ByLanguage: store.ByLanguage(cells)}
 	err = c.scanOne(ctx, `SELECT count(*) FILTER (WHERE status IN ('queued','sending')), count(*) FILTER (WHERE status = 'failed')
 		FROM outbox WHERE status IN ('queued','sending','failed')`, nil, &s.OutboxBacklog, &s.OutboxFailed)
 	return s, err

@@ -99,7 +99,7 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 		if groups[k] == nil {
 			groups[k] = &store.StateCounts{}
 		}
-		addRank(groups[k], rank, n)
+		groups[k].AddRank(rank, n)
 		return nil
 	})
 	if err != nil {
@@ -109,7 +109,7 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 		var n int
 		k, err := g.scan(rs, &n)
 		if s := groups[k]; err == nil && s != nil {
-			split(s, n, 0)
+			s.MoveDue(n, 0)
 		}
 		return err
 	}, day(now))
@@ -122,7 +122,7 @@ func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time
 	}
 	for _, d := range soon {
 		if s := groups[g.soon(d)]; s != nil {
-			split(s, d.breached, d.atRisk)
+			s.MoveDue(d.breached, d.atRisk)
 		}
 	}
 	return groups, nil
@@ -149,26 +149,6 @@ func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.Boa
 			strings.Compare(string(a.Category), string(b.Category)))
 	})
 	return out, nil
-}
-
-// addRank counts n open tickets of a rank: running ones (rank 0) on track
-// until split moves the breached and at-risk ones out.
-func addRank(s *store.StateCounts, rank, n int) {
-	switch rank {
-	case 0:
-		s.OnTrack += n
-	case 1:
-		s.Paused += n
-	default:
-		s.Fulfilled += n
-	}
-}
-
-// split moves running tickets from on track to breached and at risk.
-func split(s *store.StateCounts, breached, atRisk int) {
-	s.OnTrack -= breached + atRisk
-	s.Breached += breached
-	s.AtRisk += atRisk
 }
 
 // tallyLoadSQL counts open assigned tickets by assignee and rank.
@@ -279,16 +259,7 @@ func (c *conn) QueueStats(ctx context.Context, now, risk time.Time) (store.Queue
 	if err != nil {
 		return store.QueueStats{}, err
 	}
-	s := store.QueueStats{ByLanguage: map[string]store.StateCounts{}}
-	for _, b := range cells {
-		l := s.ByLanguage[b.Language]
-		l.OnTrack += b.OnTrack
-		l.AtRisk += b.AtRisk
-		l.Breached += b.Breached
-		l.Paused += b.Paused
-		l.Fulfilled += b.Fulfilled
-		s.ByLanguage[b.Language] = l
-	}
+	s := store.QueueStats{ByLanguage: store.ByLanguage(cells)}
 	row, err := c.row(ctx, `SELECT
 		coalesce(sum(CASE WHEN status IN ('queued','sending') THEN 1 ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0)
