@@ -484,6 +484,29 @@ type QueueQuery struct {
 	Limit    int
 }
 
+// Filter is an equality a queue query asks of one ticket column.
+type Filter struct{ Column, Value string }
+
+// Filters lists the equality filters q sets, by the column both backends
+// store them in (the tallies have these columns too): language, category,
+// agency and assignee ("" for unassigned).
+func (q QueueQuery) Filters() []Filter {
+	var out []Filter
+	if q.Language != "" {
+		out = append(out, Filter{"language", q.Language})
+	}
+	if q.Category != "" {
+		out = append(out, Filter{"category", string(q.Category)})
+	}
+	if q.Agency != "" {
+		out = append(out, Filter{"agency", q.Agency})
+	}
+	if q.Assignee != nil {
+		out = append(out, Filter{"assignee", *q.Assignee})
+	}
+	return out
+}
+
 // StateCounts are open tickets by SLA state.
 type StateCounts struct {
 	OnTrack, AtRisk, Breached, Paused, Fulfilled int

@@ -142,27 +142,10 @@ func scopeTerms(q store.QueueQuery, prefix string, p *params) []string {
 		}
 		where = append(where, "("+cond+")")
 	}
-	for _, f := range []struct {
-		name, value string
-		set         bool
-	}{
-		{"language", q.Language, q.Language != ""},
-		{"category", string(q.Category), q.Category != ""},
-		{"agency", q.Agency, q.Agency != ""},
-		{"assignee", deref(q.Assignee), q.Assignee != nil},
-	} {
-		if f.set {
-			where = append(where, prefix+f.name+" = "+p.add(f.value))
-		}
+	for _, f := range q.Filters() {
+		where = append(where, prefix+f.Column+" = "+p.add(f.Value))
 	}
 	return where
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // tallyCount builds the count of a queue query from the tallies, when

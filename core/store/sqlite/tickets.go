@@ -432,32 +432,15 @@ func scopeTerms(q store.QueueQuery, col func(name string, filter bool) string) (
 		}
 		where = append(where, "("+cond+")")
 	}
-	for _, f := range []struct {
-		name, value string
-		set         bool
-	}{
-		{"language", q.Language, q.Language != ""},
-		{"category", string(q.Category), q.Category != ""},
-		{"agency", q.Agency, q.Agency != ""},
-		{"assignee", deref(q.Assignee), q.Assignee != nil},
-	} {
-		if f.set {
-			where = append(where, col(f.name, true)+" = ?")
-			args = append(args, f.value)
-		}
+	for _, f := range q.Filters() {
+		where = append(where, col(f.Column, true)+" = ?")
+		args = append(args, f.Value)
 	}
 	return where, args
 }
 
 // marks is n comma-separated SQL parameters.
 func marks(n int) string { return "?" + strings.Repeat(",?", n-1) }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
 
 // QueuePage returns one window of the queue and the number of matches.
 // The window is read by key from the index in queue order; the number
