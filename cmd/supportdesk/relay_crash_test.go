@@ -121,6 +121,40 @@ func (fr *flakyRelay) total() int {
 	return n
 }
 
+// check compares the outbox rows with what the relay accepted: a row
+// reached it under one Message-ID at most, the row's own, and a row marked
+// sent reached it. It counts the rows sent, failed for good, and accepted
+// more than once (a resend, under the same Message-ID).
+func (fr *flakyRelay) check(t *testing.T, rows []outboxRow) (sent, failed, resent int) {
+	t.Helper()
+	fr.mu.Lock()
+	defer fr.mu.Unlock()
+	for _, r := range rows {
+		ids := fr.accepted[r.id]
+		if len(ids) > 1 {
+			t.Errorf("row %d reached the relay under %d Message-IDs: %v", r.id, len(ids), ids)
+		}
+		for id, n := range ids {
+			if id != r.messageID {
+				t.Errorf("row %d: relay took %s, row keeps %s", r.id, id, r.messageID)
+			}
+			if n > 1 {
+				resent++
+			}
+		}
+		switch r.status {
+		case "sent":
+			sent++
+			if len(ids) == 0 {
+				t.Errorf("row %d marked sent, never accepted by the relay", r.id)
+			}
+		case "failed":
+			failed++
+		}
+	}
+	return sent, failed, resent
+}
+
 // outboxRow is what the test reads of an outbox row.
 type outboxRow struct {
 	id        int64
@@ -218,32 +252,7 @@ func TestKillNineDuringMailLoadThenRestart(t *testing.T) {
 		return nil
 	})
 	rows := readOutbox(t, db)
-	relay.mu.Lock()
-	defer relay.mu.Unlock()
-	sent, failed, resent := 0, 0, 0
-	for _, r := range rows {
-		ids := relay.accepted[r.id]
-		if len(ids) > 1 {
-			t.Errorf("row %d reached the relay under %d Message-IDs: %v", r.id, len(ids), ids)
-		}
-		for id, n := range ids {
-			if id != r.messageID {
-				t.Errorf("row %d: relay took %s, row keeps %s", r.id, id, r.messageID)
-			}
-			if n > 1 {
-				resent++
-			}
-		}
-		switch r.status {
-		case "sent":
-			sent++
-			if len(ids) == 0 {
-				t.Errorf("row %d marked sent, never accepted by the relay", r.id)
-			}
-		case "failed":
-			failed++
-		}
-	}
+	sent, failed, resent := relay.check(t, rows)
 	if len(rows) < len(acked) {
 		t.Errorf("%d outbox rows for %d acknowledged forms", len(rows), len(acked))
 	}
