@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -48,4 +49,62 @@ func DecodeAuditHead(v []byte) (audit.Head, error) {
 		h.Sig = rest[sha256.Size:]
 	}
 	return h, nil
+}
+
+// HeadCache is a write transaction's audit head, as both backends keep
+// it: read once (a seeding batch appends thousands of entries), moved by
+// each unkeyed append, and written once at commit. core/auditlog, which
+// keys the log, writes its signed head itself (Stored).
+type HeadCache struct {
+	loaded, dirty bool
+	head          audit.Head
+}
+
+// Head returns the head, reading it with read on first use: a backend
+// may make read take a lock first.
+func (c *HeadCache) Head(ctx context.Context, read func(context.Context) (audit.Head, error)) (audit.Head, error) {
+	if !c.loaded {
+		h, err := read(ctx)
+		if err != nil {
+			return audit.Head{}, err
+		}
+		c.loaded, c.head = true, h
+	}
+	return c.head, nil
+}
+
+// Loaded reports whether the head was read or stored in this transaction.
+func (c *HeadCache) Loaded() bool { return c.loaded }
+
+// Append seals e on the unkeyed chain after the head and stores it with
+// insert. It refuses a keyed log (a signed head) rather than break it.
+func (c *HeadCache) Append(ctx context.Context, e *audit.Entry, read func(context.Context) (audit.Head, error),
+	insert func(context.Context, audit.Entry) error) error {
+	h, err := c.Head(ctx, read)
+	if err != nil {
+		return err
+	}
+	if len(h.Sig) > 0 {
+		return fault.Storage(ErrKeyedLog)
+	}
+	e.Seal(h.Seq, h.Hash)
+	if err := insert(ctx, *e); err != nil {
+		return err
+	}
+	c.head, c.dirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
+	return nil
+}
+
+// Stored records that h was just written: the cache follows it, and no
+// unkeyed head is written over it at commit.
+func (c *HeadCache) Stored(h audit.Head) {
+	c.loaded, c.head, c.dirty = true, h, false
+}
+
+// Flush writes the head with put, at commit, if an append moved it.
+func (c *HeadCache) Flush(ctx context.Context, put func(context.Context, audit.Head) error) error {
+	if !c.dirty {
+		return nil
+	}
+	return put(ctx, c.head)
 }

@@ -35,32 +35,22 @@ func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
 	return h.Seq, h.Hash, err
 }
 
-// loadHead takes the audit lock and then reads the head, once per
-// transaction. The order matters: at READ COMMITTED the read after the
-// lock sees every append committed before it, so no two writers build on
-// one head. core/auditlog reads the head through SignedAuditHead before
-// it inserts, so the wrapped path takes the lock here too.
-func (t *txn) loadHead(ctx context.Context) error {
-	if t.headRead {
-		return nil
-	}
+// lockedHead takes the audit lock and then reads the head; the txn's
+// HeadCache calls it once per transaction. The order matters: at READ
+// COMMITTED the read after the lock sees every append committed before
+// it, so no two writers build on one head. core/auditlog reads the head
+// through SignedAuditHead before it inserts, so the wrapped path takes
+// the lock here too.
+func (t *txn) lockedHead(ctx context.Context) (audit.Head, error) {
 	if err := t.lock(ctx, auditLock); err != nil {
-		return err
+		return audit.Head{}, err
 	}
-	h, err := t.conn.SignedAuditHead(ctx)
-	if err != nil {
-		return err
-	}
-	t.headRead, t.head = true, h
-	return nil
+	return t.conn.SignedAuditHead(ctx)
 }
 
 // SignedAuditHead inside a write transaction sees the entries it appended.
 func (t *txn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
-	if err := t.loadHead(ctx); err != nil {
-		return audit.Head{}, err
-	}
-	return t.head, nil
+	return t.head.Head(ctx, t.lockedHead)
 }
 
 // AuditHead inside a write transaction sees the entries it appended.
@@ -74,18 +64,7 @@ func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
 // wrapped by core/auditlog does, and it refuses a keyed log rather than
 // break it.
 func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	if err := t.loadHead(ctx); err != nil {
-		return err
-	}
-	if len(t.head.Sig) > 0 {
-		return fault.Storage(store.ErrKeyedLog)
-	}
-	e.Seal(t.head.Seq, t.head.Hash)
-	if err := t.InsertAudit(ctx, *e); err != nil {
-		return err
-	}
-	t.head, t.headDirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
-	return nil
+	return t.head.Append(ctx, e, t.lockedHead, t.InsertAudit)
 }
 
 // InsertAudit stores a sealed entry as given. A seq already taken is a
@@ -93,7 +72,7 @@ func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
 func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
 	// Under the lock even when the caller chose the seq: a writer that
 	// inserts without reading the head still queues behind other appends.
-	if err := t.loadHead(ctx); err != nil {
+	if _, err := t.head.Head(ctx, t.lockedHead); err != nil {
 		return err
 	}
 	// Empty blobs, not NULL: the first entry has no predecessor, and
@@ -121,7 +100,7 @@ func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
 // PutAuditHead stores h now; the transaction's cached head follows it, and
 // no unkeyed head is written over it at commit.
 func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
-	if !t.headRead {
+	if !t.head.Loaded() {
 		if err := t.lock(ctx, auditLock); err != nil {
 			return err
 		}
@@ -129,16 +108,13 @@ func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
 	if err := t.PutMeta(ctx, store.AuditHeadMeta, store.EncodeAuditHead(h)); err != nil {
 		return err
 	}
-	t.headRead, t.head, t.headDirty = true, h, false
+	t.head.Stored(h)
 	return nil
 }
 
 // flushHead writes the audit head once, at commit, when AppendAudit moved it.
 func (t *txn) flushHead(ctx context.Context) error {
-	if !t.headDirty {
-		return nil
-	}
-	return t.PutAuditHead(ctx, t.head)
+	return t.head.Flush(ctx, t.PutAuditHead)
 }
 
 const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash, mac`

@@ -32,7 +32,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"supportdesk/core/audit"
 	"supportdesk/core/fault"
 	"supportdesk/core/store"
 	"supportdesk/data"
@@ -243,11 +242,9 @@ type conn struct {
 // txn is a write transaction.
 type txn struct {
 	conn
-	// The audit head is read once (under the audit lock) and written once
-	// per transaction; see audit.go.
-	headRead  bool
-	headDirty bool
-	head      audit.Head
+	// The audit head, read once (under the audit lock, see audit.go) and
+	// written once per transaction.
+	head store.HeadCache
 }
 
 // forUpdate is " FOR UPDATE" inside a write transaction, "" in a read:

@@ -28,25 +28,9 @@ func (c *conn) AuditHead(ctx context.Context) (int64, []byte, error) {
 	return h.Seq, h.Hash, err
 }
 
-// loadHead reads the head once per transaction.
-func (t *txn) loadHead(ctx context.Context) error {
-	if t.headRead {
-		return nil
-	}
-	h, err := t.conn.SignedAuditHead(ctx)
-	if err != nil {
-		return err
-	}
-	t.headRead, t.head = true, h
-	return nil
-}
-
 // SignedAuditHead inside a write transaction sees the entries it appended.
 func (t *txn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
-	if err := t.loadHead(ctx); err != nil {
-		return audit.Head{}, err
-	}
-	return t.head, nil
+	return t.head.Head(ctx, t.conn.SignedAuditHead)
 }
 
 // AuditHead inside a write transaction sees the entries it appended.
@@ -60,18 +44,7 @@ func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
 // wrapped by core/auditlog does, as before the keyed log, and it refuses a
 // keyed log rather than break it.
 func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	if err := t.loadHead(ctx); err != nil {
-		return err
-	}
-	if len(t.head.Sig) > 0 {
-		return fault.Storage(store.ErrKeyedLog)
-	}
-	e.Seal(t.head.Seq, t.head.Hash)
-	if err := t.InsertAudit(ctx, *e); err != nil {
-		return err
-	}
-	t.head, t.headDirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
-	return nil
+	return t.head.Append(ctx, e, t.conn.SignedAuditHead, t.InsertAudit)
 }
 
 // InsertAudit stores a sealed entry as given.
@@ -97,16 +70,13 @@ func (t *txn) PutAuditHead(ctx context.Context, h audit.Head) error {
 	if err := t.PutMeta(ctx, store.AuditHeadMeta, store.EncodeAuditHead(h)); err != nil {
 		return err
 	}
-	t.headRead, t.head, t.headDirty = true, h, false
+	t.head.Stored(h)
 	return nil
 }
 
 // flushHead stores the unkeyed head if AppendAudit appended entries.
 func (t *txn) flushHead(ctx context.Context) error {
-	if !t.headDirty {
-		return nil
-	}
-	return t.PutAuditHead(ctx, t.head)
+	return t.head.Flush(ctx, t.PutAuditHead)
 }
 
 const auditCols = `seq, at, actor_id, actor_role, session, action, target_type, target_id, detail, prev_hash, hash, mac`

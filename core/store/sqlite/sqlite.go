@@ -18,7 +18,6 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"supportdesk/core/audit"
 	"supportdesk/core/fault"
 	"supportdesk/core/store"
 	"supportdesk/data"
@@ -444,13 +443,8 @@ func mapErr(err error) error {
 // txn is a write transaction.
 type txn struct {
 	conn
-	// The audit head is read once and written once per transaction, not
-	// once per entry: a seeding batch appends thousands. headDirty is set
-	// by the unkeyed AppendAudit only; core/auditlog writes its signed head
-	// itself (PutAuditHead).
-	headRead  bool
-	headDirty bool
-	head      audit.Head
+	// The audit head, read once and written once per transaction.
+	head store.HeadCache
 	// unindexed lists the tickets inserted and not yet in the full-text
 	// index; indexNew adds them all at commit.
 	unindexed []int64
