@@ -56,17 +56,23 @@ func (d desk) exists(ctx context.Context) (bool, error) {
 	if !d.pg {
 		return service.Exists(d.db), nil
 	}
-	tag, err := postgres.ReadMeta(ctx, d.db, service.KeyCheckMeta)
-	return tag != nil, err
+	_, existed, err := d.keyTag(ctx)
+	return existed, err
 }
 
-// keyTag reads the key check tag of an existing desk without opening
-// its store (nothing migrates or writes).
-func (d desk) keyTag(ctx context.Context) ([]byte, error) {
+// keyTag reads the key check tag of a desk without opening its store
+// (nothing migrates or writes), and whether the desk was made already.
+// A PostgreSQL desk is read once: its tag is what says it exists.
+func (d desk) keyTag(ctx context.Context) (tag []byte, existed bool, err error) {
 	if d.pg {
-		return postgres.ReadMeta(ctx, d.db, service.KeyCheckMeta)
+		tag, err = postgres.ReadMeta(ctx, d.db, service.KeyCheckMeta)
+		return tag, tag != nil, err
 	}
-	return sqlite.ReadMeta(ctx, d.db, service.KeyCheckMeta)
+	if !service.Exists(d.db) {
+		return nil, false, nil
+	}
+	tag, err = sqlite.ReadMeta(ctx, d.db, service.KeyCheckMeta)
+	return tag, true, err
 }
 
 // deskExists is exists for a command that refuses a missing desk: a

@@ -113,7 +113,7 @@ func openBackend(ctx context.Context, d desk) (store.Store, error) {
 // wrong key file stops everything before a migration writes. A new desk
 // gets a new key file.
 func (a *app) checkKeys(ctx context.Context, d desk) (*secret.Keyring, error) {
-	existed, err := d.exists(ctx)
+	tag, existed, err := d.keyTag(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,10 +122,6 @@ func (a *app) checkKeys(ctx context.Context, d desk) (*secret.Keyring, error) {
 		return keys, err
 	}
 	keys, err := secret.Load(d.key)
-	if err != nil {
-		return nil, err
-	}
-	tag, err := d.keyTag(ctx)
 	if err != nil {
 		return nil, err
 	}
