@@ -108,6 +108,12 @@ func (a *app) benchOpen(ctx context.Context, file string, build func(svc *servic
 	if db == "" {
 		db = filepath.Join(dataDir(a.getenv), file)
 	}
+	return a.benchOpenAt(ctx, db, file, build)
+}
+
+// benchOpenAt is benchOpen on the database db; file names its SQLite
+// twin when db is a PostgreSQL URL.
+func (a *app) benchOpenAt(ctx context.Context, db, file string, build func(svc *service.Service, db string) int) (*service.Service, string, int) {
 	d := a.locate(db)
 	existed, err := d.exists(ctx)
 	if err != nil {
@@ -142,10 +148,7 @@ func (a *app) benchOpen(ctx context.Context, file string, build func(svc *servic
 // desk's key file unless one is there already, which must then be the
 // same key.
 func (a *app) benchTwin(ctx context.Context, d desk, twin string, build func(svc *service.Service, db string) int) int {
-	saved := a.dbFlag
-	a.dbFlag = twin
-	svc, _, st := a.benchOpen(ctx, filepath.Base(twin), build)
-	a.dbFlag = saved
+	svc, _, st := a.benchOpenAt(ctx, twin, filepath.Base(twin), build)
 	if st != exitOK {
 		return st
 	}
