@@ -66,8 +66,23 @@ func (s *keyedStore) Unwrap() store.Store { return s.Store }
 // Write runs fn in a write transaction of the wrapped store whose
 // AppendAudit is keyed.
 func (s *keyedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
+	wait, err := s.write(ctx, fn, false)
+	if err != nil {
+		return err
+	}
+	return wait()
+}
+
+// WriteAsync is Write through the wrapped store's WriteAsync
+// (store.Pipeliner): the head is trusted once committed, as the next
+// transaction reads it whether or not the disk has synced.
+func (s *keyedStore) WriteAsync(ctx context.Context, fn func(store.Tx) error) (func() error, error) {
+	return s.write(ctx, fn, true)
+}
+
+func (s *keyedStore) write(ctx context.Context, fn func(store.Tx) error, async bool) (func() error, error) {
 	var kt *keyedTx
-	err := s.Store.Write(ctx, func(tx store.Tx) error {
+	body := func(tx store.Tx) error {
 		raw, ok := tx.(store.AuditWriter)
 		if !ok {
 			return fault.Storage(errNoAuditWriter)
@@ -77,11 +92,21 @@ func (s *keyedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
 			return err
 		}
 		return kt.commitHead(ctx)
-	})
-	if err == nil && kt != nil && kt.dirty {
+	}
+	wait := func() error { return nil }
+	var err error
+	if async {
+		wait, err = store.WriteAsync(ctx, s.Store, body)
+	} else {
+		err = s.Store.Write(ctx, body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kt != nil && kt.dirty {
 		s.trust(kt.head)
 	}
-	return err
+	return wait, nil
 }
 
 func (s *keyedStore) trust(h audit.Head) {

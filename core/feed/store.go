@@ -32,10 +32,36 @@ func (s *notingStore) Write(ctx context.Context, fn func(store.Tx) error) error 
 		nt = &notingTx{Tx: tx}
 		return fn(nt)
 	})
-	if err == nil && nt != nil && len(nt.changes) > 0 {
-		s.pub.Publish(Dedup(nt.changes)...)
+	if err == nil {
+		s.publish(nt)
 	}
 	return err
+}
+
+// WriteAsync is Write through the wrapped store's WriteAsync
+// (store.Pipeliner); the changes are published once the commit is durable.
+func (s *notingStore) WriteAsync(ctx context.Context, fn func(store.Tx) error) (func() error, error) {
+	var nt *notingTx
+	wait, err := store.WriteAsync(ctx, s.Store, func(tx store.Tx) error {
+		nt = &notingTx{Tx: tx}
+		return fn(nt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		err := wait()
+		if err == nil {
+			s.publish(nt)
+		}
+		return err
+	}, nil
+}
+
+func (s *notingStore) publish(nt *notingTx) {
+	if nt != nil && len(nt.changes) > 0 {
+		s.pub.Publish(Dedup(nt.changes)...)
+	}
 }
 
 // notingTx records the changes of one transaction.

@@ -110,8 +110,24 @@ func (in *Intake) Submit(ctx context.Context, f ticket.Form, source string) (tic
 	return res.t, res.created, res.err
 }
 
-// Run commits queued requests in groups until ctx ends.
+// Run commits queued requests in groups until ctx ends. A group's
+// callers hear back once its commit is on disk; meanwhile the next group
+// is written (store.Pipeliner), so the writer does not wait for the disk.
+// At most inFlight groups wait for the disk at once.
 func (in *Intake) Run(ctx context.Context) {
+	const inFlight = 4
+	synced := make(chan committed, inFlight)
+	replied := make(chan struct{})
+	go func() {
+		defer close(replied)
+		for c := range synced {
+			c.answer()
+		}
+	}()
+	defer func() {
+		close(synced)
+		<-replied
+	}()
 	for {
 		var first *request
 		select {
@@ -129,16 +145,40 @@ func (in *Intake) Run(ctx context.Context) {
 				break drain
 			}
 		}
-		in.commit(ctx, batch)
+		synced <- in.commit(ctx, batch)
 	}
 }
 
-func (in *Intake) commit(ctx context.Context, batch []*request) {
+// committed is a group written, or failed, with the wait for its commit
+// to reach the disk.
+type committed struct {
+	batch   []*request
+	results []result
+	durable func() error
+	err     error
+}
+
+// answer tells each caller of the group its outcome, once it is known.
+func (c committed) answer() {
+	err := c.err
+	if err == nil {
+		err = c.durable()
+	}
+	for i, r := range c.batch {
+		if err != nil {
+			r.done <- result{err: err}
+			continue
+		}
+		r.done <- c.results[i]
+	}
+}
+
+func (in *Intake) commit(ctx context.Context, batch []*request) committed {
 	// A batch is committed or failed whole, whatever happens to ctx; and a
 	// context that can end costs the driver a goroutine per statement.
 	ctx = context.WithoutCancel(ctx)
 	results := make([]result, len(batch))
-	err := in.st.Write(ctx, func(tx store.Tx) error {
+	durable, err := store.WriteAsync(ctx, in.st, func(tx store.Tx) error {
 		now := in.clock.Now()
 		maxID, err := tx.MaxTicketID(ctx)
 		if err != nil {
@@ -175,13 +215,7 @@ func (in *Intake) commit(ctx context.Context, batch []*request) {
 		}
 		return nil
 	})
-	for i, r := range batch {
-		if err != nil {
-			r.done <- result{err: err}
-			continue
-		}
-		r.done <- results[i]
-	}
+	return committed{batch: batch, results: results, durable: durable, err: err}
 }
 
 // create writes one ticket with its first message, SLA activation, the

@@ -390,3 +390,67 @@ func TestSweepKeysDeletesExpiredRecordsOnly(t *testing.T) {
 		t.Errorf("live key after the sweep: created %v, %v", created, err)
 	}
 }
+
+// slowDisk is a store whose commits reach the disk when the test says,
+// with the error it says.
+type slowDisk struct {
+	store.Store
+	release chan struct{}
+	err     error
+}
+
+func (s *slowDisk) WriteAsync(ctx context.Context, fn func(store.Tx) error) (func() error, error) {
+	wait, err := store.WriteAsync(ctx, s.Store, fn)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		<-s.release
+		if err := wait(); err != nil {
+			return err
+		}
+		return s.err
+	}, nil
+}
+
+// A requester hears back only once the ticket is on disk, and hears of
+// the failure when it never gets there.
+func TestSubmitAnswersOnlyOnceTheTicketIsDurable(t *testing.T) {
+	t.Parallel()
+	for _, diskErr := range []error{nil, fault.Storage(fmt.Errorf("EIO"))} {
+		svc, _, _ := coretest.Open(t)
+		disk := &slowDisk{Store: svc.Store, release: make(chan struct{}), err: diskErr}
+		in := helpdesk.NewIntake(disk, svc.Keys, svc.Clock, fixedSLA{}, time.UTC)
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make(chan struct{})
+		go func() { in.Run(ctx); close(ran) }()
+		before := coretest.Count(t, svc).Tickets
+		type answer struct {
+			tk  ticket.Ticket
+			err error
+		}
+		answered := make(chan answer, 1)
+		go func() {
+			tk, _, err := in.Submit(context.Background(), form(1), "test")
+			answered <- answer{tk, err}
+		}()
+		for coretest.Count(t, svc).Tickets == before {
+			time.Sleep(time.Millisecond)
+		}
+		select {
+		case a := <-answered:
+			t.Fatalf("answered %q (%v) before the commit was on disk", a.tk.Ref, a.err)
+		case <-time.After(50 * time.Millisecond):
+		}
+		close(disk.release)
+		a := <-answered
+		if diskErr == nil && (a.err != nil || a.tk.Ref == "") {
+			t.Fatalf("after the sync: %q %v", a.tk.Ref, a.err)
+		}
+		if diskErr != nil && (fault.CodeOf(a.err) != fault.CodeStorage || a.tk.Ref != "") {
+			t.Fatalf("sync failed, yet the requester got %q (%v)", a.tk.Ref, a.err)
+		}
+		cancel()
+		<-ran
+	}
+}

@@ -45,7 +45,7 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (e
 	}
 	defer func() {
 		// Back to the DSN's settings, whatever happened.
-		for _, p := range []string{"PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=0", "PRAGMA foreign_keys=ON",
+		for _, p := range []string{"PRAGMA synchronous=NORMAL", "PRAGMA wal_autocheckpoint=0", "PRAGMA foreign_keys=ON",
 			"PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"} {
 			if _, e := s.w.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fault.Storage(e)

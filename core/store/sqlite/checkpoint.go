@@ -9,8 +9,8 @@ import (
 
 // checkpointer folds the WAL into the database file beside the writer,
 // on a connection of its own: the writer connection never checkpoints
-// (writerDriverName), so a commit costs one fsync, of the WAL, and no
-// more. A PASSIVE checkpoint copies what no reader still needs without
+// (writerDriverName), so a commit costs one fsync, of the WAL (run by the
+// syncer), and no more. A PASSIVE checkpoint copies what no reader still needs without
 // waiting for anyone; the writer starts the WAL over once everything in
 // it has been copied. Under a load that never pauses the WAL could only
 // grow, so past walRestartPages the checkpoint is a RESTART, which waits

@@ -38,7 +38,8 @@ type Store struct {
 	parents map[stmtKey]*sql.Stmt
 	pending map[stmtKey]bool
 
-	ck *checkpointer
+	ck  *checkpointer
+	dur *syncer
 }
 
 type stmtKey struct {
@@ -132,7 +133,15 @@ func init() {
 func dsn(path string, write bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
+	// The writer commits without an fsync and Write waits for the syncer's
+	// (see syncer): every write reported done is on disk, as with FULL,
+	// and the writer does not stand idle while the disk syncs. Readers
+	// keep FULL, which matters to the checkpointer: it syncs the WAL
+	// before copying it and the database file after.
 	q.Set("_synchronous", "FULL")
+	if write {
+		q.Set("_synchronous", "NORMAL")
+	}
 	q.Set("_foreign_keys", "1")
 	q.Set("_busy_timeout", "10000")
 	// 64 MiB of page cache per connection (allocated as pages are read, not
@@ -195,7 +204,14 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fault.Storage(err)
 	}
 	ck.SetMaxOpenConns(1)
-	s := &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}}
+	s := &Store{w: w, r: r, parents: map[stmtKey]*sql.Stmt{}, pending: map[stmtKey]bool{}, dur: newSyncer(path)}
+	// The migrations and statistics above committed without an fsync.
+	if err := s.dur.flush(); err != nil {
+		w.Close()
+		r.Close()
+		ck.Close()
+		return nil, err
+	}
 	s.ck = startCheckpointer(ck)
 	return s, nil
 }
@@ -281,7 +297,9 @@ func (s *Store) Close() error {
 	}
 	s.parents, s.pending = nil, nil
 	s.mu.Unlock()
-	return errors.Join(s.ck.stop(), s.r.Close(), s.w.Close())
+	err := errors.Join(s.ck.stop(), s.r.Close(), s.w.Close())
+	s.dur.stop()
+	return err
 }
 
 // Checkpoint folds the WAL into the database file.
@@ -297,31 +315,57 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	return res, err
 }
 
-// Write runs fn in a BEGIN IMMEDIATE transaction on the writer connection.
+// Write runs fn in a BEGIN IMMEDIATE transaction on the writer connection
+// and returns once the commit is on disk.
 func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
+	n, err := s.commit(ctx, fn)
+	if err != nil {
+		return err
+	}
+	return s.dur.wait(n)
+}
+
+// WriteAsync is Write that returns as soon as the commit is made, before
+// it is on disk, with the wait for that (store.Pipeliner): the writer can
+// take the next transaction while the disk syncs this one.
+func (s *Store) WriteAsync(ctx context.Context, fn func(store.Tx) error) (func() error, error) {
+	n, err := s.commit(ctx, fn)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return s.dur.wait(n) }, nil
+}
+
+// commit runs fn and commits; it gives the commit's number for the syncer.
+func (s *Store) commit(ctx context.Context, fn func(store.Tx) error) (uint64, error) {
+	// After a failed fsync nothing more is written (see syncer.err).
+	if err := s.dur.failed(); err != nil {
+		return 0, err
+	}
 	s.preparePending(ctx, true)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fault.Storage(err)
+		return 0, fault.Storage(err)
 	}
 	// Also runs when fn panics, so the only writer connection is never
 	// left inside a transaction; after Commit it is a no-op.
 	defer tx.Rollback()
 	t := &txn{conn: conn{s: s, tx: tx, write: true}}
 	if err := fn(t); err != nil {
-		return err
+		return 0, err
 	}
 	if err := t.indexNew(ctx); err != nil {
-		return err
+		return 0, err
 	}
 	if err := t.flushHead(ctx); err != nil {
-		return err
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fault.Storage(err)
+		return 0, fault.Storage(err)
 	}
+	n := s.dur.committed()
 	s.ck.poke()
-	return nil
+	return n, nil
 }
 
 // Read runs fn in a read transaction on a pooled connection.
