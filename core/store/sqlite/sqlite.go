@@ -354,6 +354,9 @@ func (s *Store) commit(ctx context.Context, fn func(store.Tx) error) (uint64, er
 	if err := fn(t); err != nil {
 		return 0, err
 	}
+	if err := t.tallyNew(ctx); err != nil {
+		return 0, err
+	}
 	if err := t.indexNew(ctx); err != nil {
 		return 0, err
 	}
@@ -386,6 +389,9 @@ type conn struct {
 	tx    *sql.Tx
 	write bool
 	stmts map[string]*sql.Stmt
+	// untallied lists the tickets this write transaction inserted and
+	// has not counted yet (tallyNew).
+	untallied []int64
 	// soon keeps the clocks due soon that a read transaction counted once
 	// (the board's cells and its workload both need them); a snapshot
 	// does not change under it.

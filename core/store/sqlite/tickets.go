@@ -208,6 +208,7 @@ func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
 		return err
 	}
 	t.unindexed = append(t.unindexed, tk.ID)
+	t.untallied = append(t.untallied, tk.ID)
 	return nil
 }
 
@@ -249,6 +250,10 @@ var updateSets, updateSkip = func() (string, map[int]bool) {
 // UpdateTicket stores tk if nobody changed it since it was read. Subject
 // and body are not written (see updateSets).
 func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
+	// The update's trigger takes the row out of the counts it is in.
+	if err := t.tallyNew(ctx); err != nil {
+		return err
+	}
 	next := *tk
 	next.Version++
 	var args []any
@@ -272,6 +277,9 @@ func (t *txn) UpdateTicket(ctx context.Context, tk *ticket.Ticket) error {
 // UpdateClock stores the SLA clock alone, bumping the version; the
 // full-text trigger does not fire (subject and body are not written).
 func (t *txn) UpdateClock(ctx context.Context, id int64, c ticket.Clock) error {
+	if err := t.tallyNew(ctx); err != nil {
+		return err
+	}
 	return affected(t.exec(ctx, `UPDATE tickets SET sla_target = ?, sla_started = ?, sla_used = ?, sla_due = ?,
 		sla_paused_at = ?, sla_fulfilled_at = ?, version = version + 1 WHERE id = ?`,
 		c.Target.Milliseconds(), ms(c.Started), c.Used.Milliseconds(), ms(c.Due), ms(c.PausedAt), ms(c.FulfilledAt), id))
@@ -446,6 +454,9 @@ func marks(n int) string { return "?" + strings.Repeat(",?", n-1) }
 // The window is read by key from the index in queue order; the number
 // comes from the tallies when they hold every filter, else it is counted.
 func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Ticket, int, error) {
+	if err := c.tallyNew(ctx); err != nil {
+		return nil, 0, err
+	}
 	count, page, args, pageArgs := queueSQL(q)
 	var total int
 	row, err := c.row(ctx, count, args...)
