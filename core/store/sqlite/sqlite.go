@@ -40,6 +40,9 @@ type Store struct {
 
 	ck  *checkpointer
 	dur *syncer
+	// quiet is held for each write transaction, so the checkpointer can
+	// hold the writer back for a moment (see checkpointer).
+	quiet sync.Mutex
 }
 
 type stmtKey struct {
@@ -212,7 +215,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		ck.Close()
 		return nil, err
 	}
-	s.ck = startCheckpointer(ck)
+	s.ck = startCheckpointer(ck, &s.quiet)
 	return s, nil
 }
 
@@ -343,6 +346,8 @@ func (s *Store) commit(ctx context.Context, fn func(store.Tx) error) (uint64, er
 		return 0, err
 	}
 	s.preparePending(ctx, true)
+	s.quiet.Lock()
+	defer s.quiet.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fault.Storage(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,5 +321,64 @@ func TestCheckpointerFoldsTheWALBesideTheWriter(t *testing.T) {
 			t.Fatalf("database file %d bytes, %d before 1.3 MB of commits: no checkpoint while open", size(), before)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Under writes that never pause, with readers on the WAL, the log still
+// starts over once it passes the restart size, instead of growing for as
+// long as the load lasts (each new page of a growing WAL costs the
+// writer a fresh page of the file, and every read a longer WAL index).
+func TestWALStartsOverUnderUnbrokenWrites(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.ck.mu.Lock()
+	s.ck.restartPages = 256 // 1 MiB
+	s.ck.mu.Unlock()
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Add(1)
+	go func() {
+		defer readers.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			s.Read(ctx, func(r store.Reader) error {
+				_, err := r.Meta(ctx, "blob-0")
+				return err
+			})
+		}
+	}()
+	defer func() { close(stop); readers.Wait() }()
+	// One writer that never pauses, as intake's: a transaction begins as
+	// soon as the last commits (WriteAsync), so a checkpoint that waits
+	// its turn for the write lock (polling it) all but never gets it.
+	var waits []func() error
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; s.ck.restarts.Load() < 3; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("the WAL started over %d times in 5 s of unbroken writes, want 3", s.ck.restarts.Load())
+		}
+		wait, err := s.WriteAsync(ctx, func(tx store.Tx) error {
+			time.Sleep(5 * time.Millisecond) // a batch's work: the lock is free only between batches
+			return tx.PutMeta(ctx, fmt.Sprintf("blob-%d", i%500), make([]byte, 64*1024))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waits = append(waits, wait)
+	}
+	for _, w := range waits {
+		if err := w(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
