@@ -134,14 +134,21 @@ func (s *Staff) Disable(ctx context.Context, tok Token, email string) (int, erro
 	if err != nil {
 		return 0, err
 	}
+	id, fp, err := s.targetID(ctx, norm)
+	if err != nil {
+		return 0, err
+	}
 	ended := 0
 	err = s.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		ag, err := s.managedAgent(ctx, tx, actor, norm)
-		if err != nil {
+		if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
 			return err
 		}
-		if ag.ID == actor.ID {
-			return Deny(access.ActManageAgents, "agent", ag.ID, nil) // an admin does not lock itself out
+		if id != "" && id == actor.ID {
+			return Deny(access.ActManageAgents, "agent", id, nil) // an admin does not lock itself out
+		}
+		var ag access.Agent
+		if ag, ended, err = endThenLock(ctx, tx, id, fp, now, endDisabled); err != nil {
+			return err
 		}
 		if ag.DisabledAt.IsZero() {
 			ag.DisabledAt = now
@@ -149,12 +156,51 @@ func (s *Staff) Disable(ctx context.Context, tok Token, email string) (int, erro
 				return err
 			}
 		}
-		if ended, err = tx.EndAgentSessions(ctx, ag.ID, now, endDisabled); err != nil {
-			return err
-		}
 		return tx.AppendAudit(ctx, audit.Record(actor, now, "agent.disable", "agent", ag.ID, ""))
 	})
 	return ended, err
+}
+
+// targetID reads, without a lock, the id of the agent with the normalized
+// email ("" when there is none) and gives the email's fingerprint: what a
+// write that ends the agent's sessions needs to lock them first
+// (endThenLock).
+func (s *Staff) targetID(ctx context.Context, norm string) (string, []byte, error) {
+	fp := s.keys.Fingerprint("agent_email", norm)
+	var id string
+	err := s.st.Read(ctx, func(r store.Reader) error {
+		ag, err := r.AgentByEmail(ctx, fp)
+		if fault.CodeOf(err) == fault.CodeNotFound {
+			return nil
+		}
+		id = ag.ID
+		return err
+	})
+	return id, fp, err
+}
+
+// endThenLock ends the sessions of agent id and then reads (and, on
+// PostgreSQL, locks) the agent with the email fingerprint fp: the order
+// in which every staff call locks its own rows, session then agent. In
+// the other order, ending an agent's sessions deadlocked with that
+// agent's own call. An address that changed hands since id was read is
+// a conflict: the caller tries again.
+func endThenLock(ctx context.Context, tx store.Tx, id string, fp []byte, now time.Time, reason string) (access.Agent, int, error) {
+	ended := 0
+	if id != "" {
+		var err error
+		if ended, err = tx.EndAgentSessions(ctx, id, now, reason); err != nil {
+			return access.Agent{}, 0, err
+		}
+	}
+	ag, err := tx.AgentByEmail(ctx, fp)
+	if err != nil {
+		return ag, 0, err
+	}
+	if ag.ID != id {
+		return ag, 0, fault.New(fault.CodeConflict)
+	}
+	return ag, ended, nil
 }
 
 // managedAgent authorizes agent management and reads the agent with the

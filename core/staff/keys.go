@@ -85,10 +85,19 @@ func (s *Staff) RemoveKey(ctx context.Context, tok Token, email, keyOrFingerprin
 	if err != nil {
 		return 0, err
 	}
+	id, emailFP, err := s.targetID(ctx, norm)
+	if err != nil {
+		return 0, err
+	}
 	ended := 0
 	err = s.Write(ctx, tok, func(tx store.Tx, actor access.Actor, now time.Time) error {
-		ag, err := s.managedAgent(ctx, tx, actor, norm)
-		if err != nil {
+		if err := Check(actor, access.ActManageAgents, access.ScopeGlobal, "agent", ""); err != nil {
+			return err
+		}
+		// Sessions first, then the agent (endThenLock); a key that is not
+		// the agent's undoes it all.
+		var ag access.Agent
+		if ag, ended, err = endThenLock(ctx, tx, id, emailFP, now, endKeyRemoved); err != nil {
 			return err
 		}
 		k, err := tx.AgentKey(ctx, fp)
@@ -96,9 +105,6 @@ func (s *Staff) RemoveKey(ctx context.Context, tok Token, email, keyOrFingerprin
 			return fault.Invalid("key", fault.CodeNotFound)
 		}
 		if err := tx.DeleteAgentKey(ctx, fp); err != nil {
-			return err
-		}
-		if ended, err = tx.EndAgentSessions(ctx, ag.ID, now, endKeyRemoved); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, audit.Record(actor, now, "agent.key_remove", "agent", ag.ID, "key="+fp))
