@@ -235,6 +235,41 @@ func TestQuitAsksWithAnUnsentDraft(t *testing.T) {
 	}
 }
 
+// TestCtrlCAsksOnceWithAnUnsentDraft: ctrl+c over a reply being typed
+// asks, as q does, instead of dropping the reply; a second ctrl+c (or y)
+// quits, any other key stays and keeps typing where it was. With nothing
+// unsent ctrl+c quits at once.
+func TestCtrlCAsksOnceWithAnUnsentDraft(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "es", "fr"} {
+		m := ticketModel(t, newFakeTickets(), access.RoleAgent, lang, 80, 24)
+		openTicket(t, m, 1)
+		send(m, "r")
+		typeText(m, "Borrador")
+		if isQuit(send(m, "ctrl+c")) {
+			t.Fatalf("%s: ctrl+c quit over a reply being typed", lang)
+		}
+		ask := loc(t, lang).T("composer.quit_confirm")
+		if !strings.Contains(m.View(), ask) {
+			t.Errorf("%s: no question, or cut:\n%s", lang, m.View())
+		}
+		if isQuit(send(m, "esc")) || strings.Contains(m.View(), ask[:20]) {
+			t.Fatalf("%s: esc did not stay", lang)
+		}
+		typeText(m, " 2")
+		if isQuit(send(m, "ctrl+c")) {
+			t.Fatalf("%s: ctrl+c quit on the second question", lang)
+		}
+		if !isQuit(send(m, "ctrl+c")) {
+			t.Errorf("%s: ctrl+c twice did not quit", lang)
+		}
+	}
+	m := ticketModel(t, newFakeTickets(), access.RoleAgent, "en", 120, 40)
+	if !isQuit(send(m, "ctrl+c")) {
+		t.Error("ctrl+c did not quit with nothing unsent")
+	}
+}
+
 // TestPreviewFitsAndIsClean: the preview fits 80×24 and 120×40 in every
 // language, and outside text (the requester's name, the subject) reaches
 // the terminal without its escapes.

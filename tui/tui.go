@@ -48,7 +48,7 @@ type model struct {
 	stack       []page      // the screens opened since sign-in; the last is in view
 	lock        *lockPage   // the idle lock over the stack, nil when open
 	confirmOut  bool        // sign-out asked with a draft unsent: y confirms
-	confirmQuit bool        // q pressed with a draft unsent: y quits
+	confirmQuit bool        // q or ctrl+c pressed with a draft unsent: y, q or ctrl+c quits
 	idleGen     int         // the idle timer in force; older ticks are dropped
 	langLater   bool        // the language changed while locked: saved on unlock
 	langChosen  bool        // the language was switched on the sign-in screen: it wins over the profile's
@@ -302,7 +302,14 @@ func (m *model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.c.keys
 	typing := m.active().InputFocused()
 	if key.Matches(msg, k.Quit) {
-		return tea.Quit, true
+		// ctrl+c quits at once, unless a draft would be lost: then it asks
+		// as q does, and a second ctrl+c quits. Locked, it quits: whoever
+		// is at the terminal can end the session.
+		if m.confirmQuit || m.lock != nil || !m.unsent() {
+			return tea.Quit, true
+		}
+		m.confirmOut, m.confirmQuit = false, true
+		return nil, true
 	}
 	if m.confirmOut {
 		// Any key answers the question: y (or the sign-out key again)
