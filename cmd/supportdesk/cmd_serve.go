@@ -93,6 +93,11 @@ func (a *app) serve(args []string) int {
 	jobsDone := make(chan struct{})
 	go func() { svc.Jobs.Run(jobsCtx); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
+	// Presence on PostgreSQL never fails a console (it is a hint); its
+	// failures wait to be logged.
+	if p, ok := svc.Presence.(failing); ok {
+		go logFailures(jobsCtx, p, presenceLogEvery, logger, "presence failing; consoles show nobody else on a ticket meanwhile")
+	}
 	intake := svc.Intake
 	zone := svc.Zone()
 	intakeCtx, stopIntake := context.WithCancel(context.Background())

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"time"
 
 	"supportdesk/core/fault"
 	"supportdesk/core/mail"
@@ -130,5 +131,30 @@ func healthProbe(svc *service.Service) func(ctx context.Context) (int, error) {
 			}
 			return err
 		})
+	}
+}
+
+// failing is a part that keeps its latest failure for the log instead of
+// returning it to a caller that must not wait on it (the PostgreSQL
+// presence registry).
+type failing interface{ Err() error }
+
+// presenceLogEvery is how often serve looks for a presence failure.
+const presenceLogEvery = 30 * time.Second
+
+// logFailures logs p's latest failure, if any, every period until ctx
+// ends: one record a period however many calls failed in it.
+func logFailures(ctx context.Context, p failing, every time.Duration, logger *slog.Logger, msg string) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := p.Err(); err != nil {
+				logger.Warn(msg, errAttrs(err)...)
+			}
+		}
 	}
 }

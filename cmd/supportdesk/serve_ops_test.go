@@ -17,15 +17,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
-	"supportdesk/core/mail"
-
 	"supportdesk/core/clock"
+	"supportdesk/core/fault"
+	"supportdesk/core/mail"
 	"supportdesk/core/store"
 )
 
@@ -347,4 +348,74 @@ func TestMailSendFailuresAreLoggedByCode(t *testing.T) {
 			t.Errorf("log holds personal data: %s", buf.String())
 		}
 	}
+}
+
+// flaky fails while it is told to, keeping its latest failure as the
+// PostgreSQL presence registry does.
+type flaky struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *flaky) fail(err error) { f.mu.Lock(); f.err = err; f.mu.Unlock() }
+
+func (f *flaky) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	err := f.err
+	f.err = nil
+	return err
+}
+
+// A part that keeps its failures for the log (presence on PostgreSQL) is
+// logged once a period while it fails, with the error's code and the
+// password in a URL redacted, and not at all while it works.
+func TestLogFailuresOncePerPeriod(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	p := &flaky{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { logFailures(ctx, p, 20*time.Millisecond, logger, "presence failing"); close(done) }()
+	time.Sleep(70 * time.Millisecond)
+	if n := strings.Count(buf.String(), "presence failing"); n != 0 {
+		t.Fatalf("%d records while nothing failed", n)
+	}
+	p.fail(fault.Storage(errors.New("dial postgres://desk:hunter2@db.internal/desk: refused")))
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(buf.String(), "presence failing") {
+		if time.Now().After(deadline) {
+			t.Fatal("a failure was never logged")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(70 * time.Millisecond) // periods with no new failure log nothing more
+	cancel()
+	<-done
+	out := buf.String()
+	if n := strings.Count(out, "presence failing"); n != 1 {
+		t.Errorf("%d records for one failure, want 1:\n%s", n, out)
+	}
+	if strings.Contains(out, "hunter2") || !strings.Contains(out, `"code":"storage"`) {
+		t.Errorf("record leaks the password or lacks the code:\n%s", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to write from a goroutine and read.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -82,6 +82,8 @@ type Service struct {
 	// Feed publishes what each committed write changed (tickets, held
 	// mail, closures) and who is on which ticket; consoles follow it.
 	Feed feed.Feed
+	// Presence is who has which ticket open (Config.Presence).
+	Presence presence.Registry
 }
 
 // keyCheck is the meta row that ties the database to its key file.
@@ -169,7 +171,7 @@ func open(ctx context.Context, st store.Store, cfg Config) (*Service, error) {
 		Intake: helpdesk.NewIntake(st, keys, cfg.Clock, tickets, policy.Zone()), Dual: dual.New(st, sf, cfg.Clock),
 		Proofing: proofing.New(st, keys, cfg.Clock, auth, cfg.Vendors), Callers: callers.New(st, keys, cfg.Clock, sf, dk)}
 	svc.Inbox = inbox.New(st, keys, cfg.Clock, tickets, sf)
-	svc.Feed = cfg.Feed
+	svc.Feed, svc.Presence = cfg.Feed, cfg.Presence
 	svc.Dual.Register(dual.KindLimiterReset, proofing.CheckLimiter,
 		func(ctx context.Context, tx store.Tx, approver access.Actor, r store.DualRequest, now time.Time) error {
 			return proofing.ClearLimiter(ctx, tx, approver, r.Target, r.Detail, now)
