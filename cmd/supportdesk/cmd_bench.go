@@ -196,12 +196,13 @@ func (a *app) seedAccounts(ctx context.Context, svc *service.Service, n int) int
 	// The load allocates a closure per row; memory is no concern in this
 	// one-shot process, collection time is.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	bar := a.progress()
 	_, err = seed.Run(ctx, svc.Store, svc.Keys, svc.Staff, operator(svc), seed.Options{Accounts: n, Seed: 1,
 		Now: svc.Clock.Now(), PasswordHash: hash, Bulk: true,
 		Progress: func(done int) {
-			fmt.Fprintf(a.stderr, "\r%s", a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
+			bar.show(a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
 		}})
-	fmt.Fprintln(a.stderr)
+	bar.end()
 	if err != nil {
 		return a.failErr(err)
 	}

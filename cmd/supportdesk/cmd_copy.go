@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"supportdesk/core/audit"
 	"supportdesk/core/safetext"
@@ -72,18 +70,11 @@ func (a *app) copyDesk(args []string) int {
 	defer dst.Close()
 
 	start := time.Now()
-	var shownWidth int
+	bar := a.progress()
 	rep, err := storecopy.Copy(ctx, *from, dst, keys, storecopy.Options{Progress: func(table string, done, total int) {
-		line := a.l.T("cli.copy.progress", map[string]any{"Table": table, "Done": done + 1, "Total": total})
-		// Spaces over what a longer line before left on the terminal.
-		n := utf8.RuneCountInString(line)
-		fmt.Fprintf(a.stderr, "\r%s%s", line, strings.Repeat(" ", max(shownWidth-n, 0)))
-		shownWidth = n
+		bar.show(a.l.T("cli.copy.progress", map[string]any{"Table": table, "Done": done + 1, "Total": total}))
 	}})
-	if shownWidth > 0 {
-		// The progress line goes: the summary or the error says the rest.
-		fmt.Fprintf(a.stderr, "\r%s\r", strings.Repeat(" ", shownWidth))
-	}
+	bar.end() // the summary or the error says the rest
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return a.fail(exitFail, a.l.T("cli.copy.interrupted"))

@@ -97,15 +97,14 @@ func (a *app) runSeed(ctx context.Context, svc *service.Service, n int, s uint64
 		return a.fail(exitFail, a.l.T("cli.seed.not_empty", map[string]any{"Count": a.l.Number(count)}))
 	}
 	start := time.Now()
+	bar := a.progress()
 	res, err := seed.Run(ctx, svc.Store, svc.Keys, svc.Staff, operator(svc), seed.Options{Accounts: n, Seed: s, Now: svc.Clock.Now(),
 		Progress: func(done int) {
 			if print {
-				fmt.Fprintf(a.stderr, "\r%s", a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
+				bar.show(a.l.T("cli.seed.progress", map[string]any{"Done": a.l.Number(int64(done)), "Total": a.l.Number(int64(n))}))
 			}
 		}})
-	if print && n > 0 {
-		fmt.Fprintln(a.stderr)
-	}
+	bar.end()
 	if err != nil {
 		return a.failErr(err)
 	}
