@@ -103,8 +103,8 @@ func TestContactAckCappedPerRecipient(t *testing.T) {
 	if c := count(); c.Tickets != 8 {
 		t.Fatalf("%d tickets for 8 forms", c.Tickets)
 	}
-	if n := len(acks()); n != helpdesk.AckPerRecipient.Max {
-		t.Fatalf("%d acknowledgements to one mailbox, want %d", n, helpdesk.AckPerRecipient.Max)
+	if n := len(acks()); n != helpdesk.AckCap {
+		t.Fatalf("%d acknowledgements to one mailbox, want %d", n, helpdesk.AckCap)
 	}
 	other := form(2)
 	if w := post(h, "application/json", jsonForm(other), nil); w.Code != http.StatusCreated || len(acks()) != 4 {

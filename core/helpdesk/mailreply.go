@@ -2,7 +2,6 @@ package helpdesk
 
 import (
 	"context"
-	"encoding/hex"
 	"time"
 
 	"supportdesk/core/access"
@@ -104,17 +103,19 @@ func (d *Desk) FollowUp(ctx context.Context, tx store.Tx, old ticket.Ticket, bod
 		return t, err
 	}
 	detail := "channel=email follows=" + old.Ref
-	if _, err := AckPerRecipient.Take(ctx, tx, hex.EncodeToString(t.RequesterFP), now); err == nil {
+	ok, err := ackAllowed(ctx, tx, t, now)
+	if err != nil {
+		return t, err
+	}
+	if ok {
 		ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
 			Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
 			TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(zone).Format(time.RFC3339)}}
 		if err := tx.Enqueue(ctx, ack); err != nil {
 			return t, err
 		}
-	} else if fault.CodeOf(err) == fault.CodeRateLimited {
-		detail += " ack=capped"
 	} else {
-		return t, err
+		detail += " ack=capped"
 	}
 	return t, tx.AppendAudit(ctx, audit.Record(MailActor, now, "ticket.create", "ticket", ref, detail))
 }

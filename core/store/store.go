@@ -549,6 +549,11 @@ type TicketReader interface {
 	TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error)
 	// TicketsByRequester lists a requester's tickets, newest first.
 	TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error)
+	// RequesterTicketTimes gives when a requester's newest tickets were
+	// created, newest first: intake's acknowledgement cap. In a write,
+	// requesters are taken one transaction at a time, so two that count
+	// the same requester's tickets see each other's.
+	RequesterTicketTimes(ctx context.Context, fp []byte, limit int) ([]time.Time, error)
 	// SearchTickets finds the tickets whose subject or body hold every
 	// word, best first; each backend builds its own full-text query.
 	SearchTickets(ctx context.Context, words []string, limit int) ([]ticket.Ticket, error)

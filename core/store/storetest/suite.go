@@ -71,6 +71,7 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"QueueStats", testQueueStats},
 		{"Tickets/Tallies", testTallies},
 		{"Tickets/RoundTrip", testTicketRoundTrip},
+		{"Tickets/RequesterTicketTimes", testRequesterTicketTimes},
 		{"Tickets/Thread", testTicketThread},
 		{"Tickets/UpdateVersion", testTicketVersion},
 		{"Tickets/Closures", testClosures},

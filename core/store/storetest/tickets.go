@@ -577,3 +577,58 @@ func testRunningClocks(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testRequesterTicketTimes: a requester's newest tickets' creation times,
+// newest (by id) first, within the limit, nobody else's; a write sees the
+// tickets it inserted itself (intake counts the form it just stored).
+func testRequesterTicketTimes(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var tks []*ticket.Ticket
+	for i := range 5 {
+		tk := sampleTicket(int64(i+1), t0.Add(48*time.Hour))
+		tk.RequesterFP = fp("requester a")
+		tk.CreatedAt = t0.Add(time.Duration(i) * time.Hour)
+		tk.UpdatedAt = tk.CreatedAt
+		tks = append(tks, &tk)
+	}
+	tks[4].RequesterFP = fp("requester b")
+	insertTickets(t, s, tks...)
+	hours := func(ts []time.Time) []int {
+		out := []int{}
+		for _, at := range ts {
+			out = append(out, int(at.Sub(t0)/time.Hour))
+		}
+		return out
+	}
+	read(t, s, func(r store.Reader) error {
+		for _, c := range []struct {
+			who   string
+			limit int
+			want  []int
+		}{{"requester a", 10, []int{3, 2, 1, 0}}, {"requester a", 2, []int{3, 2}}, {"requester b", 10, []int{4}}, {"nobody", 10, []int{}}} {
+			got, err := r.RequesterTicketTimes(ctx, fp(c.who), c.limit)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(hours(got), c.want) {
+				t.Errorf("RequesterTicketTimes(%s, %d) = hours %v, want %v", c.who, c.limit, hours(got), c.want)
+			}
+		}
+		return nil
+	})
+	write(t, s, func(tx store.Tx) error {
+		tk := sampleTicket(6, t0.Add(48*time.Hour))
+		tk.RequesterFP, tk.CreatedAt, tk.UpdatedAt = fp("requester b"), t0.Add(9*time.Hour), t0.Add(9*time.Hour)
+		if err := tx.InsertTicket(ctx, &tk); err != nil {
+			return err
+		}
+		got, err := tx.RequesterTicketTimes(ctx, fp("requester b"), 10)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(hours(got), []int{9, 4}) {
+			t.Errorf("in the write that inserted one: hours %v, want [9 4]", hours(got))
+		}
+		return nil
+	})
+}
