@@ -280,18 +280,26 @@ func TestConnectionsKeepTempInMemory(t *testing.T) {
 	}
 }
 
+// openFile opens a store on a new file, closed when the test ends, and
+// gives the file's path.
+func openFile(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	s, err := Open(t.Context(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
 // The writer connection never checkpoints (its commits sync the WAL only);
 // the store's checkpointer folds the WAL into the database file on its
 // own connection, soon after commits, while the store stays open.
 func TestCheckpointerFoldsTheWALBesideTheWriter(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "desk.db")
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openFile(t)
 	var auto int
 	if err := s.Raw().QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil {
 		t.Fatal(err)
@@ -331,12 +339,7 @@ func TestCheckpointerFoldsTheWALBesideTheWriter(t *testing.T) {
 func TestWALStartsOverUnderUnbrokenWrites(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "desk.db")
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openFile(t)
 	s.ck.mu.Lock()
 	s.ck.restartPages = 256 // 1 MiB
 	s.ck.mu.Unlock()
