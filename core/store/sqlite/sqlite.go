@@ -394,9 +394,11 @@ type conn struct {
 	tx    *sql.Tx
 	write bool
 	stmts map[string]*sql.Stmt
-	// untallied lists the tickets this write transaction inserted and
-	// has not counted yet (tallyNew).
-	untallied []int64
+	// created lists the tickets this write transaction inserted, for
+	// their full-text entries at commit (indexNew); the first tallied of
+	// them are counted in the tallies already (tallyNew).
+	created []int64
+	tallied int
 	// soon keeps the clocks due soon that a read transaction counted once
 	// (the board's cells and its workload both need them); a snapshot
 	// does not change under it.
@@ -500,9 +502,6 @@ type txn struct {
 	conn
 	// The audit head, read once and written once per transaction.
 	head store.HeadCache
-	// unindexed lists the tickets inserted and not yet in the full-text
-	// index; indexNew adds them all at commit.
-	unindexed []int64
 }
 
 var (

@@ -4,12 +4,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
 
-	"supportdesk/core/fault"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
@@ -343,14 +341,7 @@ func tallyNewSQL(where string) string {
 // anything reads the counts or changes a ticket, whose update trigger
 // takes the row out of counts it must already be in.
 func (c *conn) tallyNew(ctx context.Context) error {
-	if len(c.untallied) == 0 {
-		return nil
-	}
-	ids, err := json.Marshal(c.untallied)
-	if err != nil {
-		return fault.Storage(err)
-	}
-	c.untallied = c.untallied[:0]
-	_, err = c.exec(ctx, tallyNewSQL(`id IN (SELECT value FROM json_each(?))`), string(ids))
-	return err
+	fresh := c.created[c.tallied:]
+	c.tallied = len(c.created)
+	return c.execIDs(ctx, tallyNewSQL(idsIn), fresh)
 }

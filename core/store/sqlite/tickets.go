@@ -219,8 +219,7 @@ func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
 	if _, err := t.exec(ctx, `INSERT INTO tickets (`+ticketCols+`) VALUES (`+marks(len(args))+`)`, args...); err != nil {
 		return err
 	}
-	t.unindexed = append(t.unindexed, tk.ID)
-	t.untallied = append(t.untallied, tk.ID)
+	t.created = append(t.created, tk.ID)
 	return nil
 }
 
@@ -228,16 +227,24 @@ func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
 // created, in one statement, just before commit (see migration 0010: an
 // entry written per ticket costs FTS5 a segment per ticket).
 func (t *txn) indexNew(ctx context.Context) error {
-	if len(t.unindexed) == 0 {
+	return t.execIDs(ctx, `INSERT INTO tickets_fts (rowid, subject, body)
+		SELECT id, subject, body FROM tickets WHERE `+idsIn, t.created)
+}
+
+// idsIn selects the ticket ids execIDs gives, as a JSON array.
+const idsIn = `id IN (SELECT value FROM json_each(?))`
+
+// execIDs runs q, which selects tickets with idsIn, over ids; with no
+// ids it runs nothing.
+func (c *conn) execIDs(ctx context.Context, q string, ids []int64) error {
+	if len(ids) == 0 {
 		return nil
 	}
-	ids, err := json.Marshal(t.unindexed)
+	list, err := json.Marshal(ids)
 	if err != nil {
 		return fault.Storage(err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO tickets_fts (rowid, subject, body)
-		SELECT id, subject, body FROM tickets WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
-	t.unindexed = t.unindexed[:0]
+	_, err = c.exec(ctx, q, string(list))
 	return err
 }
 
