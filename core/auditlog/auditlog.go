@@ -66,7 +66,7 @@ func (s *keyedStore) Unwrap() store.Store { return s.Store }
 // Write runs fn in a write transaction of the wrapped store whose
 // AppendAudit is keyed.
 func (s *keyedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
-	wait, err := s.write(ctx, fn, false)
+	wait, err := s.WriteAsync(ctx, fn)
 	if err != nil {
 		return err
 	}
@@ -77,12 +77,8 @@ func (s *keyedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
 // (store.Pipeliner): the head is trusted once committed, as the next
 // transaction reads it whether or not the disk has synced.
 func (s *keyedStore) WriteAsync(ctx context.Context, fn func(store.Tx) error) (func() error, error) {
-	return s.write(ctx, fn, true)
-}
-
-func (s *keyedStore) write(ctx context.Context, fn func(store.Tx) error, async bool) (func() error, error) {
 	var kt *keyedTx
-	body := func(tx store.Tx) error {
+	wait, err := store.WriteAsync(ctx, s.Store, func(tx store.Tx) error {
 		raw, ok := tx.(store.AuditWriter)
 		if !ok {
 			return fault.Storage(errNoAuditWriter)
@@ -92,14 +88,7 @@ func (s *keyedStore) write(ctx context.Context, fn func(store.Tx) error, async b
 			return err
 		}
 		return kt.commitHead(ctx)
-	}
-	wait := func() error { return nil }
-	var err error
-	if async {
-		wait, err = store.WriteAsync(ctx, s.Store, body)
-	} else {
-		err = s.Store.Write(ctx, body)
-	}
+	})
 	if err != nil {
 		return nil, err
 	}

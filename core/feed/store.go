@@ -27,15 +27,11 @@ func (s *notingStore) Unwrap() store.Store { return s.Store }
 // commits, publishes what it changed. A backend that runs fn again (a
 // retry) publishes the last run's changes only.
 func (s *notingStore) Write(ctx context.Context, fn func(store.Tx) error) error {
-	var nt *notingTx
-	err := s.Store.Write(ctx, func(tx store.Tx) error {
-		nt = &notingTx{Tx: tx}
-		return fn(nt)
-	})
-	if err == nil {
-		s.publish(nt)
+	wait, err := s.WriteAsync(ctx, fn)
+	if err != nil {
+		return err
 	}
-	return err
+	return wait()
 }
 
 // WriteAsync is Write through the wrapped store's WriteAsync
@@ -51,17 +47,11 @@ func (s *notingStore) WriteAsync(ctx context.Context, fn func(store.Tx) error) (
 	}
 	return func() error {
 		err := wait()
-		if err == nil {
-			s.publish(nt)
+		if err == nil && nt != nil && len(nt.changes) > 0 {
+			s.pub.Publish(Dedup(nt.changes)...)
 		}
 		return err
 	}, nil
-}
-
-func (s *notingStore) publish(nt *notingTx) {
-	if nt != nil && len(nt.changes) > 0 {
-		s.pub.Publish(Dedup(nt.changes)...)
-	}
 }
 
 // notingTx records the changes of one transaction.
