@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -22,11 +21,11 @@ import (
 // the reads skip zero rows all the same, so a count kept at zero would
 // show no empty cell or idle assignee either.
 
-const dayMS = 86_400_000
+const dayMS = store.CountDayMS
 
 // day is the tallies' day number of t, as the triggers compute it
 // (sla_due / 86400000: both truncate).
-func day(t time.Time) int64 { return ms(t) / dayMS }
+func day(t time.Time) int64 { return store.CountDay(t) }
 
 // openStatusSQL selects open tickets in the words of the partial indexes'
 // WHERE clause: the planner proves a partial index serves a query from
@@ -227,9 +226,6 @@ func (c *conn) QueuePage(ctx context.Context, q store.QueueQuery) ([]ticket.Tick
 	return rows, total, nil
 }
 
-// cellKey names a board cell.
-type cellKey struct{ language, agency, category string }
-
 // tallyCellsSQL counts open tickets by cell and rank from ticket_tally,
 // read in its key's order (cell, rank, status, assignee): some thousands
 // of rows, whatever the backlog.
@@ -248,102 +244,6 @@ const dueNowSQL = `SELECT t.language, t.agency, t.category, t.assignee,
 	FROM tickets t WHERE ` + openStatusSQL + ` AND t.sla_rank = 0 AND t.sla_due >= $2 AND t.sla_due <= $3
 	GROUP BY t.language, t.agency, t.category, t.assignee`
 
-// dueNow is one row of dueNowSQL.
-type dueNow struct {
-	cell     cellKey
-	assignee string
-	breached int
-	atRisk   int
-}
-
-// dueSoon reads the clocks due from the start of now's day to risk.
-func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]dueNow, error) {
-	return all(c, ctx, dueNowSQL, func(r pgx.Row) (dueNow, error) {
-		var d dueNow
-		err := r.Scan(&d.cell.language, &d.cell.agency, &d.cell.category, &d.assignee, &d.breached, &d.atRisk)
-		return d, err
-	}, ms(now), day(now)*dayMS, ms(risk))
-}
-
-// grouping is one way of grouping the open tickets' states: the tally by
-// group and rank, the running clocks due before a day by group, a row's
-// group (scan reads its key columns, then rest), and the group of a clock
-// due soon.
-type grouping[K comparable] struct {
-	tally, due string
-	scan       func(r pgx.Row, rest ...any) (K, error)
-	soon       func(dueNow) K
-}
-
-// stateGroups counts open tickets by group and state at now. Groups come
-// from the tally; due clocks of a group it lacks (the unassigned, for the
-// workload) are left out.
-func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time, g grouping[K]) (map[K]*store.StateCounts, error) {
-	if err := c.settleCounts(ctx); err != nil {
-		return nil, err
-	}
-	groups := map[K]*store.StateCounts{}
-	err := eachRow(c, ctx, g.tally, func(r pgx.Row) error {
-		var rank, n int
-		k, err := g.scan(r, &rank, &n)
-		if err != nil {
-			return err
-		}
-		if groups[k] == nil {
-			groups[k] = &store.StateCounts{}
-		}
-		groups[k].AddRank(rank, n)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = eachRow(c, ctx, g.due, func(r pgx.Row) error {
-		var n int
-		k, err := g.scan(r, &n)
-		if s := groups[k]; err == nil && s != nil {
-			s.MoveDue(n, 0)
-		}
-		return err
-	}, day(now))
-	if err != nil {
-		return nil, err
-	}
-	soon, err := c.dueSoon(ctx, now, risk)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range soon {
-		if s := groups[g.soon(d)]; s != nil {
-			s.MoveDue(d.breached, d.atRisk)
-		}
-	}
-	return groups, nil
-}
-
-// BoardCells counts open tickets by language, agency, category and state.
-func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
-	groups, err := stateGroups(c, ctx, now, risk, grouping[cellKey]{tally: tallyCellsSQL, due: dueCellsSQL,
-		scan: func(r pgx.Row, rest ...any) (cellKey, error) {
-			var k cellKey
-			return k, r.Scan(append([]any{&k.language, &k.agency, &k.category}, rest...)...)
-		},
-		soon: func(d dueNow) cellKey { return d.cell },
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.BoardCell, 0, len(groups))
-	for k, sc := range groups {
-		out = append(out, store.BoardCell{Language: k.language, Agency: k.agency, Category: ticket.Category(k.category), StateCounts: *sc})
-	}
-	slices.SortFunc(out, func(a, b store.BoardCell) int {
-		return cmp.Or(strings.Compare(a.Language, b.Language), strings.Compare(a.Agency, b.Agency),
-			strings.Compare(string(a.Category), string(b.Category)))
-	})
-	return out, nil
-}
-
 // tallyLoadSQL counts open assigned tickets by assignee and rank.
 const tallyLoadSQL = `SELECT assignee, sla_rank, n FROM ticket_load WHERE n <> 0 ORDER BY assignee, sla_rank`
 
@@ -355,37 +255,6 @@ const dueLoadSQL = `SELECT assignee, sum(n)::bigint FROM ticket_due_assignees WH
 const repliesSQL = `SELECT l.assignee, (SELECT count(*) FROM ticket_messages m
 		WHERE m.author = l.assignee AND m.kind = 'public' AND m.created_at >= $1)
 	FROM (SELECT DISTINCT assignee FROM ticket_load WHERE n <> 0) l`
-
-// Workload counts open tickets by assignee and state, with replies.
-func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
-	groups, err := stateGroups(c, ctx, now, risk, grouping[string]{tally: tallyLoadSQL, due: dueLoadSQL,
-		scan: func(r pgx.Row, rest ...any) (string, error) {
-			var a string
-			return a, r.Scan(append([]any{&a}, rest...)...)
-		},
-		soon: func(d dueNow) string { return d.assignee },
-	})
-	if err != nil {
-		return nil, err
-	}
-	replies := map[string]int{}
-	err = eachRow(c, ctx, repliesSQL, func(r pgx.Row) error {
-		var a string
-		var n int
-		err := r.Scan(&a, &n)
-		replies[a] = n
-		return err
-	}, ms(repliesSince))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.LoadRow, 0, len(groups))
-	for a, sc := range groups {
-		out = append(out, store.LoadRow{Assignee: a, StateCounts: *sc, Replies: replies[a]})
-	}
-	slices.SortFunc(out, func(a, b store.LoadRow) int { return strings.Compare(a.Assignee, b.Assignee) })
-	return out, nil
-}
 
 // attainmentSQL counts, exactly, the tickets created in [$1, $2) whose
 // target has passed at $3 or been met, and those answered in time. It
@@ -406,43 +275,56 @@ const attainmentDaysSQL = `SELECT
 const dueTodaySQL = `SELECT count(*) FROM tickets
 	WHERE sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= $1 AND sla_due < $2 AND created_at >= $3 AND created_at < $4`
 
-// Attainment counts tickets created in [from, now) whose target has passed
-// or been met, and those answered in time: the whole days between from's
-// day and now's from ticket_days, the two partial days from tickets.
-func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
-	if !from.Before(now) {
-		return 0, 0, nil
+// countQueries are the queries behind the board, the workload and
+// attainment (store.CountBoard and the rest).
+var countQueries = store.CountQueries{TallyCells: tallyCellsSQL, DueCells: dueCellsSQL, TallyLoad: tallyLoadSQL,
+	DueLoad: dueLoadSQL, Replies: repliesSQL, Attainment: attainmentSQL, AttainmentDays: attainmentDaysSQL, DueToday: dueTodaySQL}
+
+// countRows runs a query of countQueries for the store's count functions.
+func (c *conn) countRows(ctx context.Context, q string, fn func(scan func(...any) error) error, args ...any) error {
+	return eachRow(c, ctx, q, func(r pgx.Row) error { return fn(r.Scan) }, args...)
+}
+
+// dueSoon reads the clocks due from the start of now's day to risk.
+func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]store.DueSoon, error) {
+	return all(c, ctx, dueNowSQL, func(r pgx.Row) (store.DueSoon, error) {
+		var d store.DueSoon
+		err := r.Scan(&d.Language, &d.Agency, &d.Category, &d.Assignee, &d.Breached, &d.AtRisk)
+		return d, err
+	}, ms(now), day(now)*dayMS, ms(risk))
+}
+
+// BoardCells counts open tickets by language, agency, category and state.
+func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
+	if err := c.settleCounts(ctx); err != nil {
+		return nil, err
 	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	return store.CountBoard(ctx, c.countRows, countQueries, now, soon)
+}
+
+// Workload counts open tickets by assignee and state, with replies.
+func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
+	if err := c.settleCounts(ctx); err != nil {
+		return nil, err
+	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	return store.CountWorkload(ctx, c.countRows, countQueries, now, repliesSince, soon)
+}
+
+// Attainment counts tickets created in [from, now) whose target has passed
+// or been met, and those answered in time (store.CountAttainment).
+func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
 	if err := c.settleCounts(ctx); err != nil {
 		return 0, 0, err
 	}
-	edge := func(lo, hi int64) (total, inTime int, err error) {
-		if lo >= hi {
-			return 0, 0, nil
-		}
-		return total, inTime, c.scanOne(ctx, attainmentSQL, []any{lo, hi, ms(now)}, &total, &inTime)
-	}
-	fromDay, nowDay := day(from), day(now)
-	if fromDay == nowDay {
-		return edge(ms(from), ms(now))
-	}
-	total, inTime, err := edge(ms(from), (fromDay+1)*dayMS)
-	if err != nil {
-		return 0, 0, err
-	}
-	t, in, err := edge(nowDay*dayMS, ms(now))
-	if err != nil {
-		return 0, 0, err
-	}
-	total, inTime = total+t, inTime+in
-	if err := c.scanOne(ctx, attainmentDaysSQL, []any{nowDay, fromDay, nowDay}, &t, &in); err != nil {
-		return 0, 0, err
-	}
-	total, inTime = total+t, inTime+in
-	if err := c.scanOne(ctx, dueTodaySQL, []any{nowDay * dayMS, ms(now), (fromDay + 1) * dayMS, nowDay * dayMS}, &t); err != nil {
-		return 0, 0, err
-	}
-	return total + t, inTime, nil
+	return store.CountAttainment(ctx, c.countRows, countQueries, from, now)
 }
 
 // QueueStats counts open tickets by language and SLA state, and the

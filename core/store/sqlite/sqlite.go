@@ -402,7 +402,7 @@ type conn struct {
 	// soon keeps the clocks due soon that a read transaction counted once
 	// (the board's cells and its workload both need them); a snapshot
 	// does not change under it.
-	soon map[[2]int64][]dueNow
+	soon map[[2]int64][]store.DueSoon
 }
 
 // stmt prepares q on the transaction's own connection, once per

@@ -1,15 +1,12 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"time"
 
 	"supportdesk/core/store"
-	"supportdesk/core/ticket"
 )
 
 // The board, the workload, attainment and the queue's totals read the
@@ -18,13 +15,10 @@ import (
 // the start of today (UTC) to the end of the at-risk window, read in due
 // order from the open-ticket index.
 
-const dayMS = 86_400_000
-
 // day is the tallies' day number of t.
-func day(t time.Time) int64 { return ms(t) / dayMS }
+func day(t time.Time) int64 { return store.CountDay(t) }
 
-// cellKey names a board cell.
-type cellKey struct{ language, agency, category string }
+const dayMS = store.CountDayMS
 
 // tallyCellsSQL counts open tickets by cell and rank, reading ticket_tally
 // in its key's order (cell, rank, status, assignee): grouped as the rows
@@ -46,114 +40,6 @@ const dueNowSQL = `SELECT language, agency, category, assignee,
 	FROM tickets t WHERE ` + openWhere + ` AND t.sla_rank = 0 AND t.sla_due >= ? AND t.sla_due <= ?
 	GROUP BY language, agency, category, assignee`
 
-// dueNow is one row of dueNowSQL.
-type dueNow struct {
-	cell     cellKey
-	assignee string
-	breached int
-	atRisk   int
-}
-
-// dueSoon reads the clocks due from the start of now's day to risk, once
-// per read transaction.
-func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]dueNow, error) {
-	k := [2]int64{ms(now), ms(risk)}
-	if d, ok := c.soon[k]; ok && !c.write {
-		return d, nil
-	}
-	d, err := collect(c, ctx, dueNowSQL, func(rs *sql.Rows) (dueNow, error) {
-		var d dueNow
-		err := rs.Scan(&d.cell.language, &d.cell.agency, &d.cell.category, &d.assignee, &d.breached, &d.atRisk)
-		return d, err
-	}, ms(now), ms(now), day(now)*dayMS, ms(risk))
-	if err == nil && !c.write {
-		if c.soon == nil {
-			c.soon = map[[2]int64][]dueNow{}
-		}
-		c.soon[k] = d
-	}
-	return d, err
-}
-
-// grouping is one way of grouping the open tickets' states: the tally by
-// group and rank, the running clocks due before a day by group, a row's
-// group (scan reads its key columns, then rest), and the group of a clock
-// due soon.
-type grouping[K comparable] struct {
-	tally, due string
-	scan       func(rs *sql.Rows, rest ...any) (K, error)
-	soon       func(dueNow) K
-}
-
-// stateGroups counts open tickets by group and state at now. Groups come
-// from the tally; due clocks of a group it lacks (the unassigned, for the
-// workload) are left out.
-func stateGroups[K comparable](c *conn, ctx context.Context, now, risk time.Time, g grouping[K]) (map[K]*store.StateCounts, error) {
-	if err := c.tallyNew(ctx); err != nil {
-		return nil, err
-	}
-	groups := map[K]*store.StateCounts{}
-	err := each(c, ctx, g.tally, func(rs *sql.Rows) error {
-		var rank, n int
-		k, err := g.scan(rs, &rank, &n)
-		if err != nil {
-			return err
-		}
-		if groups[k] == nil {
-			groups[k] = &store.StateCounts{}
-		}
-		groups[k].AddRank(rank, n)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = each(c, ctx, g.due, func(rs *sql.Rows) error {
-		var n int
-		k, err := g.scan(rs, &n)
-		if s := groups[k]; err == nil && s != nil {
-			s.MoveDue(n, 0)
-		}
-		return err
-	}, day(now))
-	if err != nil {
-		return nil, err
-	}
-	soon, err := c.dueSoon(ctx, now, risk)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range soon {
-		if s := groups[g.soon(d)]; s != nil {
-			s.MoveDue(d.breached, d.atRisk)
-		}
-	}
-	return groups, nil
-}
-
-// BoardCells counts open tickets by language, agency, category and state.
-func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
-	groups, err := stateGroups(c, ctx, now, risk, grouping[cellKey]{tally: tallyCellsSQL, due: dueCellsSQL,
-		scan: func(rs *sql.Rows, rest ...any) (cellKey, error) {
-			var k cellKey
-			return k, rs.Scan(append([]any{&k.language, &k.agency, &k.category}, rest...)...)
-		},
-		soon: func(d dueNow) cellKey { return d.cell },
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.BoardCell, 0, len(groups))
-	for k, sc := range groups {
-		out = append(out, store.BoardCell{Language: k.language, Agency: k.agency, Category: ticket.Category(k.category), StateCounts: *sc})
-	}
-	slices.SortFunc(out, func(a, b store.BoardCell) int {
-		return cmp.Or(strings.Compare(a.Language, b.Language), strings.Compare(a.Agency, b.Agency),
-			strings.Compare(string(a.Category), string(b.Category)))
-	})
-	return out, nil
-}
-
 // tallyLoadSQL counts open assigned tickets by assignee and rank.
 const tallyLoadSQL = `SELECT assignee, sla_rank, n FROM ticket_load ORDER BY assignee, sla_rank`
 
@@ -165,37 +51,6 @@ const dueLoadSQL = `SELECT assignee, sum(n) FROM ticket_due_assignees WHERE day 
 const repliesSQL = `SELECT l.assignee, (SELECT count(*) FROM ticket_messages m
 		WHERE m.author = l.assignee AND m.kind = 'public' AND m.created_at >= ?)
 	FROM (SELECT DISTINCT assignee FROM ticket_load) l`
-
-// Workload counts open tickets by assignee and state, with replies.
-func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
-	groups, err := stateGroups(c, ctx, now, risk, grouping[string]{tally: tallyLoadSQL, due: dueLoadSQL,
-		scan: func(rs *sql.Rows, rest ...any) (string, error) {
-			var a string
-			return a, rs.Scan(append([]any{&a}, rest...)...)
-		},
-		soon: func(d dueNow) string { return d.assignee },
-	})
-	if err != nil {
-		return nil, err
-	}
-	replies := map[string]int{}
-	err = each(c, ctx, repliesSQL, func(rs *sql.Rows) error {
-		var a string
-		var n int
-		err := rs.Scan(&a, &n)
-		replies[a] = n
-		return err
-	}, ms(repliesSince))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.LoadRow, 0, len(groups))
-	for a, sc := range groups {
-		out = append(out, store.LoadRow{Assignee: a, StateCounts: *sc, Replies: replies[a]})
-	}
-	slices.SortFunc(out, func(a, b store.LoadRow) int { return strings.Compare(a.Assignee, b.Assignee) })
-	return out, nil
-}
 
 // attainmentSQL counts, exactly, the tickets created in [?, ?) whose
 // target has passed at ? or been met, and those answered in time. It
@@ -216,46 +71,69 @@ const attainmentDaysSQL = `SELECT
 const dueTodaySQL = `SELECT count(*) FROM tickets
 	WHERE sla_fulfilled_at = 0 AND sla_paused_at = 0 AND sla_due >= ? AND sla_due < ? AND created_at >= ? AND created_at < ?`
 
-// Attainment counts tickets created in [from, now) whose target has passed
-// or been met, and those answered in time: the whole days between from's
-// day and now's from ticket_days, the two partial days from tickets.
-func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
-	if !from.Before(now) {
-		return 0, 0, nil
+// countQueries are the queries behind the board, the workload and
+// attainment (store.CountBoard and the rest).
+var countQueries = store.CountQueries{TallyCells: tallyCellsSQL, DueCells: dueCellsSQL, TallyLoad: tallyLoadSQL,
+	DueLoad: dueLoadSQL, Replies: repliesSQL, Attainment: attainmentSQL, AttainmentDays: attainmentDaysSQL, DueToday: dueTodaySQL}
+
+// countRows runs a query of countQueries for the store's count functions.
+func (c *conn) countRows(ctx context.Context, q string, fn func(scan func(...any) error) error, args ...any) error {
+	return each(c, ctx, q, func(rs *sql.Rows) error { return fn(rs.Scan) }, args...)
+}
+
+// dueSoon reads the clocks due from the start of now's day to risk, once
+// per read transaction: the board and the workload of one refresh both
+// need them.
+func (c *conn) dueSoon(ctx context.Context, now, risk time.Time) ([]store.DueSoon, error) {
+	k := [2]int64{ms(now), ms(risk)}
+	if d, ok := c.soon[k]; ok && !c.write {
+		return d, nil
 	}
+	d, err := collect(c, ctx, dueNowSQL, func(rs *sql.Rows) (store.DueSoon, error) {
+		var d store.DueSoon
+		err := rs.Scan(&d.Language, &d.Agency, &d.Category, &d.Assignee, &d.Breached, &d.AtRisk)
+		return d, err
+	}, ms(now), ms(now), day(now)*dayMS, ms(risk))
+	if err == nil && !c.write {
+		if c.soon == nil {
+			c.soon = map[[2]int64][]store.DueSoon{}
+		}
+		c.soon[k] = d
+	}
+	return d, err
+}
+
+// BoardCells counts open tickets by language, agency, category and state.
+func (c *conn) BoardCells(ctx context.Context, now, risk time.Time) ([]store.BoardCell, error) {
+	if err := c.tallyNew(ctx); err != nil {
+		return nil, err
+	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	return store.CountBoard(ctx, c.countRows, countQueries, now, soon)
+}
+
+// Workload counts open tickets by assignee and state, with replies.
+func (c *conn) Workload(ctx context.Context, now, risk, repliesSince time.Time) ([]store.LoadRow, error) {
+	if err := c.tallyNew(ctx); err != nil {
+		return nil, err
+	}
+	soon, err := c.dueSoon(ctx, now, risk)
+	if err != nil {
+		return nil, err
+	}
+	return store.CountWorkload(ctx, c.countRows, countQueries, now, repliesSince, soon)
+}
+
+// Attainment counts tickets created in [from, now) whose target has passed
+// or been met, and those answered in time (store.CountAttainment).
+func (c *conn) Attainment(ctx context.Context, from, now time.Time) (int, int, error) {
 	if err := c.tallyNew(ctx); err != nil {
 		return 0, 0, err
 	}
-	edge := func(lo, hi int64) (total, inTime int, err error) {
-		if lo >= hi {
-			return 0, 0, nil
-		}
-		row, err := c.row(ctx, attainmentSQL, lo, hi, ms(now))
-		return total, inTime, scanOne(row, err, &total, &inTime)
-	}
-	fromDay, nowDay := day(from), day(now)
-	if fromDay == nowDay {
-		return edge(ms(from), ms(now))
-	}
-	total, inTime, err := edge(ms(from), (fromDay+1)*dayMS)
-	if err != nil {
-		return 0, 0, err
-	}
-	t, in, err := edge(nowDay*dayMS, ms(now))
-	if err != nil {
-		return 0, 0, err
-	}
-	total, inTime = total+t, inTime+in
-	row, err := c.row(ctx, attainmentDaysSQL, nowDay, fromDay, nowDay)
-	if err := scanOne(row, err, &t, &in); err != nil {
-		return 0, 0, err
-	}
-	total, inTime = total+t, inTime+in
-	row, err = c.row(ctx, dueTodaySQL, nowDay*dayMS, ms(now), (fromDay+1)*dayMS, nowDay*dayMS)
-	if err := scanOne(row, err, &t); err != nil {
-		return 0, 0, err
-	}
-	return total + t, inTime, nil
+	return store.CountAttainment(ctx, c.countRows, countQueries, from, now)
 }
 
 // QueueStats counts open tickets by language and SLA state, and the
