@@ -61,7 +61,7 @@ type DueSoon struct {
 const CountDayMS = 86_400_000
 
 // CountDay is the tallies' day number of t.
-func CountDay(t time.Time) int64 { return t.UnixMilli() / CountDayMS }
+func CountDay(t time.Time) int64 { return UnixMS(t) / CountDayMS }
 
 // cellKey names a board cell.
 type cellKey struct{ language, agency, category string }

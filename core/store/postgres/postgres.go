@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -355,29 +354,12 @@ func conflict(what string) error {
 	return &fault.Error{Code: fault.CodeConflict, Err: errors.New(what)}
 }
 
-// ms stores a time as unix milliseconds, the zero time as 0, as the
-// SQLite backend does: the two backends keep the same values.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// tm reads unix milliseconds back; 0 is the zero time.
-func tm(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
+// Times and list columns are stored as on every backend.
+var (
+	ms        = store.UnixMS
+	tm        = store.TimeOfMS
+	splitList = store.SplitList
+)
 
 func migrations() ([]data.Migration, error) { return data.Numbered(data.Postgres, "postgres") }
 

@@ -12,9 +12,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -509,28 +507,12 @@ var (
 	_ store.Reader = (*conn)(nil)
 )
 
-// ms stores a time as unix milliseconds, the zero time as 0.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// tm reads unix milliseconds back; 0 is the zero time.
-func tm(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
+// Times and list columns are stored as on every backend.
+var (
+	ms        = store.UnixMS
+	tm        = store.TimeOfMS
+	splitList = store.SplitList
+)
 
 func migrations() ([]data.Migration, error) { return data.Numbered(data.Migrations, "migrations") }
 
