@@ -108,3 +108,16 @@ func (c *HeadCache) Flush(ctx context.Context, put func(context.Context, audit.H
 	}
 	return put(ctx, c.head)
 }
+
+// StoredAuditHead reads the head as a backend stores it, in meta, through
+// the backend's Meta: none stored yet is the empty head.
+func StoredAuditHead(ctx context.Context, meta func(context.Context, string) ([]byte, error)) (audit.Head, error) {
+	v, err := meta(ctx, AuditHeadMeta)
+	if fault.CodeOf(err) == fault.CodeNotFound {
+		return audit.Head{}, nil
+	}
+	if err != nil {
+		return audit.Head{}, err
+	}
+	return DecodeAuditHead(v)
+}

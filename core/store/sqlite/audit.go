@@ -12,14 +12,7 @@ import (
 
 // SignedAuditHead reads the stored head with its signature.
 func (c *conn) SignedAuditHead(ctx context.Context) (audit.Head, error) {
-	v, err := c.Meta(ctx, store.AuditHeadMeta)
-	if fault.CodeOf(err) == fault.CodeNotFound {
-		return audit.Head{}, nil
-	}
-	if err != nil {
-		return audit.Head{}, err
-	}
-	return store.DecodeAuditHead(v)
+	return store.StoredAuditHead(ctx, c.Meta)
 }
 
 // AuditHead reads the stored head's seq and hash.
