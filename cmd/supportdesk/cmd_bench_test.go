@@ -56,6 +56,29 @@ func TestBenchCPUProfile(t *testing.T) {
 	}
 }
 
+// The intake benchmark is cut into rounds, each against the raw commit
+// rate just before and after it, and gives the median of their ratios.
+func TestBenchIntakeRounds(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := cli(t, "", "bench", "intake", "--accounts", "100", "--samples", "30", "--clients", "3", "--rounds", "3")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, w := range []string{"round 1/3: intake", "round 3/3: intake"} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("progress lacks %q:\n%s", w, errOut)
+		}
+	}
+	if !strings.Contains(out, "median of 3 rounds") || !strings.Contains(out, " 30\n") {
+		t.Errorf("summary:\n%s", out)
+	}
+	for _, bad := range []string{"0", "31"} {
+		if code, _, errOut := cli(t, "", "bench", "intake", "--accounts", "100", "--samples", "30", "--rounds", bad); code != exitUsage || !strings.Contains(errOut, "--rounds") {
+			t.Errorf("--rounds %s: exit %d %q", bad, code, errOut)
+		}
+	}
+}
+
 func TestBenchUnknownIsAUsageError(t *testing.T) {
 	t.Parallel()
 	code, _, errOut := cli(t, "", "--lang", "fr", "bench", "nope")
