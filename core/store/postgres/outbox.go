@@ -71,9 +71,15 @@ func (c *conn) Outbox(ctx context.Context, accountID string) ([]notify.Notificat
 	return all(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE account_id = $1 ORDER BY id`, scanNotification, accountID)
 }
 
+// ticketOutboxSQL lists a ticket's mail; the mail worker reads it for
+// every ticket message it sends, to thread it. The partial index
+// outbox_ticket serves a prepared statement's generic plan only if the
+// query itself rules out ticket 0.
+const ticketOutboxSQL = `SELECT ` + outboxCols + ` FROM outbox WHERE ticket_id = $1 AND ticket_id <> 0 ORDER BY id`
+
 // TicketOutbox lists a ticket's mail, oldest first.
 func (c *conn) TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error) {
-	return all(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE ticket_id = $1 ORDER BY id`, scanNotification, ticketID)
+	return all(c, ctx, ticketOutboxSQL, scanNotification, ticketID)
 }
 
 // skipLocked leases the rows a due list returns: inside a write
@@ -110,8 +116,11 @@ func (c *conn) OutboxCount(ctx context.Context) (int64, error) {
 	return n, c.scanOne(ctx, `SELECT count(*) FROM outbox`, nil, &n)
 }
 
+// outboxFailedSQL counts the mail failed for good.
+const outboxFailedSQL = `SELECT count(*) FROM outbox WHERE status = 'failed'`
+
 // OutboxFailed counts the rows failed for good.
 func (c *conn) OutboxFailed(ctx context.Context) (int64, error) {
 	var n int64
-	return n, c.scanOne(ctx, `SELECT count(*) FROM outbox WHERE status = 'failed'`, nil, &n)
+	return n, c.scanOne(ctx, outboxFailedSQL, nil, &n)
 }

@@ -62,15 +62,21 @@ func (c *conn) Outbox(ctx context.Context, accountID string) ([]notify.Notificat
 	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE account_id = ? ORDER BY id`, scanNotification, accountID)
 }
 
+// ticketOutboxSQL lists a ticket's mail; the mail worker reads it for
+// every ticket message it sends, to thread it.
+const ticketOutboxSQL = `SELECT ` + outboxCols + ` FROM outbox WHERE ticket_id = ? AND ticket_id <> 0 ORDER BY id`
+
 // TicketOutbox lists a ticket's mail, oldest first.
 func (c *conn) TicketOutbox(ctx context.Context, ticketID int64) ([]notify.Notification, error) {
-	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE ticket_id = ? ORDER BY id`, scanNotification, ticketID)
+	return collect(c, ctx, ticketOutboxSQL, scanNotification, ticketID)
 }
+
+// dueOutboxSQL lists the queued mail of a channel due at a time.
+const dueOutboxSQL = `SELECT ` + outboxCols + ` FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt <= ?`
 
 // DueOutbox lists queued rows due at now, oldest first.
 func (c *conn) DueOutbox(ctx context.Context, now time.Time, channel notify.Channel, limit int) ([]notify.Notification, error) {
-	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt <= ?
-		ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
+	return collect(c, ctx, dueOutboxSQL+` ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
 }
 
 // OutboxCount counts every outbox row.
@@ -86,13 +92,15 @@ func (c *conn) DueOutboxLane(ctx context.Context, now time.Time, channel notify.
 	if ticketMail {
 		lane = "ticket_id <> 0"
 	}
-	return collect(c, ctx, `SELECT `+outboxCols+` FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt <= ? AND `+lane+`
-		ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
+	return collect(c, ctx, dueOutboxSQL+` AND `+lane+` ORDER BY next_attempt, id LIMIT ?`, scanNotification, channel, ms(now), limit)
 }
+
+// outboxFailedSQL counts the mail failed for good.
+const outboxFailedSQL = `SELECT count(*) FROM outbox WHERE status = 'failed'`
 
 // OutboxFailed counts the rows failed for good.
 func (c *conn) OutboxFailed(ctx context.Context) (int64, error) {
 	var n int64
-	row, err := c.row(ctx, `SELECT count(*) FROM outbox WHERE status = 'failed'`)
+	row, err := c.row(ctx, outboxFailedSQL)
 	return n, scanOne(row, err, &n)
 }

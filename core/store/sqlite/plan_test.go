@@ -12,7 +12,7 @@ import (
 )
 
 // fullScan is a plan line that reads a whole table, not an index.
-var fullScan = regexp.MustCompile(`^SCAN (t|tickets|m|ticket_messages)$`)
+var fullScan = regexp.MustCompile(`^SCAN (t|tickets|m|ticket_messages|outbox)$`)
 
 // Every console query reads an index in the order it needs: EXPLAIN QUERY
 // PLAN, on a database of some thousands of tickets after ANALYZE, shows no
@@ -125,6 +125,10 @@ func TestQueryPlans(t *testing.T) {
 		{"attainment: due today", fixed(dueTodaySQL, today, ms(now), today-29*dayMS, today), "tickets_unanswered", false, false},
 		{"running clocks", fixed(runningClocksSQL, ms(now), ms(now), 0, 100), "tickets_open_queue", false, false},
 		{"breach candidates", fixed(breachCandidatesSQL, ms(now), 100), "tickets_open_queue", false, false},
+		{"mail worker: a ticket's mail, to thread the next", fixed(ticketOutboxSQL, 101), "outbox_ticket", false, false},
+		{"mail worker: due mail", fixed(dueOutboxSQL+` ORDER BY next_attempt, id LIMIT 10`, "email", ms(now)), "outbox_channel_due", false, false},
+		{"mail worker: ticket mail due", fixed(dueOutboxSQL+` AND ticket_id <> 0 ORDER BY next_attempt, id LIMIT 10`, "email", ms(now)), "outbox_channel_due", false, false},
+		{"failed mail count", fixed(outboxFailedSQL), "outbox_channel_due", false, false},
 	}
 	for _, c := range cases {
 		sql, args := c.query()
