@@ -582,7 +582,7 @@ func (a *app) benchIntake(args []string) int {
 	b.row(a.l.T("cli.bench.intake", map[string]any{"Clients": clients}), lat)
 	fmt.Fprintln(a.stdout, a.l.T("cli.bench.intake_rate", map[string]any{"Rate": a.l.Number(int64(float64(forms) / elapsed.Seconds())), "Clients": clients}))
 	fmt.Fprintln(a.stdout, a.l.T("cli.bench.fsync_rate", map[string]any{"Rate": a.l.Number(int64(medianOf(raws)))}))
-	fmt.Fprintln(a.stdout, a.l.T("cli.bench.ratio", map[string]any{"Ratio": a.decimal(medianOf(ratios), 2), "Rounds": rounds}))
+	fmt.Fprintln(a.stdout, a.l.N("cli.bench.ratio", rounds, map[string]any{"Ratio": a.decimal(medianOf(ratios), 2)}))
 	return exitOK
 }
 
