@@ -237,7 +237,7 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 	if err := logEvent(ctx, tx, id, t.SLA.Activated()); err != nil {
 		return t, err
 	}
-	acked, err := in.acknowledge(ctx, tx, t, aad, now)
+	acked, err := acknowledge(ctx, tx, t, in.zone, now)
 	if err != nil {
 		return t, err
 	}
@@ -257,39 +257,23 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 // mail-bombing it; further forms still become tickets.
 //
 // The count is read from the requester's own tickets (the creation times
-// of the newest few, by an index intake writes anyway), not kept in a
-// throttle row: that row, at a random place in its index, was a read, a
-// write and a page of WAL for every form.
+// of the newest few, by an index intake writes anyway), in the statement
+// that queues the mail (store.Tx.EnqueueCapped), not kept in a throttle
+// row: that row, at a random place in its index, was a read, a write and
+// a page of WAL for every form.
 const (
 	AckCap    = 3
 	AckWindow = 24 * time.Hour
 )
 
-// ackAllowed reports whether t, stored in tx, may be acknowledged.
-func ackAllowed(ctx context.Context, tx store.Tx, t ticket.Ticket, now time.Time) (bool, error) {
-	recent, err := tx.RequesterTicketTimes(ctx, t.RequesterFP, AckCap+1)
-	if err != nil {
-		return false, err
-	}
-	n := 0
-	for _, at := range recent {
-		if at.After(now.Add(-AckWindow)) {
-			n++
-		}
-	}
-	return n <= AckCap, nil
-}
-
-// acknowledge queues the acknowledgement unless the recipient's cap is
-// used up, and reports whether it did. The mail carries the reference and
-// the due time only: nothing the requester wrote (no name, no subject), so
-// an unverified address cannot be sent a text of someone else's choosing.
-func (in *Intake) acknowledge(ctx context.Context, tx store.Tx, t ticket.Ticket, aad []byte, now time.Time) (bool, error) {
-	if ok, err := ackAllowed(ctx, tx, t, now); !ok || err != nil {
-		return false, err
-	}
+// acknowledge queues the acknowledgement of t, stored in tx, unless the
+// recipient's cap is used up, and reports whether it did. The mail carries
+// the reference and the due time only: nothing the requester wrote (no
+// name, no subject), so an unverified address cannot be sent a text of
+// someone else's choosing.
+func acknowledge(ctx context.Context, tx store.Tx, t ticket.Ticket, zone *time.Location, now time.Time) (bool, error) {
 	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
-		Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
-		TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(in.zone).Format(time.RFC3339)}}
-	return true, tx.Enqueue(ctx, ack)
+		Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: ticket.RequesterAAD(t.Ref),
+		TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(zone).Format(time.RFC3339)}}
+	return tx.EnqueueCapped(ctx, ack, store.RequesterCap{FP: t.RequesterFP, Since: now.Add(-AckWindow), Max: AckCap})
 }

@@ -103,18 +103,11 @@ func (d *Desk) FollowUp(ctx context.Context, tx store.Tx, old ticket.Ticket, bod
 		return t, err
 	}
 	detail := "channel=email follows=" + old.Ref
-	ok, err := ackAllowed(ctx, tx, t, now)
+	acked, err := acknowledge(ctx, tx, t, zone, now)
 	if err != nil {
 		return t, err
 	}
-	if ok {
-		ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
-			Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: string(aad),
-			TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(zone).Format(time.RFC3339)}}
-		if err := tx.Enqueue(ctx, ack); err != nil {
-			return t, err
-		}
-	} else {
+	if !acked {
 		detail += " ack=capped"
 	}
 	return t, tx.AppendAudit(ctx, audit.Record(MailActor, now, "ticket.create", "ticket", ref, detail))

@@ -78,6 +78,11 @@ type Tx interface {
 	// entries into a keyed log.
 	AppendAudit(ctx context.Context, e *audit.Entry) error
 	Enqueue(ctx context.Context, n *notify.Notification) error
+	// EnqueueCapped queues n as Enqueue does unless the requester's cap
+	// is used up, and reports whether it did (n.ID is set only then).
+	// Requesters are taken one transaction at a time, so two writes that
+	// count the same requester's tickets see each other's.
+	EnqueueCapped(ctx context.Context, n *notify.Notification, c RequesterCap) (bool, error)
 	// MarkOutbox stores a delivery attempt's outcome: Status, Attempts,
 	// NextAttempt, LastError, SentAt and MessageID of n.
 	MarkOutbox(ctx context.Context, n notify.Notification) error
@@ -549,11 +554,6 @@ type TicketReader interface {
 	TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error)
 	// TicketsByRequester lists a requester's tickets, newest first.
 	TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error)
-	// RequesterTicketTimes gives when a requester's newest tickets were
-	// created, newest first: intake's acknowledgement cap. In a write,
-	// requesters are taken one transaction at a time, so two that count
-	// the same requester's tickets see each other's.
-	RequesterTicketTimes(ctx context.Context, fp []byte, limit int) ([]time.Time, error)
 	// SearchTickets finds the tickets whose subject or body hold every
 	// word, best first; each backend builds its own full-text query.
 	SearchTickets(ctx context.Context, words []string, limit int) ([]ticket.Ticket, error)
@@ -587,4 +587,14 @@ type TicketWriter interface {
 	InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error
 	PutClosure(ctx context.Context, c Closure) error
 	DeleteClosure(ctx context.Context, day string) error
+}
+
+// RequesterCap bounds the mail one requester address is sent (intake's
+// acknowledgement cap): a notification queued under it goes out only if
+// the requester opened at most Max tickets created after Since. The count
+// stops at Max+1, however many tickets the address opened.
+type RequesterCap struct {
+	FP    []byte
+	Since time.Time
+	Max   int
 }

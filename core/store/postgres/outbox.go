@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
+	"supportdesk/core/store"
 )
 
 // outboxData are the columns Enqueue writes; outboxCols adds the id.
@@ -50,6 +52,25 @@ func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
 			string(n.Status), n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt)},
 		&n.ID)
 }
+
+// EnqueueCapped adds a notification unless the requester's cap is used
+// up. It takes the requester's lock first, so two processes taking forms
+// from one address count one after the other.
+func (t *txn) EnqueueCapped(ctx context.Context, n *notify.Notification, c store.RequesterCap) (bool, error) {
+	if err := t.lock(ctx, "requester:"+hex.EncodeToString(c.FP)); err != nil {
+		return false, err
+	}
+	var recent int
+	err := t.scanOne(ctx, requesterRecentSQL, []any{c.FP, ms(c.Since), c.Max + 1}, &recent)
+	if err != nil || recent > c.Max {
+		return false, err
+	}
+	return true, t.Enqueue(ctx, n)
+}
+
+// requesterRecentSQL counts a requester's tickets created after a time,
+// up to a limit, from the requester index alone.
+const requesterRecentSQL = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_fp = $1 AND created_at > $2 LIMIT $3) r`
 
 // MarkOutbox stores the outcome of a delivery attempt; a missing row is
 // fault.ErrNotFound.

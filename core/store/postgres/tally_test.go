@@ -395,6 +395,7 @@ func TestQueuePlans(t *testing.T) {
 		{"attainment: due today", fixed(dueTodaySQL, today, ms(now), today-29*dayMS, today), "tickets_", false},
 		{"mail worker: a ticket's mail, to thread the next", fixed(ticketOutboxSQL, 101), "outbox_ticket", false},
 		{"failed mail count", fixed(outboxFailedSQL), "outbox_channel_due", false},
+		{"intake: the requester's recent tickets", fixed(requesterRecentSQL, []byte("req101"), ms(now.Add(-24*time.Hour)), 4), "Index Only Scan using tickets_requester", false},
 	}
 	conn, err := s.Pool().Acquire(ctx)
 	if err != nil {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,21 +118,6 @@ func (c *conn) TicketsByAccount(ctx context.Context, accountID string, limit int
 func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]ticket.Ticket, error) {
 	return all(c, ctx, `SELECT `+ticketSelect("t", true)+` FROM tickets t WHERE t.requester_fp = $1 ORDER BY t.id DESC LIMIT $2`,
 		scanTicket, fp, limit)
-}
-
-// RequesterTicketTimes gives when a requester's newest tickets were
-// created, newest first. A write takes the requester's lock first, so two
-// processes taking forms from one address count one after the other.
-func (c *conn) RequesterTicketTimes(ctx context.Context, fp []byte, limit int) ([]time.Time, error) {
-	if err := c.lock(ctx, "requester:"+hex.EncodeToString(fp)); err != nil {
-		return nil, err
-	}
-	return all(c, ctx, `SELECT created_at FROM tickets WHERE requester_fp = $1 ORDER BY id DESC LIMIT $2`,
-		func(r pgx.Row) (time.Time, error) {
-			var at int64
-			err := r.Scan(&at)
-			return tm(at), err
-		}, fp, limit)
 }
 
 // ticketLanguages are the text search configurations by ticket language,

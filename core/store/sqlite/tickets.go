@@ -70,18 +70,6 @@ func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]
 		ticketRows, fp, limit)
 }
 
-// RequesterTicketTimes gives when a requester's newest tickets were
-// created, newest first, from the requester index (the single writer
-// orders the transactions that count).
-func (c *conn) RequesterTicketTimes(ctx context.Context, fp []byte, limit int) ([]time.Time, error) {
-	return collect(c, ctx, `SELECT created_at FROM tickets WHERE requester_fp = ? ORDER BY id DESC LIMIT ?`,
-		func(rs *sql.Rows) (time.Time, error) {
-			var at int64
-			err := rs.Scan(&at)
-			return tm(at), err
-		}, fp, limit)
-}
-
 // TicketsByAccount lists an account's tickets, newest first.
 func (c *conn) TicketsByAccount(ctx context.Context, accountID string, limit int) ([]ticket.Ticket, error) {
 	return collect(c, ctx, `SELECT `+ticketCols+` FROM tickets WHERE account_id = ? ORDER BY id DESC LIMIT ?`,

@@ -71,7 +71,7 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"QueueStats", testQueueStats},
 		{"Tickets/Tallies", testTallies},
 		{"Tickets/RoundTrip", testTicketRoundTrip},
-		{"Tickets/RequesterTicketTimes", testRequesterTicketTimes},
+		{"Tickets/EnqueueCapped", testEnqueueCapped},
 		{"Tickets/Thread", testTicketThread},
 		{"Tickets/UpdateVersion", testTicketVersion},
 		{"Tickets/Closures", testClosures},

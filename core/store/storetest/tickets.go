@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportdesk/core/fault"
+	"supportdesk/core/notify"
 	"supportdesk/core/store"
 	"supportdesk/core/ticket"
 )
@@ -578,10 +579,11 @@ func testRunningClocks(t *testing.T, s store.Store) {
 	}
 }
 
-// testRequesterTicketTimes: a requester's newest tickets' creation times,
-// newest (by id) first, within the limit, nobody else's; a write sees the
-// tickets it inserted itself (intake counts the form it just stored).
-func testRequesterTicketTimes(t *testing.T, s store.Store) {
+// testEnqueueCapped: a notification under a requester's cap is queued
+// only if the requester opened at most Max tickets created after Since; nobody else's tickets count; a write counts the
+// tickets it inserted itself (intake counts the form it just stored); a
+// refusal adds no row and sets no id.
+func testEnqueueCapped(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	var tks []*ticket.Ticket
 	for i := range 5 {
@@ -593,25 +595,39 @@ func testRequesterTicketTimes(t *testing.T, s store.Store) {
 	}
 	tks[4].RequesterFP = fp("requester b")
 	insertTickets(t, s, tks...)
-	hours := func(ts []time.Time) []int {
-		out := []int{}
-		for _, at := range ts {
-			out = append(out, int(at.Sub(t0)/time.Hour))
+	queued := 0
+	try := func(tx store.Tx, who string, since time.Duration, max int, want bool) error {
+		n := notify.Notification{CreatedAt: t0, AccountID: "", Channel: notify.ChannelEmail, Template: notify.TemplateTicketAck,
+			Language: "en", ToSealed: []byte("sealed"), TicketID: 1, NextAttempt: t0, Data: map[string]string{"ref": who}}
+		got, err := tx.EnqueueCapped(ctx, &n, store.RequesterCap{FP: fp(who), Since: t0.Add(since), Max: max})
+		if err != nil {
+			return err
 		}
-		return out
+		if got != want || (n.ID != 0) != want {
+			t.Errorf("EnqueueCapped(%s, since %v, max %d) = %v with id %d, want %v", who, since, max, got, n.ID, want)
+		}
+		if got {
+			queued++
+		}
+		return nil
 	}
-	read(t, s, func(r store.Reader) error {
+	write(t, s, func(tx store.Tx) error {
 		for _, c := range []struct {
 			who   string
-			limit int
-			want  []int
-		}{{"requester a", 10, []int{3, 2, 1, 0}}, {"requester a", 2, []int{3, 2}}, {"requester b", 10, []int{4}}, {"nobody", 10, []int{}}} {
-			got, err := r.RequesterTicketTimes(ctx, fp(c.who), c.limit)
-			if err != nil {
+			since time.Duration
+			max   int
+			want  bool
+		}{
+			{"requester a", -time.Hour, 3, false},       // hours 0-3: four, one too many
+			{"requester a", 30 * time.Minute, 3, true},  // hours 1-3
+			{"requester a", -time.Hour, 4, true},        // four of at most four
+			{"requester a", 90 * time.Minute, 1, false}, // hours 2 and 3
+			{"requester b", -time.Hour, 0, false},       // hour 4
+			{"requester b", 5 * time.Hour, 0, true},     // hour 4 is before
+			{"nobody", -time.Hour, 0, true},
+		} {
+			if err := try(tx, c.who, c.since, c.max, c.want); err != nil {
 				return err
-			}
-			if !slices.Equal(hours(got), c.want) {
-				t.Errorf("RequesterTicketTimes(%s, %d) = hours %v, want %v", c.who, c.limit, hours(got), c.want)
 			}
 		}
 		return nil
@@ -622,13 +638,16 @@ func testRequesterTicketTimes(t *testing.T, s store.Store) {
 		if err := tx.InsertTicket(ctx, &tk); err != nil {
 			return err
 		}
-		got, err := tx.RequesterTicketTimes(ctx, fp("requester b"), 10)
-		if err != nil {
+		if err := try(tx, "requester b", 5*time.Hour, 0, false); err != nil {
 			return err
 		}
-		if !slices.Equal(hours(got), []int{9, 4}) {
-			t.Errorf("in the write that inserted one: hours %v, want [9 4]", hours(got))
+		return try(tx, "requester b", 5*time.Hour, 1, true)
+	})
+	read(t, s, func(r store.Reader) error {
+		n, err := r.OutboxCount(ctx)
+		if err == nil && n != int64(queued) {
+			t.Errorf("outbox holds %d rows, want the %d queued", n, queued)
 		}
-		return nil
+		return err
 	})
 }
