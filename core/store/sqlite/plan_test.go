@@ -129,7 +129,7 @@ func TestQueryPlans(t *testing.T) {
 		{"mail worker: due mail", fixed(dueOutboxSQL+` ORDER BY next_attempt, id LIMIT 10`, "email", ms(now)), "outbox_channel_due", false, false},
 		{"mail worker: ticket mail due", fixed(dueOutboxSQL+` AND ticket_id <> 0 ORDER BY next_attempt, id LIMIT 10`, "email", ms(now)), "outbox_channel_due", false, false},
 		{"failed mail count", fixed(outboxFailedSQL), "outbox_channel_due", false, false},
-		{"intake: the requester's recent tickets", fixed(requesterRecentSQL, []byte("req101"), ms(now.Add(-24*time.Hour)), 4), "COVERING INDEX tickets_requester", false, false},
+		{"intake: the requester's recent tickets", fixed(requesterRecentSQL(4), []byte("req101"), ms(now.Add(-24*time.Hour))), "COVERING INDEX tickets_requester", false, false},
 	}
 	for _, c := range cases {
 		sql, args := c.query()
