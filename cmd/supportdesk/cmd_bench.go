@@ -509,11 +509,12 @@ type historyAdder interface {
 // benchIntake submits contact forms from many clients at once and
 // compares the committed rate with the machine's raw fsync commit rate in
 // the same folder, after a round's worth of forms uncounted. The disk's
-// commit rate, and on a shared machine the
-// CPU's speed, drift within seconds (here from 1 200 to 3 100 commits a
-// second between runs a minute apart), so the run is cut into rounds, each
-// measured against the raw rate just before and just after it, and the
-// figure is the median of the rounds' ratios.
+// commit rate, and on a shared machine the CPU's speed, drift within
+// seconds (here from 1 200 to 3 100 commits a second between runs a
+// minute apart), so the run is cut into rounds, each measured against the
+// raw rate just before and just after it, and the figure is the median of
+// the rounds' ratios. The CPU profile (--cpuprofile) covers the rounds and
+// the raw measurements between them (sqlite.CommitRate).
 func (a *app) benchIntake(args []string) int {
 	clients, rounds := 64, 5
 	n, samples, st, ok := a.benchFlags(args, "accounts", 1_000_000, 5000, func(fs *flag.FlagSet) {

@@ -256,11 +256,11 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 // before it. The address is unverified, and the cap keeps the form from
 // mail-bombing it; further forms still become tickets.
 //
-// The count is read from the requester's own tickets (the creation times
-// of the newest few, by an index intake writes anyway), in the statement
-// that queues the mail (store.Tx.EnqueueCapped), not kept in a throttle
-// row: that row, at a random place in its index, was a read, a write and
-// a page of WAL for every form.
+// The count is read from the requester's own tickets of the window (a
+// range of the requester index, which intake writes anyway, cut at the
+// cap), in the statement that queues the mail (store.Tx.EnqueueCapped),
+// not kept in a throttle row: that row, at a random place in its index,
+// was a read, a write and a page of WAL for every form.
 const (
 	AckCap    = 3
 	AckWindow = 24 * time.Hour
