@@ -580,9 +580,10 @@ func testRunningClocks(t *testing.T, s store.Store) {
 }
 
 // testEnqueueCapped: a notification under a requester's cap is queued
-// only if the requester opened at most Max tickets created after Since; nobody else's tickets count; a write counts the
-// tickets it inserted itself (intake counts the form it just stored); a
-// refusal adds no row and sets no id.
+// only if the requester opened at most Max tickets created after Since;
+// nobody else's tickets count; a write counts the tickets it inserted
+// itself (intake counts the form it just stored); a refusal adds no row
+// and sets no id.
 func testEnqueueCapped(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	var tks []*ticket.Ticket
