@@ -102,6 +102,7 @@ func TestQueryPlans(t *testing.T) {
 		{"queue page, status", of(page, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusPending}}), "tickets_open_queue", false, false},
 		{"queue page, assignee", of(page, store.QueueQuery{Assignee: new("agent-7")}), "tickets_open_load", false, false},
 		{"queue page, assignee, after a key", of(page, after(store.QueueQuery{Assignee: new("agent-7")}, false)), "tickets_open_load", false, false},
+		{"queue page, unassigned", of(page, store.QueueQuery{Assignee: new("")}), "tickets_open_load", false, false},
 		{"urgent list", of(page, store.QueueQuery{DueBy: risk}), "tickets_open_queue", false, false},
 		{"queue page, solved", of(page, store.QueueQuery{Statuses: []ticket.Status{ticket.StatusSolved}}), "tickets_done_queue", false, false},
 		{"queue page, solved, after a key", of(page, after(store.QueueQuery{Statuses: []ticket.Status{ticket.StatusSolved}}, false)), "tickets_done_queue", false, false},
