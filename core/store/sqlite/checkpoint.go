@@ -142,6 +142,16 @@ func (c *checkpointer) pause() {
 	c.db.SetMaxIdleConns(0)
 }
 
+// hold waits for a checkpoint under way and holds off the next until
+// release, keeping the connection open.
+func (c *checkpointer) hold() (release func()) {
+	c.mu.Lock()
+	return func() {
+		c.mu.Unlock()
+		c.poke()
+	}
+}
+
 // resume lets checkpoints run again.
 func (c *checkpointer) resume() {
 	c.db.SetMaxIdleConns(1)

@@ -309,6 +309,12 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	return err
 }
 
+// HoldCheckpoints waits for a checkpoint under way and holds off the
+// next until release: a measurement of the disk (bench intake's raw
+// commit rate) must not share it with the store's own background writes.
+// The writer goes on; the WAL keeps what it writes meanwhile.
+func (s *Store) HoldCheckpoints() (release func()) { return s.ck.hold() }
+
 // IntegrityCheck runs PRAGMA integrity_check and returns its first line.
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
