@@ -385,3 +385,40 @@ func TestWALStartsOverUnderUnbrokenWrites(t *testing.T) {
 		}
 	}
 }
+
+// While checkpoints are held (bench intake's raw commit rate is measured
+// so), the writer goes on and its commits stay in the WAL: the database
+// file does not grow. Once released, the checkpointer folds them in.
+func TestHoldCheckpointsKeepsTheDatabaseFileStill(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, path := openFile(t)
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	release := s.HoldCheckpoints()
+	before := size()
+	for i := range 32 {
+		if err := s.Write(ctx, func(tx store.Tx) error {
+			return tx.PutMeta(ctx, fmt.Sprintf("blob-%d", i), make([]byte, 64*1024))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3 * checkpointEvery) // turns the checkpointer would have taken
+	if got := size(); got != before {
+		t.Fatalf("the database file went from %d to %d bytes while checkpoints were held", before, got)
+	}
+	release()
+	deadline := time.Now().Add(5 * time.Second)
+	for size() < before+2<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is %d bytes 5 s after the release, want at least %d", size(), before+2<<20)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
