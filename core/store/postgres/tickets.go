@@ -121,9 +121,10 @@ func (c *conn) TicketsByRequester(ctx context.Context, fp []byte, limit int) ([]
 }
 
 // ticketLanguages are the text search configurations by ticket language,
-// as the search column (migration 0003) picks them.
+// as the search column (migration 0008) picks them: the desk's own, which
+// fold accents where the unaccent extension could be created.
 var ticketLanguages = []struct{ lang, config string }{
-	{"en", "english"}, {"es", "spanish"}, {"fr", "french"},
+	{"en", "sd_english"}, {"es", "sd_spanish"}, {"fr", "sd_french"},
 }
 
 // wordsMatch is a condition true for the tickets (table alias alias)

@@ -10,27 +10,30 @@ import (
 )
 
 // testSearch: SearchTickets finds the tickets whose subject or body hold
-// every word, whatever the case, at most limit, in any status; words are
-// words, never the engine's syntax. A queue filtered by words, ref or
-// requester keeps its order and counts only what it shows. Only whole,
-// plain words are asked, so stemming and accent rules may differ between
-// backends without failing here; "best first" is not checked.
+// every word, whatever the case and the accents, at most limit, in any
+// status; words are words, never the engine's syntax. A queue filtered by
+// words, ref or requester keeps its order and counts only what it shows.
+// Only whole words are asked, so stemming may differ between backends
+// without failing here; "best first" is not checked.
 func testSearch(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	texts := []struct {
 		subject, body string
 		status        ticket.Status
+		language      string
 	}{
-		{"Passport photo rejected", "My passport photo was rejected twice.", ticket.StatusOpen},
-		{"Lost phone", "I lost my phone and cannot sign in; my passport is fine.", ticket.StatusNew},
-		{"Pasaporte", "No puedo verificar mi identidad", ticket.StatusOpen},
-		{"Code never arrived", "The SMS code never arrived", ticket.StatusPending},
-		{"Passport again", "Still about the passport", ticket.StatusSolved},
+		{"Passport photo rejected", "My passport photo was rejected twice.", ticket.StatusOpen, "en"},
+		{"Lost phone", "I lost my phone and cannot sign in; my passport is fine.", ticket.StatusNew, "en"},
+		{"Pasaporte", "No puedo verificar mi identidad", ticket.StatusOpen, "es"},
+		{"Code never arrived", "The SMS code never arrived", ticket.StatusPending, "en"},
+		{"Passport again", "Still about the passport", ticket.StatusSolved, "en"},
+		{"Teléfono perdido", "Ya no tengo el teléfono", ticket.StatusOpen, "es"},
+		{"Vérification échouée", "La vérification de mon identité a échoué", ticket.StatusOpen, "fr"},
 	}
 	var tks []*ticket.Ticket
 	for i, x := range texts {
 		tk := sampleTicket(int64(i+1), t0.Add(time.Duration(5-i)*time.Hour))
-		tk.Subject, tk.Body, tk.Status = x.subject, x.body, x.status
+		tk.Subject, tk.Body, tk.Status, tk.Language = x.subject, x.body, x.status, x.language
 		tks = append(tks, &tk)
 	}
 	insertTickets(t, s, tks...)
@@ -55,6 +58,12 @@ func testSearch(t *testing.T, s store.Store) {
 		{[]string{"lost", "passport"}, []int64{2}}, // one in the subject, one in the body
 		{[]string{"photo", "phone"}, []int64{}},
 		{[]string{"identidad"}, []int64{3}},
+		// Accents are folded both ways, as agents type on any keyboard.
+		{[]string{"telefono"}, []int64{6}},
+		{[]string{"TELÉFONO", "perdido"}, []int64{6}},
+		{[]string{"verification"}, []int64{7}},
+		{[]string{"vérification", "identite"}, []int64{7}},
+		{[]string{"verífícar"}, []int64{3}},
 		{[]string{"nothing"}, []int64{}},
 		// Engine syntax is text: a quote, a star, a column filter.
 		{[]string{`pass"port`}, []int64{}},
