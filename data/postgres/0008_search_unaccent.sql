@@ -15,6 +15,10 @@ DECLARE
   dict text;
   lang text;
 BEGIN
+  -- Desks in other schemas of the database may be migrating at the same
+  -- moment (each under its own lock): one creates the extension, the
+  -- others wait for its commit and find it.
+  PERFORM pg_advisory_xact_lock(hashtext('supportdesk: create extension unaccent'));
   BEGIN
     CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
   EXCEPTION
