@@ -31,8 +31,7 @@ var bulkTables = []string{
 func (s *Store) BulkLoad(ctx context.Context, fn func(context.Context) error) (err error) {
 	// Leaving WAL and coming back need the only connection: the
 	// checkpointer closes its own and waits until the load is over.
-	s.ck.pause()
-	defer s.ck.resume()
+	defer s.ck.pause()()
 	// The writer pool holds one connection, so these apply to every Write
 	// that fn runs.
 	// Foreign keys are off too: every seeded child row names the parent it

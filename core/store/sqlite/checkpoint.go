@@ -27,7 +27,7 @@ import (
 // readers still on the WAL to wait for; the next transaction finds the
 // WAL all copied and unread, and starts it over.
 type checkpointer struct {
-	// mu is held by a checkpoint, and by a bulk load from pause to resume.
+	// mu is held by a checkpoint, and by hold and pause until released.
 	mu      sync.Mutex
 	db      *sql.DB
 	quiet   *sync.Mutex // held by each write transaction of the store
@@ -134,14 +134,6 @@ func (c *checkpointer) checkpoint(mode string, wait time.Duration) (bool, int, e
 	return busy != 0, log, err
 }
 
-// pause waits for a checkpoint under way, closes the connection and holds
-// off the next checkpoint until resume: a bulk load takes the database out
-// of WAL and back, which needs the only connection to it.
-func (c *checkpointer) pause() {
-	c.mu.Lock()
-	c.db.SetMaxIdleConns(0)
-}
-
 // hold waits for a checkpoint under way and holds off the next until
 // release, keeping the connection open.
 func (c *checkpointer) hold() (release func()) {
@@ -152,11 +144,16 @@ func (c *checkpointer) hold() (release func()) {
 	}
 }
 
-// resume lets checkpoints run again.
-func (c *checkpointer) resume() {
-	c.db.SetMaxIdleConns(1)
-	c.mu.Unlock()
-	c.poke()
+// pause is hold that also closes the connection until resume: a bulk load
+// takes the database out of WAL and back, which needs the only connection
+// to it.
+func (c *checkpointer) pause() (resume func()) {
+	release := c.hold()
+	c.db.SetMaxIdleConns(0)
+	return func() {
+		c.db.SetMaxIdleConns(1)
+		release()
+	}
 }
 
 // stop ends the goroutine and closes its connection. The writer's own
