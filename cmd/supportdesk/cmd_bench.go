@@ -550,11 +550,12 @@ func (a *app) benchIntake(args []string) int {
 	// the indexes they touch from the disk, and the first round ran at half
 	// the rate of the rest. A round's worth of forms warms them, uncounted,
 	// as a serve process running for days is warm.
-	warm := samples / rounds
-	if _, err := submitForms(ctx, clients, samples, samples+warm, func(i int) error {
+	submit := func(i int) error {
 		_, _, err := svc.Intake.Submit(ctx, benchForm(n, run, i), "bench")
 		return err
-	}); err != nil {
+	}
+	warm := samples / rounds
+	if _, err := submitForms(ctx, clients, samples, samples+warm, submit); err != nil {
 		return a.failErr(err)
 	}
 	perr := a.profiled(func() error {
@@ -566,10 +567,7 @@ func (a *app) benchIntake(args []string) int {
 		for r := range rounds {
 			lo, hi := r*samples/rounds, (r+1)*samples/rounds
 			start := time.Now()
-			d, err := submitForms(ctx, clients, lo, hi, func(i int) error {
-				_, _, err := svc.Intake.Submit(ctx, benchForm(n, run, i), "bench")
-				return err
-			})
+			d, err := submitForms(ctx, clients, lo, hi, submit)
 			took := time.Since(start)
 			if err != nil {
 				return err
