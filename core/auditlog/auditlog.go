@@ -123,20 +123,34 @@ type keyedTx struct {
 
 // AppendAudit seals e after the head (chain hash and MAC) and stores it.
 func (t *keyedTx) AppendAudit(ctx context.Context, e *audit.Entry) error {
+	return t.AppendAudits(ctx, []*audit.Entry{e})
+}
+
+// AppendAudits seals es after the head, in order, and stores them.
+func (t *keyedTx) AppendAudits(ctx context.Context, es []*audit.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
 	if err := t.load(ctx); err != nil {
 		return err
 	}
-	e.Seal(t.head.Seq, t.head.Hash)
 	if t.mac == nil {
 		t.mac = t.s.keys.NewAuditMAC()
 	}
-	t.mac.Reset()
-	t.mac.Write(e.Hash)
-	e.MAC = t.mac.Sum(nil)
-	if err := t.raw.InsertAudit(ctx, *e); err != nil {
+	h := t.head
+	sealed := make([]audit.Entry, len(es))
+	for i, e := range es {
+		e.Seal(h.Seq, h.Hash)
+		t.mac.Reset()
+		t.mac.Write(e.Hash)
+		e.MAC = t.mac.Sum(nil)
+		h = audit.Head{Seq: e.Seq, Hash: e.Hash}
+		sealed[i] = *e
+	}
+	if err := t.raw.InsertAudits(ctx, sealed); err != nil {
 		return err
 	}
-	t.head, t.dirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
+	t.head, t.dirty = h, true
 	return nil
 }
 

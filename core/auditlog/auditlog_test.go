@@ -252,6 +252,11 @@ func (t *countingTx) InsertAudit(ctx context.Context, e audit.Entry) error {
 	return t.w.InsertAudit(ctx, e)
 }
 
+func (t *countingTx) InsertAudits(ctx context.Context, es []audit.Entry) error {
+	t.c.inserts += len(es)
+	return t.w.InsertAudits(ctx, es)
+}
+
 func (t *countingTx) PutAuditHead(ctx context.Context, h audit.Head) error {
 	t.c.headWrites++
 	return t.w.PutAuditHead(ctx, h)

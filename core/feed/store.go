@@ -104,6 +104,16 @@ func (t *notingTx) InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error
 	return nil
 }
 
+func (t *notingTx) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
+	if err := t.Tx.InsertTickets(ctx, ts); err != nil {
+		return err
+	}
+	for _, n := range ts {
+		t.ticket(n.Ticket.ID)
+	}
+	return nil
+}
+
 func (t *notingTx) InsertInbound(ctx context.Context, m *store.Inbound) error {
 	if err := t.Tx.InsertInbound(ctx, m); err != nil {
 		return err

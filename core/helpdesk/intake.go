@@ -183,6 +183,8 @@ func (in *Intake) commit(ctx context.Context, batch []*request) committed {
 			return err
 		}
 		recs := map[string]result{} // each key's record as this batch leaves it
+		var news []store.NewTicket
+		var from []*request // the request of each new ticket
 		for i, r := range batch {
 			key := r.form.IdempotencyKey
 			if key != "" {
@@ -199,55 +201,64 @@ func (in *Intake) commit(ctx context.Context, batch []*request) committed {
 				}
 			}
 			maxID++
-			t, err := in.create(ctx, tx, r, maxID, now)
-			if err != nil {
-				return err
-			}
-			results[i] = result{t: t, created: true, hash: r.hash}
+			results[i] = result{t: in.ticket(r, maxID, now), created: true, hash: r.hash}
+			news = append(news, firstWrites(&results[i].t, now))
+			from = append(from, r)
 			if key != "" {
 				recs[key] = results[i]
-				if err := in.putKeyRecord(ctx, tx, key, r.hash, t, now); err != nil {
+				if err := in.putKeyRecord(ctx, tx, key, r.hash, results[i].t, now); err != nil {
 					return err
 				}
 			}
 		}
-		return nil
+		if err := acknowledge(ctx, tx, news, in.zone, now); err != nil {
+			return err
+		}
+		if err := tx.InsertTickets(ctx, news); err != nil {
+			return err
+		}
+		entries := make([]*audit.Entry, len(news))
+		for i, n := range news {
+			entries[i] = createdEntry(*n.Ticket, from[i].source, n.Ack != nil, now)
+		}
+		return tx.AppendAudits(ctx, entries)
 	})
 	return committed{batch: batch, results: results, durable: durable, err: err}
 }
 
-// create writes one ticket with its first message, SLA activation, the
-// acknowledgement in the outbox and the audit entry.
-func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64, now time.Time) (ticket.Ticket, error) {
+// ticket is the new ticket of r, with id.
+func (in *Intake) ticket(r *request, id int64, now time.Time) ticket.Ticket {
 	f := r.form
 	ref := ticket.Ref(now.In(in.zone).Year(), id)
 	aad := []byte(ticket.RequesterAAD(ref))
-	t := ticket.Ticket{ID: id, Ref: ref, Channel: f.Channel, Language: f.Language, Category: f.Category,
-		RequesterSealed: in.keys.Seal([]byte(f.Email), aad), RequesterFP: r.fp, AccountID: r.account,
-		NameSealed: in.keys.Seal([]byte(f.Name), aad), Agency: f.Agency, Subject: f.Subject, Body: f.Body,
-		Status: ticket.StatusNew, CreatedAt: now, UpdatedAt: now, SLA: in.sla.Start(now)}
 	// The key lives in its record (idempotency.go), which expires; on the
 	// ticket, a unique column, it would refuse the key's reuse a day later.
-	if err := tx.InsertTicket(ctx, &t); err != nil {
-		return t, err
+	return ticket.Ticket{ID: id, Ref: ref, Channel: f.Channel, Language: f.Language, Category: f.Category,
+		RequesterSealed: in.keys.Seal([]byte(f.Email), aad), RequesterFP: r.fp, AccountID: r.account,
+		NameSealed: in.keys.Seal([]byte(f.Name), aad), Agency: f.Agency, Subject: f.Subject, Body: f.Body,
+		Status: ticket.StatusNew, CreatedAt: now, UpdatedAt: now, Version: 1, SLA: in.sla.Start(now)}
+}
+
+// firstWrites is what a new ticket is stored with: its first message,
+// the requester's text, and the activation of its clock.
+func firstWrites(t *ticket.Ticket, now time.Time) store.NewTicket {
+	n := store.NewTicket{Ticket: t, Message: &ticket.Message{TicketID: t.ID, Kind: ticket.MessageInbound, Author: "requester", Body: t.Body, CreatedAt: now}}
+	if e := t.SLA.Activated(); !e.IsZero() {
+		n.Event = ticket.LogEntry(t.ID, e)
 	}
-	if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: id, Kind: ticket.MessageInbound, Author: "requester", Body: f.Body, CreatedAt: now}); err != nil {
-		return t, err
-	}
-	if err := logEvent(ctx, tx, id, t.SLA.Activated()); err != nil {
-		return t, err
-	}
-	acked, err := acknowledge(ctx, tx, t, in.zone, now)
-	if err != nil {
-		return t, err
-	}
+	return n
+}
+
+// createdEntry is the audit entry of a ticket created from a form that
+// came from source.
+func createdEntry(t ticket.Ticket, source string, acked bool, now time.Time) *audit.Entry {
 	actor := IntakeActor
-	actor.Session = r.source
+	actor.Session = source
 	detail := "channel=" + string(t.Channel) + " category=" + string(t.Category) + " language=" + t.Language
 	if !acked {
 		detail += " ack=capped"
 	}
-	return t, tx.AppendAudit(ctx, audit.Record(actor, now, "ticket.create", "ticket", ref, detail))
+	return audit.Record(actor, now, "ticket.create", "ticket", t.Ref, detail)
 }
 
 // AckCap caps the acknowledgements one requester address gets, whatever
@@ -258,22 +269,47 @@ func (in *Intake) create(ctx context.Context, tx store.Tx, r *request, id int64,
 //
 // The count is read from the requester's own tickets of the window (a
 // range of the requester index, which intake writes anyway, cut at the
-// cap), in the statement that queues the mail (store.Tx.EnqueueCapped),
-// not kept in a throttle row: that row, at a random place in its index,
-// was a read, a write and a page of WAL for every form.
+// cap; store.Tx.RequesterRecent), once per requester and batch, in the
+// transaction that queues the mail; not kept in a throttle row: that row,
+// at a random place in its index, was a read, a write and a page of WAL
+// for every form.
 const (
 	AckCap    = 3
 	AckWindow = 24 * time.Hour
 )
 
-// acknowledge queues the acknowledgement of t, stored in tx, unless the
-// recipient's cap is used up, and reports whether it did. The mail carries
-// the reference and the due time only: nothing the requester wrote (no
-// name, no subject), so an unverified address cannot be sent a text of
-// someone else's choosing.
-func acknowledge(ctx context.Context, tx store.Tx, t ticket.Ticket, zone *time.Location, now time.Time) (bool, error) {
-	ack := &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
+// ackOf is the acknowledgement of t. The mail carries the reference and
+// the due time only: nothing the requester wrote (no name, no subject),
+// so an unverified address cannot be sent a text of someone else's
+// choosing.
+func ackOf(t ticket.Ticket, zone *time.Location, now time.Time) *notify.Notification {
+	return &notify.Notification{CreatedAt: now, AccountID: t.AccountID, Channel: notify.ChannelEmail,
 		Template: notify.TemplateTicketAck, Language: t.Language, ToSealed: t.RequesterSealed, AAD: ticket.RequesterAAD(t.Ref),
 		TicketID: t.ID, NextAttempt: now, Data: map[string]string{"ref": t.Ref, "due": t.SLA.Due.In(zone).Format(time.RFC3339)}}
-	return tx.EnqueueCapped(ctx, ack, store.RequesterCap{FP: t.RequesterFP, Since: now.Add(-AckWindow), Max: AckCap})
+}
+
+// acknowledge gives each new ticket of a batch its acknowledgement
+// unless its requester's cap is used up: the tickets a requester opened
+// in the window before the batch, counted once per requester, then the
+// batch's own in order, each counting itself.
+func acknowledge(ctx context.Context, tx store.Tx, news []store.NewTicket, zone *time.Location, now time.Time) error {
+	at := map[string]int{} // a requester's place in fps
+	var fps [][]byte
+	for _, n := range news {
+		if _, ok := at[string(n.Ticket.RequesterFP)]; !ok {
+			at[string(n.Ticket.RequesterFP)] = len(fps)
+			fps = append(fps, n.Ticket.RequesterFP)
+		}
+	}
+	counts, err := tx.RequesterRecent(ctx, fps, now.Add(-AckWindow), AckCap+1)
+	if err != nil {
+		return err
+	}
+	for i := range news {
+		j := at[string(news[i].Ticket.RequesterFP)]
+		if counts[j]++; counts[j] <= AckCap {
+			news[i].Ack = ackOf(*news[i].Ticket, zone, now)
+		}
+	}
+	return nil
 }

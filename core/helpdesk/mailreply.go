@@ -93,21 +93,15 @@ func (d *Desk) FollowUp(ctx context.Context, tx store.Tx, old ticket.Ticket, bod
 		RequesterSealed: d.keys.Seal(email, aad), RequesterFP: old.RequesterFP, NameSealed: d.keys.Seal(name, aad),
 		AccountID: old.AccountID, Agency: old.Agency, Subject: old.Subject, Body: body, Status: ticket.StatusNew,
 		CreatedAt: now, UpdatedAt: now, SLA: d.Start(now), FollowsRef: old.Ref}
-	if err := tx.InsertTicket(ctx, &t); err != nil {
+	news := []store.NewTicket{firstWrites(&t, now)}
+	if err := acknowledge(ctx, tx, news, zone, now); err != nil {
 		return t, err
 	}
-	if err := tx.InsertTicketMessage(ctx, &ticket.Message{TicketID: id, Kind: ticket.MessageInbound, Author: "requester", Body: body, CreatedAt: now}); err != nil {
-		return t, err
-	}
-	if err := logEvent(ctx, tx, id, t.SLA.Activated()); err != nil {
+	if err := tx.InsertTickets(ctx, news); err != nil {
 		return t, err
 	}
 	detail := "channel=email follows=" + old.Ref
-	acked, err := acknowledge(ctx, tx, t, zone, now)
-	if err != nil {
-		return t, err
-	}
-	if !acked {
+	if news[0].Ack == nil {
 		detail += " ack=capped"
 	}
 	return t, tx.AppendAudit(ctx, audit.Record(MailActor, now, "ticket.create", "ticket", ref, detail))

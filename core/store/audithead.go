@@ -76,10 +76,14 @@ func (c *HeadCache) Head(ctx context.Context, read func(context.Context) (audit.
 // Loaded reports whether the head was read or stored in this transaction.
 func (c *HeadCache) Loaded() bool { return c.loaded }
 
-// Append seals e on the unkeyed chain after the head and stores it with
-// insert. It refuses a keyed log (a signed head) rather than break it.
-func (c *HeadCache) Append(ctx context.Context, e *audit.Entry, read func(context.Context) (audit.Head, error),
-	insert func(context.Context, audit.Entry) error) error {
+// Append seals es on the unkeyed chain after the head, in order, and
+// stores them with insert. It refuses a keyed log (a signed head) rather
+// than break it.
+func (c *HeadCache) Append(ctx context.Context, es []*audit.Entry, read func(context.Context) (audit.Head, error),
+	insert func(context.Context, []audit.Entry) error) error {
+	if len(es) == 0 {
+		return nil
+	}
 	h, err := c.Head(ctx, read)
 	if err != nil {
 		return err
@@ -87,11 +91,16 @@ func (c *HeadCache) Append(ctx context.Context, e *audit.Entry, read func(contex
 	if len(h.Sig) > 0 {
 		return fault.Storage(ErrKeyedLog)
 	}
-	e.Seal(h.Seq, h.Hash)
-	if err := insert(ctx, *e); err != nil {
+	sealed := make([]audit.Entry, len(es))
+	for i, e := range es {
+		e.Seal(h.Seq, h.Hash)
+		h = audit.Head{Seq: e.Seq, Hash: e.Hash}
+		sealed[i] = *e
+	}
+	if err := insert(ctx, sealed); err != nil {
 		return err
 	}
-	c.head, c.dirty = audit.Head{Seq: e.Seq, Hash: e.Hash}, true
+	c.head, c.dirty = h, true
 	return nil
 }
 

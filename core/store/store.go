@@ -77,12 +77,10 @@ type Tx interface {
 	// keyed (its head signed), so an unwrapped writer cannot slip unkeyed
 	// entries into a keyed log.
 	AppendAudit(ctx context.Context, e *audit.Entry) error
+	// AppendAudits appends es in order, as AppendAudit would one after
+	// another, in fewer statements (intake's group commit).
+	AppendAudits(ctx context.Context, es []*audit.Entry) error
 	Enqueue(ctx context.Context, n *notify.Notification) error
-	// EnqueueCapped queues n as Enqueue does unless the requester's cap
-	// is used up, and reports whether it did (n.ID is set only then).
-	// Requesters are taken one transaction at a time, so two writes that
-	// count the same requester's tickets see each other's.
-	EnqueueCapped(ctx context.Context, n *notify.Notification, c RequesterCap) (bool, error)
 	// MarkOutbox stores a delivery attempt's outcome: Status, Attempts,
 	// NextAttempt, LastError, SentAt and MessageID of n.
 	MarkOutbox(ctx context.Context, n notify.Notification) error
@@ -388,6 +386,8 @@ type AuditWriter interface {
 	// InsertAudit stores a sealed entry; a Seq already taken is
 	// fault.ErrConflict.
 	InsertAudit(ctx context.Context, e audit.Entry) error
+	// InsertAudits stores sealed entries in order, as InsertAudit would.
+	InsertAudits(ctx context.Context, es []audit.Entry) error
 	// PutAuditHead replaces the stored head.
 	PutAuditHead(ctx context.Context, h audit.Head) error
 }
@@ -585,16 +585,27 @@ type TicketWriter interface {
 	UpdateClock(ctx context.Context, id int64, c ticket.Clock) error
 	InsertTicketMessage(ctx context.Context, m *ticket.Message) error
 	InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error
+	// InsertTickets stores new tickets, each with what comes with it, as
+	// InsertTicket, InsertTicketMessage, InsertSLAEvent and Enqueue would
+	// one after another, in a few statements for the whole batch (intake's
+	// group commit): the IDs of the messages, events and notifications
+	// are set as those would set them.
+	InsertTickets(ctx context.Context, ts []NewTicket) error
+	// RequesterRecent counts, for each address fingerprint, the tickets
+	// it opened created after since, each count stopping at limit. The
+	// requesters are taken one transaction at a time until it ends, so two
+	// writes that count the same requester's tickets see each other's.
+	RequesterRecent(ctx context.Context, fps [][]byte, since time.Time, limit int) ([]int, error)
 	PutClosure(ctx context.Context, c Closure) error
 	DeleteClosure(ctx context.Context, day string) error
 }
 
-// RequesterCap bounds the mail one requester address is sent (intake's
-// acknowledgement cap): a notification queued under it goes out only if
-// the requester opened at most Max tickets created after Since. The count
-// stops at Max+1, however many tickets the address opened.
-type RequesterCap struct {
-	FP    []byte
-	Since time.Time
-	Max   int
+// NewTicket is one ticket of InsertTickets: the ticket, with its ID and
+// Ref set; its first message; the event that started its clock (nil: none);
+// and its acknowledgement (nil: none).
+type NewTicket struct {
+	Ticket  *ticket.Ticket
+	Message *ticket.Message
+	Event   *ticket.SLAEvent
+	Ack     *notify.Notification
 }

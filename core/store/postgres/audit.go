@@ -56,37 +56,61 @@ func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
 // wrapped by core/auditlog does, and it refuses a keyed log rather than
 // break it.
 func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	return t.head.Append(ctx, e, t.lockedHead, t.InsertAudit)
+	return t.AppendAudits(ctx, []*audit.Entry{e})
 }
 
-// InsertAudit stores a sealed entry as given. A seq already taken is a
-// conflict the statement does not fail on, so the transaction goes on.
+// AppendAudits seals es on the unkeyed chain and stores them.
+func (t *txn) AppendAudits(ctx context.Context, es []*audit.Entry) error {
+	return t.head.Append(ctx, es, t.lockedHead, t.InsertAudits)
+}
+
+// InsertAudit stores a sealed entry as given.
 func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
+	return t.InsertAudits(ctx, []audit.Entry{e})
+}
+
+// InsertAudits stores sealed entries as given, in one round trip. A seq
+// already taken is a conflict the statement does not fail on, so the
+// transaction goes on.
+func (t *txn) InsertAudits(ctx context.Context, es []audit.Entry) error {
 	// Under the lock even when the caller chose the seq: a writer that
 	// inserts without reading the head still queues behind other appends.
 	if _, err := t.head.Head(ctx, t.lockedHead); err != nil {
 		return err
 	}
-	// Empty blobs, not NULL: the first entry has no predecessor, and
-	// entries of an unkeyed store no MAC.
-	prev, mac := e.PrevHash, e.MAC
-	if prev == nil {
-		prev = []byte{}
+	b := &pgx.Batch{}
+	for _, e := range es {
+		// Empty blobs, not NULL: the first entry has no predecessor, and
+		// entries of an unkeyed store no MAC.
+		prev, mac := e.PrevHash, e.MAC
+		if prev == nil {
+			prev = []byte{}
+		}
+		if mac == nil {
+			mac = []byte{}
+		}
+		b.Queue(`INSERT INTO audit_log (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+			ON CONFLICT (seq) DO NOTHING`,
+			e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
+			prev, e.Hash, mac)
 	}
-	if mac == nil {
-		mac = []byte{}
+	br := t.tx.SendBatch(ctx, b)
+	err := func() error {
+		for _, e := range es {
+			tag, err := br.Exec()
+			if err != nil {
+				return mapErr(err)
+			}
+			if tag.RowsAffected() == 0 {
+				return conflict("audit seq " + strconv.FormatInt(e.Seq, 10) + " is taken")
+			}
+		}
+		return nil
+	}()
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = mapErr(cerr)
 	}
-	tag, err := t.exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
-		ON CONFLICT (seq) DO NOTHING`,
-		e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
-		prev, e.Hash, mac)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return conflict("audit seq " + strconv.FormatInt(e.Seq, 10) + " is taken")
-	}
-	return nil
+	return err
 }
 
 // PutAuditHead stores h now; the transaction's cached head follows it, and

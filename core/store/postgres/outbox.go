@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
-	"supportdesk/core/store"
 )
 
 // outboxData are the columns Enqueue writes; outboxCols adds the id.
@@ -39,33 +37,11 @@ func scanNotification(r pgx.Row) (notify.Notification, error) {
 
 // Enqueue adds a notification to the outbox and sets its ID.
 func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
-	data, err := json.Marshal(n.Data)
+	args, err := outboxArgs(n)
 	if err != nil {
-		return fault.Storage(err)
+		return err
 	}
-	if n.Status == "" {
-		n.Status = notify.StatusQueued
-	}
-	return t.scanOne(ctx, `INSERT INTO outbox (`+outboxData+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
-		RETURNING id`,
-		[]any{ms(n.CreatedAt), n.AccountID, string(n.Channel), string(n.Template), n.Language, n.ToSealed, string(data),
-			string(n.Status), n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt)},
-		&n.ID)
-}
-
-// EnqueueCapped adds a notification unless the requester's cap is used
-// up. It takes the requester's lock first, so two processes taking forms
-// from one address count one after the other.
-func (t *txn) EnqueueCapped(ctx context.Context, n *notify.Notification, c store.RequesterCap) (bool, error) {
-	if err := t.lock(ctx, "requester:"+hex.EncodeToString(c.FP)); err != nil {
-		return false, err
-	}
-	var recent int
-	err := t.scanOne(ctx, requesterRecentSQL, []any{c.FP, ms(c.Since), c.Max + 1}, &recent)
-	if err != nil || recent > c.Max {
-		return false, err
-	}
-	return true, t.Enqueue(ctx, n)
+	return t.scanOne(ctx, enqueueSQL, args, &n.ID)
 }
 
 // requesterRecentSQL counts a requester's tickets created after a time,

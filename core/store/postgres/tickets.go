@@ -371,13 +371,13 @@ func (t *txn) UpdateClock(ctx context.Context, id int64, c ticket.Clock) error {
 
 // InsertTicketMessage appends to the thread and sets the message's ID.
 func (t *txn) InsertTicketMessage(ctx context.Context, m *ticket.Message) error {
-	return t.scanOne(ctx, `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+	return t.scanOne(ctx, insertMessageSQL,
 		[]any{m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt)}, &m.ID)
 }
 
 // InsertSLAEvent appends to the SLA log and sets the event's ID.
 func (t *txn) InsertSLAEvent(ctx context.Context, e *ticket.SLAEvent) error {
-	return t.scanOne(ctx, `INSERT INTO sla_events (ticket_id, kind, at, due) VALUES ($1, $2, $3, $4) RETURNING id`,
+	return t.scanOne(ctx, insertEventSQL,
 		[]any{e.TicketID, e.Kind, ms(e.At), ms(e.Due)}, &e.ID)
 }
 

@@ -37,24 +37,36 @@ func (t *txn) AuditHead(ctx context.Context) (int64, []byte, error) {
 // wrapped by core/auditlog does, as before the keyed log, and it refuses a
 // keyed log rather than break it.
 func (t *txn) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	return t.head.Append(ctx, e, t.conn.SignedAuditHead, t.InsertAudit)
+	return t.AppendAudits(ctx, []*audit.Entry{e})
+}
+
+// AppendAudits seals es on the unkeyed chain and stores them.
+func (t *txn) AppendAudits(ctx context.Context, es []*audit.Entry) error {
+	return t.head.Append(ctx, es, t.conn.SignedAuditHead, t.InsertAudits)
 }
 
 // InsertAudit stores a sealed entry as given.
 func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
-	// Empty blobs, not NULL: the first entry has no predecessor, and
-	// entries of an unkeyed store no MAC.
-	prev, mac := e.PrevHash, e.MAC
-	if prev == nil {
-		prev = []byte{}
+	return t.InsertAudits(ctx, []audit.Entry{e})
+}
+
+// InsertAudits stores sealed entries as given, in multi-row statements.
+func (t *txn) InsertAudits(ctx context.Context, es []audit.Entry) error {
+	rows := make([]any, 0, len(es)*12)
+	for _, e := range es {
+		// Empty blobs, not NULL: the first entry has no predecessor, and
+		// entries of an unkeyed store no MAC.
+		prev, mac := e.PrevHash, e.MAC
+		if prev == nil {
+			prev = []byte{}
+		}
+		if mac == nil {
+			mac = []byte{}
+		}
+		rows = append(rows, e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID,
+			e.Detail, prev, e.Hash, mac)
 	}
-	if mac == nil {
-		mac = []byte{}
-	}
-	_, err := t.exec(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
-		prev, e.Hash, mac)
-	return err
+	return t.insertRows(ctx, `INSERT INTO audit_log (`+auditCols+`)`, 12, rows)
 }
 
 // PutAuditHead stores h now; the transaction's cached head follows it, and

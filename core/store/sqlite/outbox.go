@@ -9,7 +9,6 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
-	"supportdesk/core/store"
 )
 
 // outboxData are the columns Enqueue writes; outboxCols adds the id.
@@ -50,19 +49,16 @@ func outboxArgs(n *notify.Notification) ([]any, error) {
 
 // Enqueue adds a notification to the outbox and sets its ID.
 func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
-	_, err := t.enqueue(ctx, n, `INSERT INTO outbox (`+outboxData+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	return err
-}
-
-// EnqueueCapped adds a notification unless the requester's cap is used
-// up. The count is part of the insert, one statement where a read and an
-// insert were two; it reads the requester index from Since on and stops
-// at one past the cap. The insert adds one row at most, so FAIL (keep the
-// statement's earlier changes) is ABORT here, and SQLite then keeps no
-// statement journal for it.
-func (t *txn) EnqueueCapped(ctx context.Context, n *notify.Notification, c store.RequesterCap) (bool, error) {
-	return t.enqueue(ctx, n, `INSERT OR FAIL INTO outbox (`+outboxData+`) SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?
-		WHERE (`+requesterRecentSQL(c.Max+1)+`) <= ?`, c.FP, ms(c.Since), c.Max)
+	args, err := outboxArgs(n)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `INSERT INTO outbox (`+outboxData+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if err != nil {
+		return err
+	}
+	n.ID, _ = res.LastInsertId()
+	return nil
 }
 
 // requesterRecentSQL counts a requester's tickets created after a time,
@@ -72,24 +68,6 @@ func (t *txn) EnqueueCapped(ctx context.Context, n *notify.Notification, c store
 // (ORDER BY id DESC LIMIT ?) 34-53 µs.
 func requesterRecentSQL(limit int) string {
 	return `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_fp = ? AND created_at > ? LIMIT ` + strconv.Itoa(limit) + `)`
-}
-
-// enqueue runs the insert q with n's values, then extra; it reports
-// whether a row was added, and sets n.ID if so.
-func (t *txn) enqueue(ctx context.Context, n *notify.Notification, q string, extra ...any) (bool, error) {
-	args, err := outboxArgs(n)
-	if err != nil {
-		return false, err
-	}
-	res, err := t.exec(ctx, q, append(args, extra...)...)
-	if err != nil {
-		return false, err
-	}
-	if added, _ := res.RowsAffected(); added == 0 {
-		return false, nil
-	}
-	n.ID, _ = res.LastInsertId()
-	return true, nil
 }
 
 // MarkOutbox stores the outcome of a delivery attempt.

@@ -35,12 +35,14 @@ func testAuditWriter(t *testing.T, s store.Store) {
 		if !ok {
 			t.Fatalf("%T does not implement store.AuditWriter", tx)
 		}
-		for _, e := range sealed {
-			if err := w.InsertAudit(ctx, e); err != nil {
-				return err
-			}
+		if err := w.InsertAudit(ctx, sealed[0]); err != nil {
+			return err
+		}
+		if err := w.InsertAudits(ctx, sealed[1:]); err != nil {
+			return err
 		}
 		wantCode(t, "InsertAudit of a taken seq", w.InsertAudit(ctx, sealed[1]), fault.CodeConflict)
+		wantCode(t, "InsertAudits with a taken seq", w.InsertAudits(ctx, sealed[2:]), fault.CodeConflict)
 		if err := w.PutAuditHead(ctx, head); err != nil {
 			return err
 		}

@@ -71,7 +71,8 @@ func run(t *testing.T, open func(t *testing.T) store.Store, extra []suiteTest) {
 		{"QueueStats", testQueueStats},
 		{"Tickets/Tallies", testTallies},
 		{"Tickets/RoundTrip", testTicketRoundTrip},
-		{"Tickets/EnqueueCapped", testEnqueueCapped},
+		{"Tickets/RequesterRecent", testRequesterRecent},
+		{"Tickets/InsertTickets", testInsertTickets},
 		{"Tickets/Thread", testTicketThread},
 		{"Tickets/UpdateVersion", testTicketVersion},
 		{"Tickets/Closures", testClosures},
@@ -1092,13 +1093,13 @@ func testAuditChain(t *testing.T, s store.Store) {
 			fmt.Sprintf("acct-%d", i), fmt.Sprintf(`{"reason":"call %d","é":"ü"}`, i))
 		entries = append(entries, e)
 	}
-	// Two entries in one write, then one per write.
+	// Three entries in one write, one alone and two together (and none),
+	// then one per write, alone and in a batch of one.
 	write(t, s, func(tx store.Tx) error {
-		return errors.Join(tx.AppendAudit(ctx, entries[0]), tx.AppendAudit(ctx, entries[1]))
+		return errors.Join(tx.AppendAudit(ctx, entries[0]), tx.AppendAudits(ctx, entries[1:3]), tx.AppendAudits(ctx, nil))
 	})
-	for _, e := range entries[2:] {
-		write(t, s, func(tx store.Tx) error { return tx.AppendAudit(ctx, e) })
-	}
+	write(t, s, func(tx store.Tx) error { return tx.AppendAudit(ctx, entries[3]) })
+	write(t, s, func(tx store.Tx) error { return tx.AppendAudits(ctx, entries[4:]) })
 	for i, e := range entries {
 		if e.Seq != int64(i+1) {
 			t.Errorf("entry %d sealed with seq %d", i, e.Seq)

@@ -579,12 +579,11 @@ func testRunningClocks(t *testing.T, s store.Store) {
 	}
 }
 
-// testEnqueueCapped: a notification under a requester's cap is queued
-// only if the requester opened at most Max tickets created after Since;
-// nobody else's tickets count; a write counts the tickets it inserted
-// itself (intake counts the form it just stored); a refusal adds no row
-// and sets no id.
-func testEnqueueCapped(t *testing.T, s store.Store) {
+// testRequesterRecent: each requester's tickets created after since are
+// counted, up to limit; nobody else's count; a write counts the tickets it
+// inserted itself (intake counts its batch before inserting it, and each
+// ticket then counts itself); a requester asked twice is counted twice.
+func testRequesterRecent(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	var tks []*ticket.Ticket
 	for i := range 5 {
@@ -596,59 +595,163 @@ func testEnqueueCapped(t *testing.T, s store.Store) {
 	}
 	tks[4].RequesterFP = fp("requester b")
 	insertTickets(t, s, tks...)
-	queued := 0
-	try := func(tx store.Tx, who string, since time.Duration, max int, want bool) error {
-		n := notify.Notification{CreatedAt: t0, AccountID: "", Channel: notify.ChannelEmail, Template: notify.TemplateTicketAck,
-			Language: "en", ToSealed: []byte("sealed"), TicketID: 1, NextAttempt: t0, Data: map[string]string{"ref": who}}
-		got, err := tx.EnqueueCapped(ctx, &n, store.RequesterCap{FP: fp(who), Since: t0.Add(since), Max: max})
+	count := func(tx store.Tx, since time.Duration, limit int, who ...string) []int {
+		var fps [][]byte
+		for _, w := range who {
+			fps = append(fps, fp(w))
+		}
+		got, err := tx.RequesterRecent(ctx, fps, t0.Add(since), limit)
 		if err != nil {
-			return err
+			t.Fatalf("RequesterRecent: %v", err)
 		}
-		if got != want || (n.ID != 0) != want {
-			t.Errorf("EnqueueCapped(%s, since %v, max %d) = %v with id %d, want %v", who, since, max, got, n.ID, want)
-		}
-		if got {
-			queued++
-		}
-		return nil
+		return got
 	}
 	write(t, s, func(tx store.Tx) error {
 		for _, c := range []struct {
-			who   string
 			since time.Duration
-			max   int
-			want  bool
+			limit int
+			who   []string
+			want  []int
 		}{
-			{"requester a", -time.Hour, 3, false},       // hours 0-3: four, one too many
-			{"requester a", 30 * time.Minute, 3, true},  // hours 1-3
-			{"requester a", -time.Hour, 4, true},        // four of at most four
-			{"requester a", 90 * time.Minute, 1, false}, // hours 2 and 3
-			{"requester b", -time.Hour, 0, false},       // hour 4
-			{"requester b", 5 * time.Hour, 0, true},     // hour 4 is before
-			{"nobody", -time.Hour, 0, true},
+			{-time.Hour, 4, []string{"requester a", "requester b", "nobody"}, []int{4, 1, 0}},
+			{-time.Hour, 3, []string{"requester a"}, []int{3}},                      // stops at the limit
+			{30 * time.Minute, 9, []string{"requester a"}, []int{3}},                // hours 1-3
+			{3 * time.Hour, 9, []string{"requester a"}, []int{0}},                   // after, not at, hour 3
+			{5 * time.Hour, 9, []string{"requester b", "requester b"}, []int{0, 0}}, // hour 4 is before
+			{-time.Hour, 9, []string{"requester b", "requester a", "requester b"}, []int{1, 4, 1}},
 		} {
-			if err := try(tx, c.who, c.since, c.max, c.want); err != nil {
-				return err
-			}
+			same(t, fmt.Sprintf("RequesterRecent(%v since %v, limit %d)", c.who, c.since, c.limit), count(tx, c.since, c.limit, c.who...), c.want)
 		}
 		return nil
 	})
 	write(t, s, func(tx store.Tx) error {
 		tk := sampleTicket(6, t0.Add(48*time.Hour))
 		tk.RequesterFP, tk.CreatedAt, tk.UpdatedAt = fp("requester b"), t0.Add(9*time.Hour), t0.Add(9*time.Hour)
-		if err := tx.InsertTicket(ctx, &tk); err != nil {
+		if err := tx.InsertTickets(ctx, []store.NewTicket{{Ticket: &tk}}); err != nil {
 			return err
 		}
-		if err := try(tx, "requester b", 5*time.Hour, 0, false); err != nil {
-			return err
-		}
-		return try(tx, "requester b", 5*time.Hour, 1, true)
+		same(t, "RequesterRecent after a ticket of this write", count(tx, 5*time.Hour, 9, "requester b"), []int{1})
+		return nil
 	})
-	read(t, s, func(r store.Reader) error {
-		n, err := r.OutboxCount(ctx)
-		if err == nil && n != int64(queued) {
-			t.Errorf("outbox holds %d rows, want the %d queued", n, queued)
-		}
+	if got := tx0(t, s, func(tx store.Tx) ([]int, error) {
+		return tx.RequesterRecent(ctx, nil, t0, 3)
+	}); len(got) != 0 {
+		t.Errorf("RequesterRecent of no requester = %v, want none", got)
+	}
+}
+
+// tx0 runs fn in a write and returns its result.
+func tx0[T any](t *testing.T, s store.Store, fn func(store.Tx) (T, error)) T {
+	t.Helper()
+	var v T
+	write(t, s, func(tx store.Tx) (err error) {
+		v, err = fn(tx)
 		return err
+	})
+	return v
+}
+
+// testInsertTickets: a batch of new tickets is stored as the one-by-one
+// writes store them (the tickets at version 1, readable and searchable;
+// their messages, events and acknowledgements, with the ids they were
+// given), around rows written one by one in the same write, and a batch
+// with a taken ticket id fails whole.
+func testInsertTickets(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	before := sampleTicket(1, t0.Add(48*time.Hour))
+	insertTickets(t, s, &before)
+	var news []store.NewTicket
+	for i := range 3 {
+		tk := sampleTicket(int64(i+2), t0.Add(48*time.Hour))
+		tk.Subject = fmt.Sprintf("Batch ticket zanzibar%d", i)
+		n := store.NewTicket{Ticket: &tk,
+			Message: &ticket.Message{TicketID: tk.ID, Kind: ticket.MessageInbound, Author: "requester", Body: tk.Body, CreatedAt: tk.CreatedAt}}
+		if i != 1 {
+			n.Event = &ticket.SLAEvent{TicketID: tk.ID, Kind: "activated", At: tk.CreatedAt, Due: tk.SLA.Due}
+			n.Ack = &notify.Notification{CreatedAt: tk.CreatedAt, Channel: notify.ChannelEmail, Template: notify.TemplateTicketAck,
+				Language: "en", ToSealed: []byte("sealed"), TicketID: tk.ID, NextAttempt: tk.CreatedAt, Data: map[string]string{"ref": tk.Ref}}
+		}
+		news = append(news, n)
+	}
+	var first, last ticket.Message
+	write(t, s, func(tx store.Tx) error {
+		first = ticket.Message{TicketID: 1, Kind: ticket.MessagePublic, Author: "agent", Body: "before", CreatedAt: t0}
+		if err := tx.InsertTicketMessage(ctx, &first); err != nil {
+			return err
+		}
+		if err := tx.InsertTickets(ctx, news); err != nil {
+			return err
+		}
+		last = ticket.Message{TicketID: 1, Kind: ticket.MessagePublic, Author: "agent", Body: "after", CreatedAt: t0}
+		return tx.InsertTicketMessage(ctx, &last)
+	})
+	ids := map[int64]bool{first.ID: true, last.ID: true}
+	for _, n := range news {
+		ids[n.Message.ID] = true
+	}
+	if len(ids) != 5 || first.ID == 0 || last.ID <= first.ID {
+		t.Errorf("message ids %v (before %d, after %d): want five distinct, in order", ids, first.ID, last.ID)
+	}
+	read(t, s, func(r store.Reader) error {
+		for i, n := range news {
+			tk, err := r.Ticket(ctx, n.Ticket.ID)
+			if err != nil {
+				return err
+			}
+			if tk.Version != 1 || tk.Ref != n.Ticket.Ref || tk.Subject != n.Ticket.Subject {
+				t.Errorf("ticket %d read back as version %d, %q, %q", n.Ticket.ID, tk.Version, tk.Ref, tk.Subject)
+			}
+			msgs, err := r.TicketMessages(ctx, tk.ID)
+			if err != nil {
+				return err
+			}
+			if len(msgs) != 1 || msgs[0].ID != n.Message.ID || msgs[0].Body != n.Ticket.Body {
+				t.Errorf("ticket %d thread %+v, want its one message, id %d", tk.ID, msgs, n.Message.ID)
+			}
+			evs, err := r.SLAEvents(ctx, tk.ID)
+			if err != nil {
+				return err
+			}
+			out, err := r.TicketOutbox(ctx, tk.ID)
+			if err != nil {
+				return err
+			}
+			if i == 1 {
+				if len(evs) != 0 || len(out) != 0 {
+					t.Errorf("ticket %d has events %+v and mail %+v, want none", tk.ID, evs, out)
+				}
+				continue
+			}
+			if len(evs) != 1 || evs[0].ID != n.Event.ID || n.Event.ID == 0 {
+				t.Errorf("ticket %d events %+v, want one, id %d", tk.ID, evs, n.Event.ID)
+			}
+			if len(out) != 1 || out[0].ID != n.Ack.ID || n.Ack.ID == 0 || out[0].Status != notify.StatusQueued {
+				t.Errorf("ticket %d mail %+v, want one queued, id %d", tk.ID, out, n.Ack.ID)
+			}
+			found, err := r.SearchTickets(ctx, []string{fmt.Sprintf("zanzibar%d", i)}, 5)
+			if err != nil {
+				return err
+			}
+			if len(found) != 1 || found[0].ID != tk.ID {
+				t.Errorf("search zanzibar%d found %d tickets, want ticket %d", i, len(found), tk.ID)
+			}
+		}
+		return nil
+	})
+
+	dup := sampleTicket(9, t0.Add(48*time.Hour))
+	taken := sampleTicket(2, t0.Add(48*time.Hour))
+	taken.Ref = "SD-2025-999999"
+	err := s.Write(ctx, func(tx store.Tx) error {
+		return tx.InsertTickets(ctx, []store.NewTicket{{Ticket: &dup}, {Ticket: &taken}})
+	})
+	if fault.CodeOf(err) != fault.CodeConflict {
+		t.Errorf("a batch with a taken id: %v, want a conflict", err)
+	}
+	read(t, s, func(r store.Reader) error {
+		if _, err := r.Ticket(ctx, 9); fault.CodeOf(err) != fault.CodeNotFound {
+			t.Errorf("the failed batch's other ticket: %v, want not found", err)
+		}
+		return nil
 	})
 }

@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
+	"supportdesk/core/store"
+)
+
+// InsertTickets sends the batch's statements in one pgx batch: one round
+// trip to the server for the whole batch, where a statement at a time
+// waited for each answer (some eight a ticket) before sending the next.
+func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, n := range ts {
+		n.Ticket.Version = 1
+		b.Queue(insertTicketSQL, append([]any{n.Ticket.ID}, ticketArgs(n.Ticket)...)...)
+		if m := n.Message; m != nil {
+			b.Queue(insertMessageSQL, m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt))
+		}
+		if e := n.Event; e != nil {
+			b.Queue(insertEventSQL, e.TicketID, e.Kind, ms(e.At), ms(e.Due))
+		}
+		if a := n.Ack; a != nil {
+			args, err := outboxArgs(a)
+			if err != nil {
+				return err
+			}
+			b.Queue(enqueueSQL, args...)
+		}
+	}
+	br := t.tx.SendBatch(ctx, b)
+	err := readNewTickets(br, ts)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return mapErr(err)
+}
+
+// readNewTickets reads the batch's answers in the order they were queued.
+func readNewTickets(br pgx.BatchResults, ts []store.NewTicket) error {
+	for _, n := range ts {
+		tag, err := br.Exec()
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return conflict("ticket id, ref or idempotency key taken")
+		}
+		if m := n.Message; m != nil {
+			if err := br.QueryRow().Scan(&m.ID); err != nil {
+				return err
+			}
+		}
+		if e := n.Event; e != nil {
+			if err := br.QueryRow().Scan(&e.ID); err != nil {
+				return err
+			}
+		}
+		if a := n.Ack; a != nil {
+			if err := br.QueryRow().Scan(&a.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RequesterRecent locks each requester (an advisory lock held to commit),
+// in the order of their fingerprints (two writers locking the same requesters in
+// other orders could wait for each other), then counts, all in one round
+// trip.
+func (t *txn) RequesterRecent(ctx context.Context, fps [][]byte, since time.Time, limit int) ([]int, error) {
+	if len(fps) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	sorted := slices.Clone(fps)
+	slices.SortFunc(sorted, bytes.Compare)
+	sorted = slices.CompactFunc(sorted, bytes.Equal)
+	for _, fp := range sorted {
+		b.Queue("SELECT pg_advisory_xact_lock($1)", lockKey(t.schema, "requester:"+hex.EncodeToString(fp)))
+	}
+	for _, fp := range fps {
+		b.Queue(requesterRecentSQL, fp, ms(since), limit)
+	}
+	br := t.tx.SendBatch(ctx, b)
+	counts := make([]int, len(fps))
+	err := func() error {
+		for range sorted {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		for i := range fps {
+			if err := br.QueryRow().Scan(&counts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return counts, nil
+}
+
+// outboxArgs are a notification's values for enqueueSQL.
+func outboxArgs(n *notify.Notification) ([]any, error) {
+	data, err := json.Marshal(n.Data)
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	if n.Status == "" {
+		n.Status = notify.StatusQueued
+	}
+	return []any{ms(n.CreatedAt), n.AccountID, string(n.Channel), string(n.Template), n.Language, n.ToSealed, string(data),
+		string(n.Status), n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt)}, nil
+}
+
+const (
+	insertMessageSQL = `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`
+	insertEventSQL   = `INSERT INTO sla_events (ticket_id, kind, at, due) VALUES ($1, $2, $3, $4) RETURNING id`
+	enqueueSQL       = `INSERT INTO outbox (` + outboxData + `) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+		RETURNING id`
+)
