@@ -1,8 +1,13 @@
 package store
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
+
+	"supportdesk/core/audit"
+	"supportdesk/core/fault"
+	"supportdesk/core/notify"
 )
 
 // Both backends store these values the same way, so that storecopy moves
@@ -30,4 +35,35 @@ func SplitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// OutboxValues are the values of an outbox row, in the order of the
+// backends' outbox columns after the id (created_at … sent_at); a
+// notification with no status is queued.
+func OutboxValues(n *notify.Notification) ([]any, error) {
+	data, err := json.Marshal(n.Data)
+	if err != nil {
+		return nil, fault.Storage(err)
+	}
+	if n.Status == "" {
+		n.Status = notify.StatusQueued
+	}
+	return []any{UnixMS(n.CreatedAt), n.AccountID, string(n.Channel), string(n.Template), n.Language, n.ToSealed, string(data),
+		string(n.Status), n.Attempts, UnixMS(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, UnixMS(n.SentAt)}, nil
+}
+
+// AuditValues are the values of a sealed audit entry's row, in the order
+// of the backends' audit columns (seq … mac). The hashes and MAC are
+// empty blobs, not NULL, when absent: the first entry has no predecessor,
+// and the entries of an unkeyed store no MAC.
+func AuditValues(e audit.Entry) []any {
+	prev, mac := e.PrevHash, e.MAC
+	if prev == nil {
+		prev = []byte{}
+	}
+	if mac == nil {
+		mac = []byte{}
+	}
+	return []any{e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
+		prev, e.Hash, mac}
 }

@@ -80,19 +80,8 @@ func (t *txn) InsertAudits(ctx context.Context, es []audit.Entry) error {
 	}
 	b := &pgx.Batch{}
 	for _, e := range es {
-		// Empty blobs, not NULL: the first entry has no predecessor, and
-		// entries of an unkeyed store no MAC.
-		prev, mac := e.PrevHash, e.MAC
-		if prev == nil {
-			prev = []byte{}
-		}
-		if mac == nil {
-			mac = []byte{}
-		}
 		b.Queue(`INSERT INTO audit_log (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
-			ON CONFLICT (seq) DO NOTHING`,
-			e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
-			prev, e.Hash, mac)
+			ON CONFLICT (seq) DO NOTHING`, store.AuditValues(e)...)
 	}
 	br := t.tx.SendBatch(ctx, b)
 	err := func() error {

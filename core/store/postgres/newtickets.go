@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"supportdesk/core/fault"
-	"supportdesk/core/notify"
 	"supportdesk/core/store"
 )
 
@@ -33,7 +30,7 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 			b.Queue(insertEventSQL, e.TicketID, e.Kind, ms(e.At), ms(e.Due))
 		}
 		if a := n.Ack; a != nil {
-			args, err := outboxArgs(a)
+			args, err := store.OutboxValues(a)
 			if err != nil {
 				return err
 			}
@@ -117,19 +114,6 @@ func (t *txn) RequesterRecent(ctx context.Context, fps [][]byte, since time.Time
 		return nil, mapErr(err)
 	}
 	return counts, nil
-}
-
-// outboxArgs are a notification's values for enqueueSQL.
-func outboxArgs(n *notify.Notification) ([]any, error) {
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return nil, fault.Storage(err)
-	}
-	if n.Status == "" {
-		n.Status = notify.StatusQueued
-	}
-	return []any{ms(n.CreatedAt), n.AccountID, string(n.Channel), string(n.Template), n.Language, n.ToSealed, string(data),
-		string(n.Status), n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt)}, nil
 }
 
 const (

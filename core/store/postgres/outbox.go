@@ -9,6 +9,7 @@ import (
 
 	"supportdesk/core/fault"
 	"supportdesk/core/notify"
+	"supportdesk/core/store"
 )
 
 // outboxData are the columns Enqueue writes; outboxCols adds the id.
@@ -37,7 +38,7 @@ func scanNotification(r pgx.Row) (notify.Notification, error) {
 
 // Enqueue adds a notification to the outbox and sets its ID.
 func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
-	args, err := outboxArgs(n)
+	args, err := store.OutboxValues(n)
 	if err != nil {
 		return err
 	}

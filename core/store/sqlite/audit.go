@@ -54,17 +54,7 @@ func (t *txn) InsertAudit(ctx context.Context, e audit.Entry) error {
 func (t *txn) InsertAudits(ctx context.Context, es []audit.Entry) error {
 	rows := make([]any, 0, len(es)*12)
 	for _, e := range es {
-		// Empty blobs, not NULL: the first entry has no predecessor, and
-		// entries of an unkeyed store no MAC.
-		prev, mac := e.PrevHash, e.MAC
-		if prev == nil {
-			prev = []byte{}
-		}
-		if mac == nil {
-			mac = []byte{}
-		}
-		rows = append(rows, e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID,
-			e.Detail, prev, e.Hash, mac)
+		rows = append(rows, store.AuditValues(e)...)
 	}
 	return t.insertRows(ctx, `INSERT INTO audit_log (`+auditCols+`)`, 12, rows)
 }

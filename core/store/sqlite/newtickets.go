@@ -81,7 +81,7 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 		if n.Ack == nil {
 			continue
 		}
-		args, err := outboxArgs(n.Ack)
+		args, err := store.OutboxValues(n.Ack)
 		if err != nil {
 			return err
 		}

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"supportdesk/core/fault"
 	"supportdesk/core/notify"
+	"supportdesk/core/store"
 )
 
 // outboxData are the columns Enqueue writes; outboxCols adds the id.
@@ -33,23 +33,9 @@ func scanNotificationRow(rs scanner) (notify.Notification, error) {
 	return n, err
 }
 
-// outboxArgs are n's values of outboxData; a notification without a
-// status is queued.
-func outboxArgs(n *notify.Notification) ([]any, error) {
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return nil, fault.Storage(err)
-	}
-	if n.Status == "" {
-		n.Status = notify.StatusQueued
-	}
-	return []any{ms(n.CreatedAt), n.AccountID, n.Channel, n.Template, n.Language, n.ToSealed, string(data), n.Status,
-		n.Attempts, ms(n.NextAttempt), n.MessageID, n.AAD, n.TicketID, n.LastError, ms(n.SentAt)}, nil
-}
-
 // Enqueue adds a notification to the outbox and sets its ID.
 func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
-	args, err := outboxArgs(n)
+	args, err := store.OutboxValues(n)
 	if err != nil {
 		return err
 	}
