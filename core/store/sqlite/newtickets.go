@@ -40,55 +40,60 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 		t.created = append(t.created, n.Ticket.ID)
 	}
 
-	next, err := t.nextKey(ctx, "ticket_messages")
+	err := t.insertKeyed(ctx, "ticket_messages", "ticket_id, kind, author, body, created_at", ts, func(n store.NewTicket, key int64) ([]any, error) {
+		m := n.Message
+		if m == nil {
+			return nil, nil
+		}
+		m.ID = key
+		return []any{m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt)}, nil
+	})
 	if err != nil {
 		return err
 	}
-	rows = rows[:0]
-	for _, n := range ts {
-		m := n.Message
-		if m == nil {
-			continue
-		}
-		m.ID, next = next, next+1
-		rows = append(rows, m.ID, m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt))
-	}
-	if err := t.insertRows(ctx, `INSERT INTO ticket_messages (id, ticket_id, kind, author, body, created_at)`, 6, rows); err != nil {
-		return err
-	}
-
-	if next, err = t.nextKey(ctx, "sla_events"); err != nil {
-		return err
-	}
-	rows = rows[:0]
-	for _, n := range ts {
+	err = t.insertKeyed(ctx, "sla_events", "ticket_id, kind, at, due", ts, func(n store.NewTicket, key int64) ([]any, error) {
 		e := n.Event
 		if e == nil {
-			continue
+			return nil, nil
 		}
-		e.ID, next = next, next+1
-		rows = append(rows, e.ID, e.TicketID, e.Kind, ms(e.At), ms(e.Due))
-	}
-	if err := t.insertRows(ctx, `INSERT INTO sla_events (id, ticket_id, kind, at, due)`, 5, rows); err != nil {
+		e.ID = key
+		return []any{e.TicketID, e.Kind, ms(e.At), ms(e.Due)}, nil
+	})
+	if err != nil {
 		return err
 	}
-
-	if next, err = t.nextKey(ctx, "outbox"); err != nil {
-		return err
-	}
-	rows = rows[:0]
-	for _, n := range ts {
+	return t.insertKeyed(ctx, "outbox", outboxData, ts, func(n store.NewTicket, key int64) ([]any, error) {
 		if n.Ack == nil {
-			continue
+			return nil, nil
 		}
-		args, err := store.OutboxValues(n.Ack)
+		n.Ack.ID = key
+		return store.OutboxValues(n.Ack)
+	})
+}
+
+// insertKeyed inserts into table (cols: its columns after the id) the
+// row that values gives for each ticket of ts that has one (nil: none),
+// with the key SQLite would give it one by one (max+1), which values
+// also sets on the row's owner.
+func (t *txn) insertKeyed(ctx context.Context, table, cols string, ts []store.NewTicket, values func(store.NewTicket, int64) ([]any, error)) error {
+	next, err := t.nextKey(ctx, table)
+	if err != nil {
+		return err
+	}
+	n := strings.Count(cols, ",") + 2
+	var rows []any
+	for _, nt := range ts {
+		vals, err := values(nt, next)
 		if err != nil {
 			return err
 		}
-		n.Ack.ID, next = next, next+1
-		rows = append(append(rows, n.Ack.ID), args...)
+		if vals == nil {
+			continue
+		}
+		rows = append(append(rows, next), vals...)
+		next++
 	}
-	return t.insertRows(ctx, `INSERT INTO outbox (id, `+outboxData+`)`, 16, rows)
+	return t.insertRows(ctx, `INSERT INTO `+table+` (id, `+cols+`)`, n, rows)
 }
 
 // ticketColumns is the number of columns of ticketCols.
