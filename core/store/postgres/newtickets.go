@@ -15,14 +15,31 @@ import (
 // InsertTickets sends the batch's statements in one pgx batch: one round
 // trip to the server for the whole batch, where a statement at a time
 // waited for each answer (some eight a ticket) before sending the next.
+// The tickets go newRows to a statement: the tally trigger is a statement
+// trigger, and a statement a ticket ran its five upserts for every ticket.
 func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 	if len(ts) == 0 {
 		return nil
 	}
 	b := &pgx.Batch{}
+	var chunks []int // tickets per statement, in order
+	for off := 0; off < len(ts); {
+		n := min(len(ts)-off, newRows)
+		if n < newRows && n >= newTail {
+			n = newTail
+		} else if n < newTail {
+			n = 1
+		}
+		var args []any
+		for _, nt := range ts[off : off+n] {
+			nt.Ticket.Version = 1
+			args = append(append(args, nt.Ticket.ID), ticketArgs(nt.Ticket)...)
+		}
+		b.Queue(insertTicketsSQL(n), args...)
+		chunks = append(chunks, n)
+		off += n
+	}
 	for _, n := range ts {
-		n.Ticket.Version = 1
-		b.Queue(insertTicketSQL, append([]any{n.Ticket.ID}, ticketArgs(n.Ticket)...)...)
 		if m := n.Message; m != nil {
 			b.Queue(insertMessageSQL, m.TicketID, m.Kind, m.Author, m.Body, ms(m.CreatedAt))
 		}
@@ -38,23 +55,32 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 		}
 	}
 	br := t.tx.SendBatch(ctx, b)
-	err := readNewTickets(br, ts)
+	err := readNewTickets(br, chunks, ts)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
 	return mapErr(err)
 }
 
+// Tickets per INSERT of InsertTickets: newRows, what is left newTail at a
+// time, then one by one, so that few statement texts are prepared.
+const (
+	newRows = 128
+	newTail = 8
+)
+
 // readNewTickets reads the batch's answers in the order they were queued.
-func readNewTickets(br pgx.BatchResults, ts []store.NewTicket) error {
-	for _, n := range ts {
+func readNewTickets(br pgx.BatchResults, chunks []int, ts []store.NewTicket) error {
+	for _, n := range chunks {
 		tag, err := br.Exec()
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		if tag.RowsAffected() != int64(n) {
 			return conflict("ticket id, ref or idempotency key taken")
 		}
+	}
+	for _, n := range ts {
 		if m := n.Message; m != nil {
 			if err := br.QueryRow().Scan(&m.ID); err != nil {
 				return err

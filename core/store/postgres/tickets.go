@@ -289,14 +289,21 @@ func (c *conn) Closures(ctx context.Context) ([]store.Closure, error) {
 // insertTicketSQL stores every column of ticketCols. A taken id, ref or
 // idempotency key inserts nothing rather than failing the statement,
 // which would abort the caller's transaction.
-var insertTicketSQL = func() string {
-	n := len(strings.Split(ticketCols, ","))
-	ps := make([]string, n)
-	for i := range ps {
-		ps[i] = fmt.Sprintf("$%d", i+1)
+var insertTicketSQL = insertTicketsSQL(1)
+
+// insertTicketsSQL is insertTicketSQL for n tickets in one statement.
+func insertTicketsSQL(n int) string {
+	cols := len(strings.Split(ticketCols, ","))
+	rows := make([]string, n)
+	for r := range rows {
+		ps := make([]string, cols)
+		for i := range ps {
+			ps[i] = fmt.Sprintf("$%d", r*cols+i+1)
+		}
+		rows[r] = "(" + strings.Join(ps, ", ") + ")"
 	}
-	return `INSERT INTO tickets (` + ticketCols + `) VALUES (` + strings.Join(ps, ", ") + `) ON CONFLICT DO NOTHING`
-}()
+	return `INSERT INTO tickets (` + ticketCols + `) VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT DO NOTHING`
+}
 
 // InsertTicket stores a new ticket with its id and ref set.
 func (t *txn) InsertTicket(ctx context.Context, tk *ticket.Ticket) error {
