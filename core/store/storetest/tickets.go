@@ -739,6 +739,50 @@ func testInsertTickets(t *testing.T, s store.Store) {
 		return nil
 	})
 
+	// A batch larger than one statement takes (several statements a
+	// table on some backends): every row comes back with its ticket.
+	var big []store.NewTicket
+	for i := range 141 {
+		tk := sampleTicket(int64(100+i), t0.Add(48*time.Hour))
+		n := store.NewTicket{Ticket: &tk,
+			Message: &ticket.Message{TicketID: tk.ID, Kind: ticket.MessageInbound, Author: "requester", Body: fmt.Sprint("body ", i), CreatedAt: tk.CreatedAt}}
+		if i%3 != 0 {
+			n.Event = &ticket.SLAEvent{TicketID: tk.ID, Kind: "activated", At: tk.CreatedAt, Due: tk.SLA.Due}
+		}
+		if i%2 == 0 {
+			n.Ack = &notify.Notification{CreatedAt: tk.CreatedAt, Channel: notify.ChannelEmail, Template: notify.TemplateTicketAck,
+				Language: "en", ToSealed: []byte("sealed"), TicketID: tk.ID, NextAttempt: tk.CreatedAt, Data: map[string]string{"ref": tk.Ref}}
+		}
+		big = append(big, n)
+	}
+	write(t, s, func(tx store.Tx) error { return tx.InsertTickets(ctx, big) })
+	read(t, s, func(r store.Reader) error {
+		for _, n := range big {
+			msgs, err := r.TicketMessages(ctx, n.Ticket.ID)
+			if err != nil {
+				return err
+			}
+			if len(msgs) != 1 || msgs[0].ID != n.Message.ID || msgs[0].Body != n.Message.Body {
+				t.Fatalf("ticket %d of a large batch: thread %+v, want its message %d %q", n.Ticket.ID, msgs, n.Message.ID, n.Message.Body)
+			}
+			evs, err := r.SLAEvents(ctx, n.Ticket.ID)
+			if err != nil {
+				return err
+			}
+			if (n.Event == nil) != (len(evs) == 0) || n.Event != nil && (len(evs) != 1 || evs[0].ID != n.Event.ID) {
+				t.Fatalf("ticket %d of a large batch: events %+v, want %+v", n.Ticket.ID, evs, n.Event)
+			}
+			out, err := r.TicketOutbox(ctx, n.Ticket.ID)
+			if err != nil {
+				return err
+			}
+			if (n.Ack == nil) != (len(out) == 0) || n.Ack != nil && (len(out) != 1 || out[0].ID != n.Ack.ID) {
+				t.Fatalf("ticket %d of a large batch: mail %+v, want id %v", n.Ticket.ID, out, n.Ack)
+			}
+		}
+		return nil
+	})
+
 	dup := sampleTicket(9, t0.Add(48*time.Hour))
 	taken := sampleTicket(2, t0.Add(48*time.Hour))
 	taken.Ref = "SD-2025-999999"
