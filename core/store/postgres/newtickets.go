@@ -35,7 +35,7 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 			nt.Ticket.Version = 1
 			args = append(append(args, nt.Ticket.ID), ticketArgs(nt.Ticket)...)
 		}
-		b.Queue(insertTicketsSQL(n), args...)
+		b.Queue(insertTicketsText[n], args...)
 		chunks = append(chunks, n)
 		off += n
 	}
@@ -63,11 +63,14 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 }
 
 // Tickets per INSERT of InsertTickets: newRows, what is left newTail at a
-// time, then one by one, so that few statement texts are prepared.
+// time, then one by one, so that three statement texts are prepared.
 const (
 	newRows = 128
 	newTail = 8
 )
+
+// insertTicketsText holds the three statements, built once.
+var insertTicketsText = map[int]string{1: insertTicketSQL, newTail: insertTicketsSQL(newTail), newRows: insertTicketsSQL(newRows)}
 
 // readNewTickets reads the batch's answers in the order they were queued.
 func readNewTickets(br pgx.BatchResults, chunks []int, ts []store.NewTicket) error {
