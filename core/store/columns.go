@@ -67,3 +67,29 @@ func AuditValues(e audit.Entry) []any {
 	return []any{e.Seq, e.At.UnixMilli(), e.ActorID, e.ActorRole, e.Session, e.Action, e.TargetType, e.TargetID, e.Detail,
 		prev, e.Hash, mac}
 }
+
+// Rows per statement of a multi-row write (StatementRows).
+const (
+	BatchRows = 128
+	BatchTail = 8
+)
+
+// StatementRows splits total rows into the row counts of the statements
+// that write them, in order: BatchRows a statement, what is left BatchTail
+// at a time, then one by one, so that a backend prepares three statement
+// texts a table whatever the batch sizes.
+func StatementRows(total int) []int {
+	var out []int
+	for total > 0 {
+		n := 1
+		switch {
+		case total >= BatchRows:
+			n = BatchRows
+		case total >= BatchTail:
+			n = BatchTail
+		}
+		out = append(out, n)
+		total -= n
+	}
+	return out
+}

@@ -15,28 +15,23 @@ import (
 // InsertTickets sends the batch's statements in one pgx batch: one round
 // trip to the server for the whole batch, where a statement at a time
 // waited for each answer (some eight a ticket) before sending the next.
-// The tickets go newRows to a statement: the tally trigger is a statement
-// trigger, and a statement a ticket ran its five upserts for every ticket.
+// The tickets go store.BatchRows to a statement: the tally trigger is a
+// statement trigger, and a statement a ticket ran its five upserts for
+// every ticket.
 func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 	if len(ts) == 0 {
 		return nil
 	}
 	b := &pgx.Batch{}
-	var chunks []int // tickets per statement, in order
-	for off := 0; off < len(ts); {
-		n := min(len(ts)-off, newRows)
-		if n < newRows && n >= newTail {
-			n = newTail
-		} else if n < newTail {
-			n = 1
-		}
+	chunks := store.StatementRows(len(ts))
+	off := 0
+	for _, n := range chunks {
 		var args []any
 		for _, nt := range ts[off : off+n] {
 			nt.Ticket.Version = 1
 			args = append(append(args, nt.Ticket.ID), ticketArgs(nt.Ticket)...)
 		}
 		b.Queue(insertTicketsText[n], args...)
-		chunks = append(chunks, n)
 		off += n
 	}
 	for _, n := range ts {
@@ -62,15 +57,9 @@ func (t *txn) InsertTickets(ctx context.Context, ts []store.NewTicket) error {
 	return mapErr(err)
 }
 
-// Tickets per INSERT of InsertTickets: newRows, what is left newTail at a
-// time, then one by one, so that three statement texts are prepared.
-const (
-	newRows = 128
-	newTail = 8
-)
-
-// insertTicketsText holds the three statements, built once.
-var insertTicketsText = map[int]string{1: insertTicketSQL, newTail: insertTicketsSQL(newTail), newRows: insertTicketsSQL(newRows)}
+// insertTicketsText holds the ticket statements of store.StatementRows,
+// built once.
+var insertTicketsText = map[int]string{1: insertTicketSQL, store.BatchTail: insertTicketsSQL(store.BatchTail), store.BatchRows: insertTicketsSQL(store.BatchRows)}
 
 // readNewTickets reads the batch's answers in the order they were queued.
 func readNewTickets(br pgx.BatchResults, chunks []int, ts []store.NewTicket) error {

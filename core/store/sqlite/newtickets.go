@@ -8,14 +8,6 @@ import (
 	"supportdesk/core/store"
 )
 
-// Rows per multi-row INSERT of InsertTickets: a batch goes newRows rows to
-// a statement, what is left newTail at a time, then row by row, so each
-// table has three statements prepared at most, whatever the batch sizes.
-const (
-	newRows = 128
-	newTail = 8
-)
-
 // InsertTickets writes a batch a table at a time, in multi-row INSERTs:
 // one statement for many rows opens the table's and each index's cursor
 // once, where a statement a row opened them for every row (ten cursors
@@ -108,20 +100,12 @@ func (t *txn) nextKey(ctx context.Context, table string) (int64, error) {
 }
 
 // insertRows inserts rows, cols values each, with head (INSERT INTO t
-// (cols)) in statements of newRows, newTail and single rows. Each is run
-// as a query: the driver binds and steps a query in one call into C,
-// where an exec crosses once per value.
+// (cols)) in the statements store.StatementRows gives. Each is run as a
+// query: the driver binds and steps a query in one call into C, where an
+// exec crosses once per value.
 func (t *txn) insertRows(ctx context.Context, head string, cols int, rows []any) error {
-	for off := 0; off < len(rows); {
-		n := (len(rows) - off) / cols
-		switch {
-		case n >= newRows:
-			n = newRows
-		case n >= newTail:
-			n = newTail
-		default:
-			n = 1
-		}
+	off := 0
+	for _, n := range store.StatementRows(len(rows) / cols) {
 		st, err := t.stmt(ctx, head+` VALUES `+strings.TrimSuffix(strings.Repeat("("+marks(cols)+"),", n), ","))
 		if err != nil {
 			return err
