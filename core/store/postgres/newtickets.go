@@ -134,6 +134,10 @@ func (t *txn) RequesterRecent(ctx context.Context, fps [][]byte, since time.Time
 	return counts, nil
 }
 
+// requesterRecentSQL counts a requester's tickets created after a time,
+// up to a limit, from the requester index alone.
+const requesterRecentSQL = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_fp = $1 AND created_at > $2 LIMIT $3) r`
+
 const (
 	insertMessageSQL = `INSERT INTO ticket_messages (ticket_id, kind, author, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`
 	insertEventSQL   = `INSERT INTO sla_events (ticket_id, kind, at, due) VALUES ($1, $2, $3, $4) RETURNING id`

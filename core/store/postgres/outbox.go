@@ -45,10 +45,6 @@ func (t *txn) Enqueue(ctx context.Context, n *notify.Notification) error {
 	return t.scanOne(ctx, enqueueSQL, args, &n.ID)
 }
 
-// requesterRecentSQL counts a requester's tickets created after a time,
-// up to a limit, from the requester index alone.
-const requesterRecentSQL = `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_fp = $1 AND created_at > $2 LIMIT $3) r`
-
 // MarkOutbox stores the outcome of a delivery attempt; a missing row is
 // fault.ErrNotFound.
 func (t *txn) MarkOutbox(ctx context.Context, n notify.Notification) error {

